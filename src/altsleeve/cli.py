@@ -1,0 +1,496 @@
+"""The ``altsleeve`` command line: a thin Typer layer over the library.
+
+Owns argument parsing, human tables (rich) and ``--json`` output, progress bars, and the exit
+codes: 0 ok, 2 bad input (every problem printed, nothing written), 1 internal error (one line; the
+traceback only with ``--debug``). Must not hold logic that a library call could not do in three
+lines: each command calls ``altsleeve.ledger`` or ``altsleeve.workflows``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import time
+import traceback
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from altsleeve import __version__
+from altsleeve.errors import InputError, Problem
+from altsleeve.ledger import DEFAULT_DB, KNOWLEDGE_TABLES, Ledger, ingest_file
+from altsleeve.ledger._ingest import check_file
+from altsleeve.workflows import (
+    ProgressFn,
+    book_summary,
+    build_sample_book,
+    load_market_data,
+)
+
+app = typer.Typer(
+    help="altsleeve: run a private-markets sleeve inside a daily-valued 401(k) vehicle.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+ledger_app = typer.Typer(help="Inspect, verify and export the ledger.", no_args_is_help=True)
+marketdata_app = typer.Typer(
+    help="Real public-market history shipped with the arch package.", no_args_is_help=True
+)
+app.add_typer(ledger_app, name="ledger")
+app.add_typer(marketdata_app, name="marketdata")
+
+_WIDTH = None if sys.stdout.isatty() else 120
+out = Console(highlight=False, soft_wrap=True, width=_WIDTH)
+err = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 120)
+
+DbOpt = Annotated[
+    Path,
+    typer.Option("--db", envvar="ALTSLEEVE_DB", help="Ledger file (DuckDB).", show_default=True),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
+
+
+class IngestKind(StrEnum):
+    """File kinds that ``altsleeve ingest`` accepts."""
+
+    holdings = "holdings"
+    statements = "statements"
+    cashflows = "cashflows"
+    prices = "prices"
+    orders = "orders"
+
+
+def _emit_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, indent=2, default=str) + "\n")
+
+
+@contextmanager
+def _progress(enabled: bool = True) -> Iterator[ProgressFn]:
+    """A rich progress bar on stderr, as a ``ProgressFn`` callback."""
+    if not enabled:
+        yield lambda _d, _c, _t: None
+        return
+    with Progress(
+        TextColumn("{task.description:<42}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+    ) as bar:
+        task: TaskID = bar.add_task("starting", total=1)
+
+        def update(description: str, completed: int, total: int) -> None:
+            bar.update(task, description=description, completed=completed, total=max(total, 1))
+
+        yield update
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        out.print(f"altsleeve {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version_callback, is_eager=True, help="Show version."),
+    ] = False,
+) -> None:
+    """altsleeve: daily NAV, fund accounting, pacing, liquidity, fees and fiduciary evidence."""
+
+
+# -- ingest ------------------------------------------------------------------------------------
+@app.command()
+def ingest(
+    kind: Annotated[IngestKind, typer.Argument(help="What the file holds.")],
+    file: Annotated[Path, typer.Argument(help="CSV (.csv, .csv.gz) or Parquet file.")],
+    db: DbOpt = DEFAULT_DB,
+    restate: Annotated[
+        bool, typer.Option("--restate", help="Record differing rows as new versions.")
+    ] = False,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why (kept in the audit log).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Validate only; write nothing.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Validate a file completely, then append it to the ledger in one transaction."""
+    with Ledger(db) as led:
+        if dry_run:
+            checked = check_file(led, kind.value, file)
+            res: dict[str, Any] = {
+                "kind": kind.value,
+                "file": str(file),
+                "rows": len(checked.frame),
+                "valid": True,
+                "written": 0,
+            }
+        else:
+            rep = ingest_file(led, kind.value, file, restate=restate, reason=reason)
+            r = rep.result
+            res = {
+                "kind": rep.kind,
+                "file": rep.path,
+                "sha256": rep.sha256,
+                "rows": rep.rows_read,
+                "new": r.new,
+                "restated": r.restated,
+                "unchanged": r.unchanged,
+                "batch_id": r.batch_id,
+            }
+    if as_json:
+        _emit_json(res)
+    elif dry_run:
+        out.print(f"{file}: {res['rows']} rows valid ({kind.value}); nothing written")
+    elif res["batch_id"] is None:
+        out.print(f"{file}: no changes ({res['unchanged']} rows already recorded)")
+    else:
+        out.print(
+            f"{file}: {res['new']} new, {res['restated']} restated, {res['unchanged']} unchanged "
+            f"rows of {kind.value} (batch {res['batch_id']})"
+        )
+
+
+# -- market data -------------------------------------------------------------------------------
+@marketdata_app.command("load")
+def marketdata_load(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
+    """Load arch's S&P 500, NASDAQ, Fama-French, AAA/BAA and core CPI data, plus derived indices."""
+    with Ledger(db) as led, _progress(not as_json) as prog:
+        res = load_market_data(led, prog)
+    if as_json:
+        _emit_json(res.series)
+        return
+    _series_table(res.series, f"Market data in {db} ({res.rows_written} rows written)")
+
+
+@marketdata_app.command("list")
+def marketdata_list(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
+    """List the price series in the ledger with their provenance."""
+    with Ledger(db, read_only=True) as led:
+        snap = led.as_known_on(dt.date(2100, 12, 31), tables=("series", "prices"))
+    prices = snap.prices.groupby("series_id")["date"].agg(["min", "max", "count"])
+    rows = []
+    for _, s in snap.series.iterrows():
+        sid = s["series_id"]
+        p = prices.loc[sid] if sid in prices.index else None
+        rows.append(
+            {
+                "series_id": sid,
+                "unit": s["unit"],
+                "frequency": s["frequency"],
+                "first": p["min"].date().isoformat() if p is not None else "",
+                "last": p["max"].date().isoformat() if p is not None else "",
+                "rows": int(p["count"]) if p is not None else 0,
+                "source": s["source"],
+                "file_sha256": s["file_sha256"],
+            }
+        )
+    if as_json:
+        _emit_json(rows)
+        return
+    _series_table(rows, f"Price series in {db}")
+
+
+def _series_table(rows: Sequence[dict[str, Any]], title: str) -> None:
+    t = Table(title=title)
+    for c in ("series_id", "unit", "frequency", "first", "last", "rows", "source"):
+        t.add_column(c, justify="right" if c == "rows" else "left")
+    for r in rows:
+        t.add_row(
+            *(
+                str(r[c])
+                for c in ("series_id", "unit", "frequency", "first", "last", "rows", "source")
+            )
+        )
+    out.print(t)
+
+
+# -- sample book -------------------------------------------------------------------------------
+@app.command()
+def sample(
+    seed: Annotated[int, typer.Option("--seed", help="Random seed; same seed, same book.")] = 2045,
+    db: DbOpt = DEFAULT_DB,
+    as_json: JsonOpt = False,
+) -> None:
+    """Build the SYNTHETIC sample book (private funds driven by real index paths)."""
+    with Ledger(db) as led, _progress(not as_json) as prog:
+        res = build_sample_book(led, seed, prog)
+    summary = {
+        "book_id": res.book_id,
+        "seed": res.seed,
+        "synthetic": True,
+        "description": res.description,
+        "written": {k: v.written for k, v in res.results.items()},
+        "unchanged": {k: v.unchanged for k, v in res.results.items()},
+    }
+    if as_json:
+        _emit_json(summary)
+        return
+    out.print(f"[bold]{res.book_id}[/bold] (seed {seed}): {res.description}")
+    t = Table(title="Rows recorded")
+    t.add_column("table")
+    t.add_column("written", justify="right")
+    t.add_column("already there", justify="right")
+    for k, v in res.results.items():
+        t.add_row(k, str(v.written), str(v.unchanged))
+    out.print(t)
+
+
+# -- ledger ------------------------------------------------------------------------------------
+@ledger_app.command("verify")
+def ledger_verify(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
+    """Check the audit hash chain and every row against it; exit 1 if anything was altered."""
+    with Ledger(db, read_only=True) as led:
+        rep = led.verify()
+    if as_json:
+        _emit_json(
+            {
+                "ok": rep.ok,
+                "entries": rep.entries,
+                "rows": rep.rows,
+                "head_hash": rep.head_hash,
+                "problems": rep.problems,
+            }
+        )
+    elif rep.ok:
+        out.print(
+            f"ledger OK: {rep.entries} audit entries, {rep.rows} rows; head hash {rep.head_hash}"
+        )
+    else:
+        for p in rep.problems:
+            err.print(f"[red]TAMPERED[/red] {p}")
+        err.print(f"ledger verification FAILED: {len(rep.problems)} problems")
+    if not rep.ok:
+        raise typer.Exit(1)
+
+
+@ledger_app.command("status")
+def ledger_status(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
+    """Rows and keys per table, schema version and the newest audit entry."""
+    with Ledger(db, read_only=True) as led:
+        counts = led.counts()
+        version = led.schema_version
+        log = led.audit_log(limit=1)
+    head = log.iloc[0].to_dict() if len(log) else {}
+    res = {
+        "db": str(db),
+        "schema_version": version,
+        "tables": counts,
+        "last_entry": {
+            k: head.get(k) for k in ("seq", "recorded_at", "action", "target_table", "source")
+        },
+    }
+    if as_json:
+        _emit_json(res)
+        return
+    t = Table(title=f"Ledger {db} (schema version {version})")
+    t.add_column("table")
+    t.add_column("rows", justify="right")
+    t.add_column("keys", justify="right")
+    for name, c in counts.items():
+        t.add_row(name, str(c["rows"]), str(c["keys"]))
+    out.print(t)
+
+
+@ledger_app.command("log")
+def ledger_log(
+    db: DbOpt = DEFAULT_DB,
+    limit: Annotated[int, typer.Option("--limit", help="Newest N entries.")] = 20,
+    as_json: JsonOpt = False,
+) -> None:
+    """The audit log, newest first: who wrote what, from which file, with which hash."""
+    with Ledger(db, read_only=True) as led:
+        log = led.audit_log(limit=limit)
+    cols = ["seq", "recorded_at", "action", "target_table", "n_rows", "source", "entry_hash"]
+    if as_json:
+        _emit_json(log.to_dict(orient="records"))
+        return
+    t = Table(title=f"Audit log of {db}")
+    for c in cols:
+        t.add_column(c)
+    for _, r in log.iterrows():
+        t.add_row(*(str(r[c])[:16] + "…" if c == "entry_hash" else str(r[c]) for c in cols))
+    out.print(t)
+
+
+@ledger_app.command("export")
+def ledger_export(
+    table: Annotated[str, typer.Argument(help=f"One of {', '.join(KNOWLEDGE_TABLES)}.")],
+    db: DbOpt = DEFAULT_DB,
+    as_known_on: Annotated[
+        str | None, typer.Option("--as-known-on", help="Knowledge date YYYY-MM-DD.")
+    ] = None,
+    recorded_at: Annotated[
+        str | None, typer.Option("--recorded-at", help="Only what was recorded by this UTC time.")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--out", help="Write CSV or Parquet here (default: stdout).")
+    ] = None,
+) -> None:
+    """Export a table exactly as known on a date (latest version of each key known then)."""
+    if table not in KNOWLEDGE_TABLES:
+        raise InputError(
+            [
+                Problem(
+                    "<args>",
+                    f"unknown table {table!r}; expected one of {', '.join(KNOWLEDGE_TABLES)}",
+                    column="TABLE",
+                )
+            ]
+        )
+    day = _parse_date(as_known_on, "--as-known-on") if as_known_on else dt.date(2100, 12, 31)
+    rec = None
+    if recorded_at:
+        try:
+            rec = dt.datetime.fromisoformat(recorded_at)
+        except ValueError as exc:
+            raise InputError(
+                [
+                    Problem(
+                        "<args>", f"{recorded_at!r} is not an ISO date-time", column="--recorded-at"
+                    )
+                ]
+            ) from exc
+    with Ledger(db, read_only=True) as led:
+        frame = led.as_known_on(day, recorded_at=rec, tables=(table,)).tables[table]
+    if output is None:
+        sys.stdout.write(frame.to_csv(index=False))
+    elif output.suffix in (".parquet", ".pq"):
+        frame.to_parquet(output, index=False)
+    else:
+        frame.to_csv(output, index=False)
+
+
+def _parse_date(text: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise InputError(
+            [Problem("<args>", f"{text!r} is not an ISO date YYYY-MM-DD", column=option)]
+        ) from exc
+
+
+# -- demo --------------------------------------------------------------------------------------
+@app.command()
+def demo(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the demo's ledger.")] = Path(
+        "demo-output"
+    ),
+    seed: Annotated[int, typer.Option("--seed", help="Sample book seed.")] = 2045,
+    as_json: JsonOpt = False,
+) -> None:
+    """The whole pipeline on the sample book, from a fresh ledger, step by step."""
+    started = time.perf_counter()
+    # 1. A fresh ledger in the output folder.
+    out_dir.mkdir(parents=True, exist_ok=True)
+    db = out_dir / "altsleeve.duckdb"
+    for stale in (db, db.with_suffix(".duckdb.wal")):
+        stale.unlink(missing_ok=True)
+    with Ledger(db) as led, _progress(not as_json) as prog:
+        # 2. Real public-market history from arch's data files.
+        market = load_market_data(led, prog)
+        # 3. The synthetic sample book, driven by those real paths.
+        book = build_sample_book(led, seed, prog)
+        # 4. Check the audit chain end to end.
+        prog("verifying the ledger", 0, 1)
+        check = led.verify()
+        prog("ledger verified", 1, 1)
+        # 5. What the book looked like on the last day of the data.
+        summary = book_summary(led, dt.date(2018, 12, 31))
+    result = {
+        "ledger": str(db),
+        "market_series": len(market.series),
+        "book_id": book.book_id,
+        "synthetic_note": book.description,
+        "ledger_ok": check.ok,
+        "head_hash": check.head_hash,
+        "summary": summary,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    (out_dir / "summary.json").write_text(json.dumps(result, indent=2, default=str))
+    if as_json:
+        _emit_json(result)
+        return
+    _print_demo(result)
+
+
+def _print_demo(res: dict[str, Any]) -> None:
+    s = res["summary"]
+    t = Table(title=f"Sample book as known on {s['as_of']} (private funds are SYNTHETIC)")
+    cols = [
+        ("asset_class", "asset class", "{}"),
+        ("funds", "funds", "{}"),
+        ("vintages", "vintages", "{}"),
+        ("commitment_musd", "committed $m", "{:,.1f}"),
+        ("calls_musd", "called $m", "{:,.1f}"),
+        ("distributions_musd", "distributed $m", "{:,.1f}"),
+        ("statements", "GP marks", "{}"),
+        ("median_lag_days", "median lag d", "{:.0f}"),
+        ("last_reported_nav_musd", "last GP NAV $m", "{:,.1f}"),
+        ("true_nav_musd_synthetic", "true NAV $m*", "{:,.1f}"),
+    ]
+    for _, head, _f in cols:
+        t.add_column(head, justify="left" if head == "asset class" else "right")
+    for r in s["by_asset_class"]:
+        t.add_row(*(f.format(r[k]) for k, _, f in cols))
+    out.print(t)
+    o = s["orders"]
+    out.print(
+        f"Participant orders: purchases ${o['purchases_musd']:,.1f}m, redemptions "
+        f"${o['redemptions_musd']:,.1f}m over {o['days']} days."
+    )
+    out.print("* true NAV comes from the synthetic truth table, which no estimator reads.")
+    out.print(f"Market series loaded: {res['market_series']}. Ledger: {res['ledger']}")
+    state = "OK" if res["ledger_ok"] else "FAILED"
+    out.print(
+        f"Ledger verify: {state} (head hash {res['head_hash'][:16]}…). "
+        f"Demo took {res['seconds']} s."
+    )
+
+
+# -- entry point -------------------------------------------------------------------------------
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI on ``argv`` and return the exit code (0 ok, 2 bad input, 1 internal error)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    try:
+        app(args=args, prog_name="altsleeve", standalone_mode=True)
+    except SystemExit as exc:  # usage errors (2), typer.Exit, --help
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
+    except InputError as exc:
+        for p in exc.render().splitlines():
+            err.print(f"error: {p}", markup=False, soft_wrap=True)
+        return 2
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        return 1
+    except Exception as exc:
+        if debug:
+            traceback.print_exc()
+        err.print(f"internal error: {type(exc).__name__}: {exc}", markup=False, soft_wrap=True)
+        return 1
+    return 0
+
+
+def main() -> None:
+    """Console-script entry point."""
+    sys.exit(run())
+
+
+__all__ = ["app", "main", "run"]

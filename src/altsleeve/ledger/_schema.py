@@ -1,0 +1,208 @@
+"""The ledger's fact tables: their business keys, stored values and SQL types.
+
+Owns the single description of every table that the store, the hashing and the validators agree
+on. Holds no I/O; must not import the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: Bookkeeping columns that every fact row carries after its business columns.
+BOOK_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("recorded_at", "TIMESTAMP"),
+    ("batch_id", "BIGINT"),
+    ("row_hash", "VARCHAR"),
+)
+
+
+@dataclass(frozen=True)
+class FactTable:
+    """One append-only, bitemporal fact table.
+
+    Attributes
+    ----------
+    name : str
+        SQL table name.
+    key : tuple[str, ...]
+        Business key; a key may have many versions, numbered from 1.
+    values : tuple[str, ...]
+        Columns compared to decide whether a re-ingested row is identical or a restatement.
+        ``known_on`` (the date the fact became known in the world) is one of them when present.
+    types : dict[str, str]
+        SQL type of each key and value column.
+    versioned : bool
+        Whether rows carry a ``version`` column (all user facts do; synthetic truth does not).
+
+    """
+
+    name: str
+    key: tuple[str, ...]
+    values: tuple[str, ...]
+    types: dict[str, str]
+    versioned: bool = True
+
+    @property
+    def business_columns(self) -> tuple[str, ...]:
+        """Key, then version (when versioned), then values: the order rows are stored in."""
+        return self.key + (("version",) if self.versioned else ()) + self.values
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Every stored column in order, bookkeeping included."""
+        return self.business_columns + tuple(c for c, _ in BOOK_COLUMNS)
+
+    def sql_type(self, column: str) -> str:
+        """SQL type of ``column``."""
+        if column == "version":
+            return "INTEGER"
+        for name, typ in BOOK_COLUMNS:
+            if name == column:
+                return typ
+        return self.types[column]
+
+
+HOLDINGS = FactTable(
+    name="holdings",
+    key=("holding_id",),
+    values=(
+        "name",
+        "asset_class",
+        "vehicle_type",
+        "proxy",
+        "commitment",
+        "vintage",
+        "currency",
+        "known_on",
+    ),
+    types={
+        "holding_id": "VARCHAR",
+        "name": "VARCHAR",
+        "asset_class": "VARCHAR",
+        "vehicle_type": "VARCHAR",
+        "proxy": "VARCHAR",
+        "commitment": "DOUBLE",
+        "vintage": "INTEGER",
+        "currency": "VARCHAR",
+        "known_on": "DATE",
+    },
+)
+
+STATEMENTS = FactTable(
+    name="statements",
+    key=("holding_id", "as_of"),
+    values=("known_on", "nav"),
+    types={"holding_id": "VARCHAR", "as_of": "DATE", "known_on": "DATE", "nav": "DOUBLE"},
+)
+
+CASHFLOWS = FactTable(
+    name="cashflows",
+    key=("holding_id", "date", "kind"),
+    values=("amount", "known_on"),
+    types={
+        "holding_id": "VARCHAR",
+        "date": "DATE",
+        "kind": "VARCHAR",
+        "amount": "DOUBLE",
+        "known_on": "DATE",
+    },
+)
+
+SERIES = FactTable(
+    name="series",
+    key=("series_id",),
+    values=(
+        "description",
+        "unit",
+        "frequency",
+        "source",
+        "package",
+        "package_version",
+        "file_name",
+        "file_sha256",
+        "column_name",
+        "derivation",
+        "synthetic",
+    ),
+    types={
+        "series_id": "VARCHAR",
+        "description": "VARCHAR",
+        "unit": "VARCHAR",
+        "frequency": "VARCHAR",
+        "source": "VARCHAR",
+        "package": "VARCHAR",
+        "package_version": "VARCHAR",
+        "file_name": "VARCHAR",
+        "file_sha256": "VARCHAR",
+        "column_name": "VARCHAR",
+        "derivation": "VARCHAR",
+        "synthetic": "BOOLEAN",
+    },
+)
+
+PRICES = FactTable(
+    name="prices",
+    key=("series_id", "date"),
+    values=("level", "known_on"),
+    types={"series_id": "VARCHAR", "date": "DATE", "level": "DOUBLE", "known_on": "DATE"},
+)
+
+ORDERS = FactTable(
+    name="orders",
+    key=("vehicle", "date", "kind"),
+    values=("amount", "known_on"),
+    types={
+        "vehicle": "VARCHAR",
+        "date": "DATE",
+        "kind": "VARCHAR",
+        "amount": "DOUBLE",
+        "known_on": "DATE",
+    },
+)
+
+SYNTHETIC_BOOKS = FactTable(
+    name="synthetic_books",
+    key=("book_id",),
+    values=("seed", "generator", "generator_version", "description", "params_json"),
+    types={
+        "book_id": "VARCHAR",
+        "seed": "BIGINT",
+        "generator": "VARCHAR",
+        "generator_version": "VARCHAR",
+        "description": "VARCHAR",
+        "params_json": "VARCHAR",
+    },
+)
+
+SYNTHETIC_TRUTH = FactTable(
+    name="synthetic_truth",
+    key=("book_id", "holding_id", "date"),
+    values=("value",),
+    types={"book_id": "VARCHAR", "holding_id": "VARCHAR", "date": "DATE", "value": "DOUBLE"},
+    versioned=False,
+)
+
+#: Every table whose rows are hashed into the audit chain, by name.
+FACT_TABLES: dict[str, FactTable] = {
+    t.name: t
+    for t in (
+        HOLDINGS,
+        STATEMENTS,
+        CASHFLOWS,
+        SERIES,
+        PRICES,
+        ORDERS,
+        SYNTHETIC_BOOKS,
+        SYNTHETIC_TRUTH,
+    )
+}
+
+#: Tables that a point-in-time snapshot (``as_known_on``) returns. Synthetic truth is never one.
+KNOWLEDGE_TABLES: tuple[str, ...] = (
+    "holdings",
+    "statements",
+    "cashflows",
+    "series",
+    "prices",
+    "orders",
+)

@@ -1,0 +1,683 @@
+"""The ledger store: an embedded DuckDB file, append-only and bitemporal, with an audit hash chain.
+
+Owns every read and write of the ledger file. Each fact row carries a business key, a version
+(1, 2, ... per key), the date it became known in the world (``known_on``), the time the ledger
+recorded it (``recorded_at``, UTC) and the batch that wrote it. Nothing is ever updated or
+deleted: a correction is a new version. Each write is one transaction together with its audit
+entry, so a killed process leaves all or none of a batch.
+
+Must not parse user files or validate their fields (``_files``/``_validate`` do that), and must
+not compute any estimate: it stores and returns facts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from altsleeve.errors import InputError, Problem
+from altsleeve.ledger._hashing import GENESIS_HASH, content_hash, entry_hash, row_hash
+from altsleeve.ledger._migrations import available_migrations, current_version, first_row, migrate
+from altsleeve.ledger._schema import FACT_TABLES, KNOWLEDGE_TABLES, FactTable
+
+#: Default ledger path, relative to the working directory.
+DEFAULT_DB = Path("altsleeve.duckdb")
+
+#: Environment variable naming a file: when set, a write pauses before COMMIT after creating that
+#: file. Used only by the kill-mid-ingest test to SIGKILL a process inside a transaction.
+FAULT_PAUSE_ENV = "ALTSLEEVE_FAULT_PAUSE_BEFORE_COMMIT"
+
+_ARROW_TYPES: dict[str, pa.DataType] = {
+    "VARCHAR": pa.string(),
+    "DATE": pa.date32(),
+    "DOUBLE": pa.float64(),
+    "INTEGER": pa.int32(),
+    "BIGINT": pa.int64(),
+    "BOOLEAN": pa.bool_(),
+    "TIMESTAMP": pa.timestamp("us"),
+}
+
+
+def utc_now() -> dt.datetime:
+    """The current UTC time as a naive ``datetime`` (the ledger stores UTC without zone)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class AppendResult:
+    """What one write did.
+
+    Attributes
+    ----------
+    table : str
+        Target table.
+    new : int
+        Rows for keys the ledger had not seen (version 1).
+    restated : int
+        Rows recorded as a new version of an existing key.
+    unchanged : int
+        Rows identical to the latest version already recorded (skipped).
+    batch_id : int | None
+        The audit sequence number of the write, ``None`` when nothing was written.
+
+    """
+
+    table: str
+    new: int
+    restated: int
+    unchanged: int
+    batch_id: int | None
+
+    @property
+    def written(self) -> int:
+        """Rows written (new plus restated)."""
+        return self.new + self.restated
+
+
+@dataclass(frozen=True)
+class LedgerSnapshot:
+    """The ledger as known on a date (and as recorded by a time): one DataFrame per table.
+
+    Each frame holds, per business key, the latest version whose ``known_on`` is on or before
+    ``known_on`` and whose ``recorded_at`` is on or before ``recorded_at``. Synthetic truth is
+    never part of a snapshot.
+    """
+
+    known_on: dt.date
+    recorded_at: dt.datetime
+    tables: Mapping[str, pd.DataFrame]
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        """Access a table as an attribute: ``snapshot.statements``."""
+        tables = self.__dict__.get("tables", {})
+        if name in tables:
+            frame: pd.DataFrame = tables[name]
+            return frame
+        raise AttributeError(name)
+
+
+@dataclass
+class VerifyReport:
+    """Result of ``Ledger.verify``: ``ok`` when the chain and every row check out."""
+
+    entries: int = 0
+    rows: int = 0
+    head_hash: str = GENESIS_HASH
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when no problem was found."""
+        return not self.problems
+
+
+class Ledger:
+    """An altsleeve ledger file.
+
+    Parameters
+    ----------
+    path : str or Path
+        DuckDB file; created (and migrated) when missing unless ``read_only``.
+    read_only : bool
+        Open without write access (several readers may share the file).
+    clock : callable, optional
+        Returns the current UTC time as a naive ``datetime``; defaults to the system clock.
+        Recorded times are forced to increase strictly from one batch to the next.
+
+    Examples
+    --------
+    >>> with Ledger("book.duckdb") as led:  # doctest: +SKIP
+    ...     snap = led.as_known_on(dt.date(2008, 12, 31))
+    ...     snap.statements.head()
+
+    """
+
+    def __init__(
+        self,
+        path: str | Path = DEFAULT_DB,
+        *,
+        read_only: bool = False,
+        clock: Callable[[], dt.datetime] | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self._clock = clock or utc_now
+        self._depth = 0
+        if read_only and not self.path.exists():
+            raise InputError(
+                [
+                    Problem(
+                        str(self.path),
+                        "no ledger at this path (run `altsleeve demo`, or ingest into it first)",
+                    )
+                ]
+            )
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._con = duckdb.connect(str(self.path), read_only=read_only)
+        if read_only:
+            have, want = current_version(self._con), len(available_migrations())
+            if have != want:
+                self._con.close()
+                raise InputError(
+                    [
+                        Problem(
+                            str(self.path),
+                            f"ledger schema is at version {have}, this altsleeve expects "
+                            f"{want}; open it once for writing to migrate",
+                        )
+                    ]
+                )
+        else:
+            migrate(self._con, self._clock())
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def close(self) -> None:
+        """Close the underlying connection."""
+        self._con.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        """The applied migration version."""
+        return current_version(self._con)
+
+    # -- writing -----------------------------------------------------------------------------
+    def _recorded_time(self) -> dt.datetime:
+        now = self._clock()
+        row = first_row(self._con.execute("SELECT max(recorded_at) FROM audit_log"))
+        last = row[0] if row else None
+        if last is not None and now <= last:
+            now = last + dt.timedelta(microseconds=1)
+        return now
+
+    @contextmanager
+    def transaction(self) -> Iterator[Ledger]:
+        """Group several appends into one all-or-nothing write.
+
+        Appends inside the block join its transaction; an exception rolls every one back.
+
+        Examples
+        --------
+        >>> with led.transaction():  # doctest: +SKIP
+        ...     led.append("holdings", holdings, action="ingest", source="h.csv")
+        ...     led.append("statements", statements, action="ingest", source="s.csv")
+        """
+        with self._transaction():
+            yield self
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self._con.execute("BEGIN TRANSACTION")
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self._con.execute("ROLLBACK")
+            raise
+        finally:
+            self._depth = 0
+        pause = os.environ.get(FAULT_PAUSE_ENV)
+        if pause:  # fault injection for the SIGKILL test; never set in normal use
+            Path(pause).write_text("in transaction")
+            time.sleep(60)
+        self._con.execute("COMMIT")
+
+    def append(
+        self,
+        table: str,
+        rows: pd.DataFrame,
+        *,
+        action: str,
+        source: str,
+        source_sha256: str = "",
+        restate: bool = False,
+        detail: Mapping[str, Any] | None = None,
+        row_numbers: Sequence[int] | None = None,
+        line_numbers: Sequence[int | None] | None = None,
+    ) -> AppendResult:
+        """Append rows to a fact table as one all-or-nothing batch with its audit entry.
+
+        Rows whose business key is new get version 1; rows identical to the key's latest version
+        are skipped (re-ingesting the same content is a no-op); rows that differ are refused with
+        an :class:`InputError` naming each one, unless ``restate`` is true, when they become the
+        next version and the old one is kept.
+
+        Parameters
+        ----------
+        table : str
+            A name from ``FACT_TABLES``.
+        rows : DataFrame
+            The table's key and value columns, already validated and typed (dates as dates or
+            datetimes at midnight, amounts in dollars as floats).
+        action : str
+            Audit label, e.g. ``"ingest"`` or ``"marketdata"``.
+        source : str
+            Where the rows came from (a file path or a generator label).
+        source_sha256 : str
+            SHA-256 of the source file, when there is one.
+        restate : bool
+            Record differing rows as new versions instead of refusing them.
+        detail : mapping, optional
+            Extra JSON-serialisable facts for the audit entry (e.g. the restatement reason).
+        row_numbers, line_numbers : sequence, optional
+            The rows' positions in the user's file, used to name them in error messages.
+
+        Returns
+        -------
+        AppendResult
+
+        """
+        spec = FACT_TABLES[table]
+        values = _python_columns(spec, rows)
+        n = len(rows)
+        rows_no = list(row_numbers) if row_numbers is not None else list(range(1, n + 1))
+        lines_no = list(line_numbers) if line_numbers is not None else [None] * n
+        keys = [tuple(values[k][i] for k in spec.key) for i in range(n)]
+        vals = [tuple(values[v][i] for v in spec.values) for i in range(n)]
+
+        with self._transaction():
+            latest = self._latest_for_keys(spec, rows, keys) if spec.versioned else {}
+            versions: list[int] = []
+            insert_idx: list[int] = []
+            conflicts: list[Problem] = []
+            new = restated = unchanged = 0
+            for i in range(n):
+                prev = latest.get(keys[i])
+                if prev is None:
+                    versions.append(1)
+                    insert_idx.append(i)
+                    new += 1
+                    continue
+                prev_version, prev_vals = prev
+                if prev_vals == vals[i]:
+                    unchanged += 1
+                    continue
+                if not restate:
+                    conflicts.append(
+                        Problem(
+                            source,
+                            _conflict_message(spec, keys[i], prev_version, prev_vals, vals[i]),
+                            row=rows_no[i],
+                            line=lines_no[i],
+                            column=_first_diff(spec, prev_vals, vals[i]),
+                        )
+                    )
+                    continue
+                versions.append(prev_version + 1)
+                insert_idx.append(i)
+                restated += 1
+            if conflicts:
+                raise InputError(conflicts)
+            if not insert_idx:
+                return AppendResult(table, 0, 0, unchanged, None)
+            batch_id = self._write_batch(
+                spec, values, insert_idx, versions, action, source, source_sha256, detail
+            )
+        return AppendResult(table, new, restated, unchanged, batch_id)
+
+    def _latest_for_keys(
+        self, spec: FactTable, rows: pd.DataFrame, keys: list[tuple[Any, ...]]
+    ) -> dict[tuple[Any, ...], tuple[int, tuple[Any, ...]]]:
+        """Latest version and values for each incoming key that the table already has."""
+        if not keys:
+            return {}
+        key_table = pa.table(
+            {
+                k: pa.array([key[j] for key in keys], type=_ARROW_TYPES[spec.types[k]])
+                for j, k in enumerate(spec.key)
+            }
+        )
+        self._con.register("_incoming_keys", key_table)
+        try:
+            on = " AND ".join(f"t.{k} = i.{k}" for k in spec.key)
+            part = ", ".join(f"t.{k}" for k in spec.key)
+            cols = ", ".join(f"t.{c}" for c in (*spec.key, "version", *spec.values))
+            found = self._con.execute(
+                f"SELECT {cols} FROM {spec.name} t JOIN (SELECT DISTINCT * FROM _incoming_keys) i "
+                f"ON {on} QUALIFY row_number() OVER (PARTITION BY {part} "
+                "ORDER BY t.version DESC) = 1"
+            ).fetchall()
+        finally:
+            self._con.unregister("_incoming_keys")
+        nk = len(spec.key)
+        return {tuple(r[:nk]): (int(r[nk]), tuple(r[nk + 1 :])) for r in found}
+
+    def _write_batch(
+        self,
+        spec: FactTable,
+        values: dict[str, list[Any]],
+        insert_idx: list[int],
+        versions: list[int],
+        action: str,
+        source: str,
+        source_sha256: str,
+        detail: Mapping[str, Any] | None,
+    ) -> int:
+        row = first_row(self._con.execute("SELECT coalesce(max(seq), 0), count(*) FROM audit_log"))
+        seq = int(row[0]) + 1 if row else 1
+        recorded_at = self._recorded_time()
+        columns: dict[str, list[Any]] = {}
+        for c in spec.business_columns:
+            if c == "version":
+                columns[c] = versions
+            else:
+                col = values[c]
+                columns[c] = [col[i] for i in insert_idx]
+        m = len(insert_idx)
+        columns["recorded_at"] = [recorded_at] * m
+        columns["batch_id"] = [seq] * m
+        stored = [columns[c] for c in spec.columns if c != "row_hash"]
+        hashes = [row_hash(r) for r in zip(*stored, strict=True)]
+        columns["row_hash"] = hashes
+        arrow = pa.table(
+            {c: pa.array(columns[c], type=_ARROW_TYPES[spec.sql_type(c)]) for c in spec.columns}
+        )
+        self._con.register("_new_rows", arrow)
+        try:
+            self._con.execute(
+                f"INSERT INTO {spec.name} ({', '.join(spec.columns)}) "
+                f"SELECT {', '.join(spec.columns)} FROM _new_rows"
+            )
+        finally:
+            self._con.unregister("_new_rows")
+        self._append_audit(
+            seq,
+            recorded_at,
+            action,
+            spec.name,
+            source,
+            source_sha256,
+            m,
+            content_hash(hashes),
+            detail,
+        )
+        return seq
+
+    def _append_audit(
+        self,
+        seq: int,
+        recorded_at: dt.datetime,
+        action: str,
+        table: str,
+        source: str,
+        source_sha256: str,
+        n_rows: int,
+        chash: str,
+        detail: Mapping[str, Any] | None,
+    ) -> None:
+        prev = first_row(
+            self._con.execute("SELECT entry_hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+        )
+        prev_hash = str(prev[0]) if prev else GENESIS_HASH
+        detail_json = json.dumps(dict(detail or {}), sort_keys=True, default=str)
+        fields = [
+            seq,
+            recorded_at,
+            action,
+            table,
+            source,
+            source_sha256,
+            n_rows,
+            chash,
+            detail_json,
+        ]
+        ehash = entry_hash(prev_hash, fields)
+        self._con.execute(
+            "INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [*fields, prev_hash, ehash],
+        )
+
+    # -- reading -----------------------------------------------------------------------------
+    def as_known_on(
+        self,
+        known_on: dt.date | str,
+        *,
+        recorded_at: dt.datetime | None = None,
+        tables: Sequence[str] = KNOWLEDGE_TABLES,
+    ) -> LedgerSnapshot:
+        """Exactly what was known on ``known_on`` (and recorded by ``recorded_at``).
+
+        Parameters
+        ----------
+        known_on : date or ISO string
+            The knowledge date: a fact counts once its ``known_on`` date is on or before it
+            (statements: their release date; cash flows, prices, orders: their own date unless
+            given otherwise).
+        recorded_at : datetime, optional
+            Also ignore what the ledger recorded after this UTC time (the second time axis);
+            default: everything recorded so far.
+        tables : sequence of str
+            Which tables to return (default: every knowledge table; never synthetic truth).
+
+        Returns
+        -------
+        LedgerSnapshot
+            Per table, the latest qualifying version of each key (``row_hash`` dropped).
+
+        """
+        day = _as_date(known_on)
+        rec = recorded_at or dt.datetime.max.replace(microsecond=0)
+        out: dict[str, pd.DataFrame] = {}
+        for name in tables:
+            if name not in KNOWLEDGE_TABLES:
+                raise ValueError(f"{name!r} is not a knowledge table")
+            spec = FACT_TABLES[name]
+            cols = ", ".join(c for c in spec.columns if c != "row_hash")
+            where = "recorded_at <= $rec"
+            if "known_on" in spec.values:
+                where += " AND known_on <= $day"
+            order = ", ".join(spec.key)
+            sql = (
+                f"SELECT {cols} FROM {name} WHERE {where} QUALIFY row_number() OVER "
+                f"(PARTITION BY {', '.join(spec.key)} ORDER BY version DESC) = 1 ORDER BY {order}"
+            )
+            out[name] = self._con.execute(
+                sql, {"rec": rec, "day": day} if "known_on" in spec.values else {"rec": rec}
+            ).df()
+        return LedgerSnapshot(day, rec, out)
+
+    def history(self, table: str) -> pd.DataFrame:
+        """Every version of every row of a knowledge table (for vectorised point-in-time work)."""
+        if table not in KNOWLEDGE_TABLES:
+            raise ValueError(f"{table!r} is not a knowledge table")
+        spec = FACT_TABLES[table]
+        cols = ", ".join(c for c in spec.columns if c != "row_hash")
+        order = ", ".join((*spec.key, "version"))
+        return self._con.execute(f"SELECT {cols} FROM {table} ORDER BY {order}").df()
+
+    def synthetic_truth(self, book_id: str | None = None) -> pd.DataFrame:
+        """The synthetic book's true daily values. For validation only: no estimator reads this."""
+        sql = "SELECT book_id, holding_id, date, value FROM synthetic_truth"
+        params: list[Any] = []
+        if book_id is not None:
+            sql += " WHERE book_id = ?"
+            params.append(book_id)
+        return self._con.execute(sql + " ORDER BY holding_id, date", params).df()
+
+    def synthetic_books(self) -> pd.DataFrame:
+        """The synthetic books recorded in this ledger (seed, generator, parameters)."""
+        return self._con.execute(
+            "SELECT book_id, seed, generator, generator_version, description, params_json, "
+            "recorded_at FROM synthetic_books ORDER BY book_id, version"
+        ).df()
+
+    def latest_keys(self, table: str, column: str) -> set[str]:
+        """Distinct values of one key column of a table, e.g. every known ``holding_id``."""
+        spec = FACT_TABLES[table]
+        if column not in spec.key:
+            raise ValueError(f"{column!r} is not a key column of {table!r}")
+        return {
+            str(r[0])
+            for r in self._con.execute(f"SELECT DISTINCT {column} FROM {table}").fetchall()
+        }
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Per table: stored rows (every version) and distinct business keys."""
+        out: dict[str, dict[str, int]] = {}
+        for name, spec in FACT_TABLES.items():
+            r = first_row(
+                self._con.execute(
+                    f"SELECT count(*), count(DISTINCT ({', '.join(spec.key)})) FROM {name}"
+                )
+            )
+            out[name] = {"rows": int(r[0]) if r else 0, "keys": int(r[1]) if r else 0}
+        return out
+
+    def audit_log(self, limit: int | None = None) -> pd.DataFrame:
+        """The audit chain, newest first (``limit`` entries when given)."""
+        sql = "SELECT * FROM audit_log ORDER BY seq DESC"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return self._con.execute(sql).df()
+
+    def content_fingerprint(self) -> dict[str, str]:
+        """A digest of every table's full content (rows in key order), for equality checks.
+
+        Two ledgers, or one ledger before and after a refused write, have the same fingerprint
+        exactly when their content is the same.
+        """
+        out: dict[str, str] = {}
+        for name in (*FACT_TABLES, "audit_log", "schema_migrations"):
+            rows = self._con.execute(f"SELECT * FROM {name} ORDER BY ALL").fetchall()
+            out[name] = content_hash(row_hash(r) for r in rows)
+        return out
+
+    # -- verification ------------------------------------------------------------------------
+    def verify(self) -> VerifyReport:
+        """Check the audit hash chain and that every row still matches its batch's hash.
+
+        Detects an edited, deleted or inserted fact row (its batch's content hash, or the row's
+        own hash, no longer matches) and an edited or deleted audit entry (the chain breaks).
+        Deleting the newest entries together with their rows is only detectable against a head
+        hash kept elsewhere, so the report gives the head hash to record.
+        """
+        rep = VerifyReport()
+        entries = self._con.execute(
+            "SELECT seq, recorded_at, action, target_table, source, source_sha256, n_rows, "
+            "content_hash, detail, prev_hash, entry_hash FROM audit_log ORDER BY seq"
+        ).fetchall()
+        prev = GENESIS_HASH
+        batches: dict[int, tuple[str, int, str]] = {}
+        for i, e in enumerate(entries, start=1):
+            seq = int(e[0])
+            if seq != i:
+                rep.problems.append(f"audit_log: entry {i} is missing (found seq {seq} instead)")
+            if e[9] != prev:
+                rep.problems.append(f"audit_log: entry {seq} does not chain to the entry before")
+            if entry_hash(str(e[9]), list(e[:9])) != e[10]:
+                rep.problems.append(f"audit_log: entry {seq} was edited (its hash differs)")
+            prev = str(e[10])
+            batches[seq] = (str(e[3]), int(e[6]), str(e[7]))
+        rep.entries = len(entries)
+        rep.head_hash = prev
+        for name, spec in FACT_TABLES.items():
+            cols = [c for c in spec.columns if c != "row_hash"]
+            found: dict[int, list[str]] = {}
+            for r in self._con.execute(
+                f"SELECT {', '.join(cols)}, row_hash FROM {name}"
+            ).fetchall():
+                rep.rows += 1
+                h = row_hash(r[:-1])
+                batch = int(r[cols.index("batch_id")])
+                if h != r[-1]:
+                    key = ", ".join(f"{k}={r[cols.index(k)]}" for k in spec.key)
+                    rep.problems.append(
+                        f"{name}: row ({key}) of batch {batch} was edited (its hash differs)"
+                    )
+                found.setdefault(batch, []).append(h)
+            for batch, hashes in sorted(found.items()):
+                if batch not in batches or batches[batch][0] != name:
+                    rep.problems.append(f"{name}: batch {batch} has no audit entry (rows added)")
+                    continue
+                _, n_rows, chash = batches[batch]
+                if len(hashes) != n_rows:
+                    rep.problems.append(
+                        f"{name}: batch {batch} has {len(hashes)} rows, its audit entry "
+                        f"says {n_rows} (rows deleted or added)"
+                    )
+                elif content_hash(hashes) != chash:
+                    rep.problems.append(
+                        f"{name}: batch {batch} content differs from its audit hash"
+                    )
+            for seq, (tname, n_rows, _) in batches.items():
+                if tname == name and seq not in found and n_rows > 0:
+                    rep.problems.append(f"{name}: every row of batch {seq} was deleted")
+        return rep
+
+
+def _as_date(value: dt.date | str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value)
+
+
+def _python_columns(spec: FactTable, rows: pd.DataFrame) -> dict[str, list[Any]]:
+    """The key and value columns as lists of plain Python values of the stored types."""
+    out: dict[str, list[Any]] = {}
+    for c in (*spec.key, *spec.values):
+        if c not in rows.columns:
+            raise ValueError(f"{spec.name}: missing column {c!r}")
+        typ = spec.types[c]
+        s = rows[c]
+        if typ == "DATE":
+            out[c] = [d.date() for d in pd.to_datetime(s)]
+        elif typ == "DOUBLE":
+            out[c] = [float(x) for x in s]
+        elif typ in ("INTEGER", "BIGINT"):
+            out[c] = [int(x) for x in s]
+        elif typ == "BOOLEAN":
+            out[c] = [bool(x) for x in s]
+        else:
+            out[c] = [str(x) for x in s]
+    return out
+
+
+def _first_diff(spec: FactTable, old: tuple[Any, ...], new: tuple[Any, ...]) -> str | None:
+    for name, a, b in zip(spec.values, old, new, strict=True):
+        if a != b:
+            return name
+    return None
+
+
+def _conflict_message(
+    spec: FactTable,
+    key: tuple[Any, ...],
+    version: int,
+    old: tuple[Any, ...],
+    new: tuple[Any, ...],
+) -> str:
+    key_text = ", ".join(f"{k}={v}" for k, v in zip(spec.key, key, strict=True))
+    diffs = "; ".join(
+        f"{n}: recorded {a!s}, file has {b!s}"
+        for n, a, b in zip(spec.values, old, new, strict=True)
+        if a != b
+    )
+    return (
+        f"({key_text}) is already recorded as version {version} with different content "
+        f"({diffs}); use --restate to record a new version"
+    )

@@ -1,0 +1,429 @@
+"""The five ingest formats and their validation, before anything is written.
+
+Owns the exact header names of each file kind, the type of each field, and every rule a row must
+pass: required columns, parseable ISO dates, plain non-negative numbers, allowed codes, known
+holdings and series, ``known_on`` not before the fact's own date, no duplicate keys in a file.
+Problems are collected for the whole file (up to a cap) and raised together. Pure: the caller
+passes in what the ledger knows; this module must not open the ledger or write anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+import pandas as pd
+
+from altsleeve.domain import AssetClass, CashflowKind, OrderKind, VehicleType
+from altsleeve.errors import InputError, Problem
+from altsleeve.ledger._files import RawTable
+
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_ID = re.compile(r"^[^\s,;\"']+$")
+
+#: ``known_on`` given to holdings rows that carry none: reference data counts as always known.
+ALWAYS_KNOWN = dt.date(1900, 1, 1)
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One column of an ingest format.
+
+    Attributes
+    ----------
+    name : str
+        Exact header name in the file.
+    kind : str
+        ``id`` (code without blanks), ``text``, ``date`` (ISO ``YYYY-MM-DD``), ``amount``
+        (dollars >= 0), ``positive`` (> 0), ``year`` (integer 1900-2100), ``currency``
+        (ISO 4217 code) or ``enum``.
+    choices : tuple[str, ...]
+        Allowed values for ``enum``.
+    required : bool
+        Whether the column must be present; optional columns take ``default``.
+    default : str | None
+        Text used when an optional column is absent or blank; ``"=COL"`` copies column COL.
+
+    """
+
+    name: str
+    kind: str
+    choices: tuple[str, ...] = ()
+    required: bool = True
+    default: str | None = None
+
+
+@dataclass(frozen=True)
+class FileFormat:
+    """An ingest file kind: its columns, business key and the ledger table it fills."""
+
+    kind: str
+    table: str
+    fields: tuple[FieldSpec, ...]
+    key: tuple[str, ...]
+    rename: tuple[tuple[str, str], ...] = ()
+    known_on_not_before: str | None = None
+
+    @property
+    def required(self) -> list[str]:
+        """Names of the required columns, in order."""
+        return [f.name for f in self.fields if f.required]
+
+    def column(self, name: str) -> str:
+        """The ledger column a file column is stored in."""
+        return dict(self.rename).get(name, name)
+
+
+def _enum(name: str, enum: type[StrEnum]) -> FieldSpec:
+    return FieldSpec(name, "enum", tuple(e.value for e in enum))
+
+
+FORMATS: dict[str, FileFormat] = {
+    "holdings": FileFormat(
+        kind="holdings",
+        table="holdings",
+        fields=(
+            FieldSpec("holding_id", "id"),
+            FieldSpec("name", "text"),
+            _enum("asset_class", AssetClass),
+            _enum("vehicle_type", VehicleType),
+            FieldSpec("proxy", "id"),
+            FieldSpec("commitment", "amount"),
+            FieldSpec("vintage", "year"),
+            FieldSpec("currency", "currency", required=False, default="USD"),
+            FieldSpec("known_on", "date", required=False, default=ALWAYS_KNOWN.isoformat()),
+        ),
+        key=("holding_id",),
+    ),
+    "statements": FileFormat(
+        kind="statements",
+        table="statements",
+        fields=(
+            FieldSpec("holding_id", "id"),
+            FieldSpec("as_of", "date"),
+            FieldSpec("known_on", "date"),
+            FieldSpec("nav", "amount"),
+        ),
+        key=("holding_id", "as_of"),
+        known_on_not_before="as_of",
+    ),
+    "cashflows": FileFormat(
+        kind="cashflows",
+        table="cashflows",
+        fields=(
+            FieldSpec("holding_id", "id"),
+            FieldSpec("date", "date"),
+            _enum("kind", CashflowKind),
+            FieldSpec("amount", "amount"),
+            FieldSpec("known_on", "date", required=False, default="=date"),
+        ),
+        key=("holding_id", "date", "kind"),
+    ),
+    "prices": FileFormat(
+        kind="prices",
+        table="prices",
+        fields=(
+            FieldSpec("series", "id"),
+            FieldSpec("date", "date"),
+            FieldSpec("level", "positive"),
+            FieldSpec("known_on", "date", required=False, default="=date"),
+        ),
+        key=("series", "date"),
+        rename=(("series", "series_id"),),
+        known_on_not_before="date",
+    ),
+    "orders": FileFormat(
+        kind="orders",
+        table="orders",
+        fields=(
+            FieldSpec("vehicle", "id"),
+            FieldSpec("date", "date"),
+            _enum("kind", OrderKind),
+            FieldSpec("amount", "amount"),
+            FieldSpec("known_on", "date", required=False, default="=date"),
+        ),
+        key=("vehicle", "date", "kind"),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class LedgerKnowledge:
+    """What the ledger already holds that a file may refer to."""
+
+    holdings: frozenset[str] = frozenset()
+    series: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class ValidatedFile:
+    """A file that passed validation: typed rows named as the ledger's columns.
+
+    ``frame`` has dates as ``datetime64``, amounts as ``float64`` dollars, years as ``int64``.
+    ``rows`` and ``lines`` give each row's place in the file for later messages.
+    """
+
+    kind: str
+    path: str
+    sha256: str
+    frame: pd.DataFrame
+    rows: list[int]
+    lines: list[int | None]
+
+
+def _parse(spec: FieldSpec, text: str) -> tuple[object, str | None]:
+    """Parse one cell; return (value, None) or (None, message)."""
+    if text == "":
+        return None, "missing value"
+    kind = spec.kind
+    if kind == "text":
+        return text, None
+    if kind == "id":
+        if not _ID.match(text):
+            return None, f"{text!r} is not a valid code (no blanks, commas, semicolons or quotes)"
+        return text, None
+    if kind == "enum":
+        if text in spec.choices:
+            return text, None
+        hint = difflib.get_close_matches(text.lower(), spec.choices, n=1)
+        extra = f" (did you mean {hint[0]!r}?)" if hint else ""
+        return None, f"{text!r} is not one of {', '.join(spec.choices)}{extra}"
+    if kind == "date":
+        if not _DATE.match(text):
+            return None, f"{text!r} is not an ISO date YYYY-MM-DD"
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            return None, f"{text!r} is not a valid calendar date"
+        if not dt.date(1900, 1, 1) <= day <= dt.date(2100, 12, 31):
+            return None, f"{text!r} is outside 1900-01-01..2100-12-31"
+        return day, None
+    if kind == "currency":
+        if not _CURRENCY.match(text):
+            return None, f"{text!r} is not a three-letter ISO 4217 currency code"
+        return text, None
+    if kind == "year":
+        if not re.fullmatch(r"\d{4}", text):
+            return None, f"{text!r} is not a four-digit year"
+        year = int(text)
+        if not 1900 <= year <= 2100:
+            return None, f"{year} is outside 1900..2100"
+        return year, None
+    # amount / positive
+    if not _NUMBER.match(text):
+        if re.fullmatch(r"[+-]?[\d,]+(\.\d*)?", text):
+            return None, f"{text!r} is not a plain number (write it without thousands separators)"
+        return None, f"{text!r} is not a number"
+    value = float(text)
+    if not math.isfinite(value):
+        return None, f"{text!r} is not a finite number"
+    if kind == "positive" and value <= 0:
+        return None, f"{text} must be > 0"
+    if value < 0:
+        return None, f"{text} must be >= 0 (amounts are positive dollars; the kind gives the sign)"
+    return value, None
+
+
+def validate(
+    kind: str,
+    raw: RawTable,
+    knowledge: LedgerKnowledge | None = None,
+    *,
+    today: dt.date | None = None,
+) -> ValidatedFile:
+    """Validate a file of one ingest kind; raise every problem at once.
+
+    Parameters
+    ----------
+    kind : str
+        ``holdings``, ``statements``, ``cashflows``, ``prices`` or ``orders``.
+    raw : RawTable
+        The file as read by :func:`read_table_file`.
+    knowledge : LedgerKnowledge, optional
+        Holdings and series the ledger knows. When ``None`` those references are not checked.
+    today : date, optional
+        No fact may be known after today (default: the UTC date now).
+
+    Raises
+    ------
+    InputError
+        Listing each problem with file, row (and CSV line) and column.
+
+    """
+    fmt = FORMATS[kind]
+    today = today or dt.datetime.now(dt.UTC).date()
+    label = raw.path
+    problems: list[Problem] = list(raw.problems)
+
+    names = [f.name for f in fmt.fields]
+    seen: set[str] = set()
+    for col in raw.header:
+        if col in seen:
+            problems.append(Problem(label, "column appears twice in the header", column=col))
+        seen.add(col)
+        if col not in names:
+            hint = difflib.get_close_matches(col, names, n=1)
+            extra = f"; did you mean {hint[0]!r}?" if hint else ""
+            problems.append(
+                Problem(label, f"unknown column (expected {', '.join(names)}){extra}", column=col)
+            )
+    missing = [n for n in fmt.required if n not in raw.header]
+    for col in missing:
+        problems.append(Problem(label, "required column is missing from the header", column=col))
+    if missing:
+        raise InputError(problems)
+    if not raw.rows:
+        raise InputError([*problems, Problem(label, "file has a header but no data rows")])
+
+    idx = {c: i for i, c in enumerate(raw.header)}
+    parsed: dict[str, list[object]] = {f.name: [] for f in fmt.fields}
+    bad_row: list[bool] = []
+    for r, cells in enumerate(raw.rows, start=1):
+        line = raw.lines[r - 1]
+        row_ok = True
+        for spec in fmt.fields:
+            text = cells[idx[spec.name]] if spec.name in idx else ""
+            if text == "" and not spec.required and spec.default is not None:
+                if spec.default.startswith("="):
+                    source = spec.default[1:]
+                    text = cells[idx[source]] if source in idx else ""
+                else:
+                    text = spec.default
+            value, msg = _parse(spec, text)
+            if msg:
+                problems.append(Problem(label, msg, row=r, column=spec.name, line=line))
+                row_ok = False
+            parsed[spec.name].append(value)
+        bad_row.append(not row_ok)
+
+    # Row rules that need several fields.
+    for r in range(len(raw.rows)):
+        if bad_row[r]:
+            continue
+        line = raw.lines[r]
+        known = parsed["known_on"][r] if "known_on" in parsed else None
+        assert known is None or isinstance(known, dt.date)
+        if fmt.known_on_not_before and isinstance(known, dt.date):
+            own = parsed[fmt.known_on_not_before][r]
+            assert isinstance(own, dt.date)
+            if known < own:
+                problems.append(
+                    Problem(
+                        label,
+                        f"known_on {known} is before {fmt.known_on_not_before} {own}: a fact "
+                        "cannot be known before it happens",
+                        row=r + 1,
+                        column="known_on",
+                        line=line,
+                    )
+                )
+        for col in ("known_on", "as_of"):
+            day = parsed[col][r] if col in parsed else None
+            if (
+                isinstance(day, dt.date)
+                and day > today
+                and not (col == "known_on" and fmt.kind == "holdings")
+            ):
+                problems.append(
+                    Problem(
+                        label,
+                        f"{col} {day} is in the future (today is {today}); the ledger records "
+                        "facts once they are known",
+                        row=r + 1,
+                        column=col,
+                        line=line,
+                    )
+                )
+
+    # References to what the ledger knows.
+    if knowledge is not None:
+        if "holding_id" in parsed and kind != "holdings":
+            _check_refs(
+                label,
+                raw,
+                parsed["holding_id"],
+                knowledge.holdings,
+                "holding_id",
+                "unknown holding {v!r}: ingest it with `altsleeve ingest holdings` first",
+                problems,
+            )
+        if kind == "holdings":
+            _check_refs(
+                label,
+                raw,
+                parsed["proxy"],
+                knowledge.series,
+                "proxy",
+                "unknown proxy series {v!r}: load it with `altsleeve marketdata load` or "
+                "`altsleeve ingest prices` first",
+                problems,
+            )
+
+    # Duplicate business keys within the file.
+    first_seen: dict[tuple[object, ...], int] = {}
+    for r in range(len(raw.rows)):
+        key = tuple(parsed[k][r] for k in fmt.key)
+        if any(v is None for v in key):
+            continue
+        if key in first_seen:
+            key_text = ", ".join(f"{k}={v}" for k, v in zip(fmt.key, key, strict=True))
+            problems.append(
+                Problem(
+                    label,
+                    f"duplicate key ({key_text}): also on row {first_seen[key]}",
+                    row=r + 1,
+                    column=fmt.key[-1],
+                    line=raw.lines[r],
+                )
+            )
+        else:
+            first_seen[key] = r + 1
+
+    if problems:
+        problems.sort(
+            key=lambda p: (p.row or 0, names.index(p.column) if p.column in names else -1)
+        )
+        raise InputError(problems)
+
+    frame = pd.DataFrame({fmt.column(f.name): _typed(f, parsed[f.name]) for f in fmt.fields})
+    return ValidatedFile(
+        kind=kind,
+        path=label,
+        sha256=raw.sha256,
+        frame=frame,
+        rows=list(range(1, len(raw.rows) + 1)),
+        lines=list(raw.lines),
+    )
+
+
+def _check_refs(
+    label: str,
+    raw: RawTable,
+    values: Iterable[object],
+    known: frozenset[str],
+    column: str,
+    template: str,
+    problems: list[Problem],
+) -> None:
+    for r, v in enumerate(values, start=1):
+        if isinstance(v, str) and v not in known:
+            problems.append(
+                Problem(label, template.format(v=v), row=r, column=column, line=raw.lines[r - 1])
+            )
+
+
+def _typed(spec: FieldSpec, values: list[object]) -> pd.Series:
+    if spec.kind == "date":
+        return pd.Series(pd.to_datetime(pd.Series(values, dtype="object")), dtype="datetime64[ns]")
+    if spec.kind in ("amount", "positive"):
+        return pd.Series(values, dtype="float64")
+    if spec.kind == "year":
+        return pd.Series(values, dtype="int64")
+    return pd.Series(values, dtype="object")
