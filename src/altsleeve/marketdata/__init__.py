@@ -1,0 +1,62 @@
+"""Real public-market history shipped with ``arch``, and series derived from it.
+
+Owns loading the ``csv.gz`` files that ``arch`` ships (S&P 500, NASDAQ, Fama-French factors,
+Moody's Aaa/Baa yields, core CPI), their provenance (package version, file name, SHA-256), their
+``known_on`` conventions, and the derived total-return indices (market, T-bills, constant-maturity
+par bonds) with their point-in-time daily interpolations. Pure data loading and derivation: must
+not touch the ledger, open a database or write any file. Conventions: ``docs/marketdata.md``.
+
+Examples
+--------
+>>> from altsleeve.marketdata import load_arch_market_data
+>>> series = {s.meta.series_id: s for s in load_arch_market_data()}
+>>> series["SP500"].data.columns.tolist()
+['date', 'level', 'known_on']
+"""
+
+from altsleeve.marketdata._arch_files import arch_data_dir
+from altsleeve.marketdata._bonds import (
+    bond_returns_from_yields,
+    par_bond_convexity,
+    par_bond_exact_return,
+    par_bond_modified_duration,
+)
+from altsleeve.marketdata._cash import (
+    index_from_returns,
+    market_total_returns,
+    prepend_base_period,
+    tbill_returns,
+)
+from altsleeve.marketdata._daily import (
+    bond_daily_index,
+    point_in_time_daily_index,
+    tbill_daily_index,
+)
+from altsleeve.marketdata._load import (
+    BOND_MATURITY_YEARS,
+    CPI_KNOWN_DAY_OF_NEXT_MONTH,
+    SERIES_IDS,
+    load_arch_market_data,
+)
+from altsleeve.marketdata._types import SeriesData, SeriesMeta
+
+__all__ = [
+    "BOND_MATURITY_YEARS",
+    "CPI_KNOWN_DAY_OF_NEXT_MONTH",
+    "SERIES_IDS",
+    "SeriesData",
+    "SeriesMeta",
+    "arch_data_dir",
+    "bond_daily_index",
+    "bond_returns_from_yields",
+    "index_from_returns",
+    "load_arch_market_data",
+    "market_total_returns",
+    "par_bond_convexity",
+    "par_bond_exact_return",
+    "par_bond_modified_duration",
+    "point_in_time_daily_index",
+    "prepend_base_period",
+    "tbill_daily_index",
+    "tbill_returns",
+]

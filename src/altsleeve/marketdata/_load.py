@@ -1,0 +1,337 @@
+"""Assembling every market series from the files ``arch`` ships, with provenance.
+
+Owns the list of series (:data:`SERIES_IDS`), their dating and ``known_on`` conventions, and the
+wiring of raw columns into the derived indices. Reads the shipped files (read-only); must not
+touch the ledger or write anything.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from altsleeve.marketdata._arch_files import (
+    CORE_CPI_FILE,
+    DEFAULT_FILE,
+    FRENCH_FILE,
+    NASDAQ_FILE,
+    SP500_FILE,
+    LoadedFile,
+    arch_version,
+    read_arch_file,
+)
+from altsleeve.marketdata._bonds import bond_returns_from_yields
+from altsleeve.marketdata._cash import (
+    index_from_returns,
+    market_total_returns,
+    prepend_base_period,
+    tbill_returns,
+)
+from altsleeve.marketdata._daily import bond_daily_index, tbill_daily_index
+from altsleeve.marketdata._types import SeriesData, SeriesMeta, make_frame
+
+#: Every series :func:`load_arch_market_data` returns, in its order.
+SERIES_IDS: tuple[str, ...] = (
+    "SP500",
+    "NASDAQ",
+    "FF_MKT_RF",
+    "FF_SMB",
+    "FF_HML",
+    "FF_RF",
+    "AAA_YIELD",
+    "BAA_YIELD",
+    "CORE_CPI",
+    "FF_MKT_TR",
+    "CASH_TBILL",
+    "BOND_AAA_TR",
+    "BOND_BAA_TR",
+    "BOND_AAA_TR_D",
+    "BOND_BAA_TR_D",
+    "CASH_TBILL_D",
+)
+
+#: Constant maturity (years) of the par bond priced off Moody's yields. Moody's seasoned
+#: corporate indices use bonds with maturities of 20 years and above (FRED series notes).
+BOND_MATURITY_YEARS = 20.0
+
+#: Core CPI for month m is treated as known on this day of month m+1 (BLS publishes the CPI
+#: around the middle of the following month; an approximation of the actual release dates).
+CPI_KNOWN_DAY_OF_NEXT_MONTH = 15
+
+_SWINKELS = (
+    "Swinkels (2019), 'Treasury Bond Return Data Starting in 1962', Data 4(3), 91; "
+    "duration/convexity of a par bond: Tuckman & Serrat, Fixed Income Securities, "
+    "eqs. 4.45/4.52 (Fabozzi, Bond Markets, Analysis and Strategies, ch. 4)"
+)
+
+
+def _meta(
+    series_id: str,
+    description: str,
+    unit: str,
+    frequency: str,
+    files: list[LoadedFile],
+    column: str,
+    derivation: str = "",
+) -> SeriesMeta:
+    """Build the provenance record of a series read from, or derived from, ``files``."""
+    return SeriesMeta(
+        series_id=series_id,
+        description=description,
+        unit=unit,
+        frequency=frequency,
+        source=files[0].spec.source if not derivation else "derived",
+        package="arch",
+        package_version=arch_version(),
+        file_name=",".join(f.spec.file_name for f in files),
+        file_sha256=",".join(f.sha256 for f in files),
+        column=column,
+        derivation=derivation,
+    )
+
+
+def _month_end(dates: pd.Series | pd.Index) -> pd.DatetimeIndex:
+    """Last calendar day of each date's month."""
+    return pd.DatetimeIndex(dates) + pd.offsets.MonthEnd(0)
+
+
+def _raw_series(
+    loaded: LoadedFile,
+    column: str,
+    dates: pd.DatetimeIndex,
+    known_on: pd.DatetimeIndex,
+    meta: SeriesMeta,
+) -> SeriesData:
+    """Wrap one raw column as a :class:`SeriesData`."""
+    frame = make_frame(dates, loaded.frame[column].to_numpy(dtype=np.float64), known_on)
+    return SeriesData(meta=meta, data=frame)
+
+
+def _index_series(levels: pd.Series, known_on: pd.DatetimeIndex, meta: SeriesMeta) -> SeriesData:
+    """Wrap an index (levels indexed by date) as a :class:`SeriesData`."""
+    dates = pd.DatetimeIndex(levels.index)
+    return SeriesData(meta=meta, data=make_frame(dates, levels.to_numpy(), known_on))
+
+
+def load_arch_market_data() -> list[SeriesData]:
+    """Load every market series from the files ``arch`` ships, raw and derived.
+
+    Reads ``sp500.csv.gz``, ``nasdaq.csv.gz``, ``frenchdata.csv.gz``, ``default.csv.gz`` and
+    ``core-cpi.csv.gz`` directly (not through ``arch.data.*.load()``), hashes each file's bytes
+    and returns the series listed in :data:`SERIES_IDS`, in that order. Conventions per series
+    (units, dating, ``known_on``, formulas and sources) are in ``docs/marketdata.md`` and in each
+    series' :class:`SeriesMeta`.
+
+    Returns
+    -------
+    list of SeriesData
+        One entry per id in :data:`SERIES_IDS`. Each ``data`` frame has columns ``date``,
+        ``level``, ``known_on`` (``datetime64[ns]`` midnight, ``float64``, ``datetime64[ns]``),
+        sorted, without NaN, with ``known_on >= date``.
+
+    Notes
+    -----
+    Raw: ``SP500``/``NASDAQ`` (daily closes, price indices without dividends), ``FF_*``
+    (monthly Fama-French factors in percent, dated at month end), ``AAA_YIELD``/``BAA_YIELD``
+    (Moody's monthly average yields in percent, dated on the 1st, known at month end),
+    ``CORE_CPI`` (dated on the 1st, known on the 15th of the next month).
+
+    Derived (index, 100 at the first date): ``FF_MKT_TR`` and ``CASH_TBILL`` (from
+    ``Mkt-RF + RF`` and ``RF``), ``BOND_AAA_TR``/``BOND_BAA_TR`` (20-year par bond, duration +
+    convexity, Swinkels 2019), and their point-in-time daily interpolations on the S&P 500
+    calendar ``BOND_AAA_TR_D``, ``BOND_BAA_TR_D``, ``CASH_TBILL_D``
+    (:func:`bond_daily_index`, :func:`tbill_daily_index`).
+    """
+    sp500 = read_arch_file(SP500_FILE)
+    nasdaq = read_arch_file(NASDAQ_FILE)
+    french = read_arch_file(FRENCH_FILE)
+    default = read_arch_file(DEFAULT_FILE)
+    cpi = read_arch_file(CORE_CPI_FILE)
+    out: list[SeriesData] = []
+
+    # --- raw daily prices -------------------------------------------------------------------
+    for series_id, loaded, name in (
+        ("SP500", sp500, "S&P 500 (^GSPC)"),
+        ("NASDAQ", nasdaq, "NASDAQ Composite (^IXIC)"),
+    ):
+        dates = pd.DatetimeIndex(loaded.frame["date"])
+        meta = _meta(
+            series_id,
+            f"{name} daily closing level, 'Adj Close' (equal to 'Close' for an index): a price "
+            "index WITHOUT dividends, not a total return. Yahoo! Finance data shipped by arch.",
+            "index",
+            "daily",
+            [loaded],
+            "Adj Close",
+        )
+        out.append(_raw_series(loaded, "Adj Close", dates, dates, meta))
+
+    # --- raw Fama-French factors (file dates YYYYMM -> parsed as the 1st -> month end) ------
+    ff_dates = _month_end(french.frame["date"])
+    ff_descriptions = {
+        "Mkt-RF": "Fama-French market excess return: value-weighted return of CRSP US firms "
+        "minus the one-month T-bill return",
+        "SMB": "Fama-French size factor (small minus big)",
+        "HML": "Fama-French value factor (high minus low book-to-market)",
+        "RF": "One-month US Treasury bill return (Ibbotson Associates), the Fama-French "
+        "risk-free rate",
+    }
+    for series_id, column in (
+        ("FF_MKT_RF", "Mkt-RF"),
+        ("FF_SMB", "SMB"),
+        ("FF_HML", "HML"),
+        ("FF_RF", "RF"),
+    ):
+        meta = _meta(
+            series_id,
+            f"{ff_descriptions[column]}; monthly return in percent, dated at the last calendar "
+            "day of the month (Kenneth R. French Data Library).",
+            "percent_return",
+            "monthly",
+            [french],
+            column,
+        )
+        out.append(_raw_series(french, column, ff_dates, ff_dates, meta))
+
+    # --- raw Moody's yields (dated on the 1st; a monthly average is known at month end) -----
+    y_dates = pd.DatetimeIndex(default.frame["date"])
+    y_known = _month_end(y_dates)
+    for series_id, column, grade in (("AAA_YIELD", "AAA", "Aaa"), ("BAA_YIELD", "BAA", "Baa")):
+        meta = _meta(
+            series_id,
+            f"Moody's Seasoned {grade} Corporate Bond Yield (FRED: {column}), monthly average "
+            "of daily yields in percent; bonds with maturities of 20 years and above. Dated on "
+            "the 1st of the month, known at the month's last calendar day.",
+            "percent",
+            "monthly",
+            [default],
+            column,
+        )
+        out.append(_raw_series(default, column, y_dates, y_known, meta))
+
+    # --- raw core CPI (dated on the 1st; known on the 15th of the next month) --------------
+    cpi_dates = pd.DatetimeIndex(cpi.frame["date"])
+    cpi_known = (
+        cpi_dates + pd.offsets.MonthBegin(1) + pd.Timedelta(days=CPI_KNOWN_DAY_OF_NEXT_MONTH - 1)
+    )
+    meta = _meta(
+        "CORE_CPI",
+        "US CPI for All Urban Consumers: All Items Less Food and Energy (FRED: CPILFESL), "
+        "index level (1982-84 = 100), monthly, dated on the 1st of the month; treated as known "
+        "on the 15th of the following month (approximate BLS release lag).",
+        "index",
+        "monthly",
+        [cpi],
+        "CPILFESL",
+    )
+    out.append(_raw_series(cpi, "CPILFESL", cpi_dates, cpi_known, meta))
+
+    # --- derived monthly: market total return and T-bill indices ----------------------------
+    mkt_rf = pd.Series(french.frame["Mkt-RF"].to_numpy(), index=ff_dates)
+    rf = pd.Series(french.frame["RF"].to_numpy(), index=ff_dates)
+    mkt_index = index_from_returns(prepend_base_period(market_total_returns(mkt_rf, rf)))
+    meta = _meta(
+        "FF_MKT_TR",
+        "Total-return index of the Fama-French market portfolio (dividends reinvested), "
+        "monthly, 100 at 1926-06-30 (the month end before the first return), dated at month "
+        "ends.",
+        "index",
+        "monthly",
+        [french],
+        "Mkt-RF,RF",
+        "I_t = I_{t-1} * (1 + (MktRF_t + RF_t)/100), I_0 = 100 at the month end before the first "
+        "return (Kenneth R. French Data Library: Mkt-RF is the market return minus RF).",
+    )
+    out.append(_index_series(mkt_index, pd.DatetimeIndex(mkt_index.index), meta))
+
+    cash_returns = tbill_returns(rf)
+    cash_index = index_from_returns(prepend_base_period(cash_returns))
+    meta = _meta(
+        "CASH_TBILL",
+        "One-month US Treasury bill total-return index (rolled monthly), monthly, 100 at "
+        "1926-06-30, dated at month ends.",
+        "index",
+        "monthly",
+        [french],
+        "RF",
+        "I_t = I_{t-1} * (1 + RF_t/100), I_0 = 100 at the month end before the first return "
+        "(Kenneth R. French Data Library, RF from Ibbotson Associates).",
+    )
+    out.append(_index_series(cash_index, pd.DatetimeIndex(cash_index.index), meta))
+
+    # --- derived monthly: constant-maturity par-bond indices off Moody's yields -------------
+    yields: dict[str, pd.Series] = {}
+    for series_id, column, grade in (("BOND_AAA_TR", "AAA", "Aaa"), ("BOND_BAA_TR", "BAA", "Baa")):
+        y = pd.Series(default.frame[column].to_numpy(dtype=np.float64), index=y_dates)
+        yields[column] = y
+        r = bond_returns_from_yields(y, maturity_years=BOND_MATURITY_YEARS, convexity=True)
+        meta = _meta(
+            series_id,
+            f"Total-return index of a constant-maturity {BOND_MATURITY_YEARS:g}-year par bond "
+            f"(semiannual coupons) priced off Moody's seasoned {grade} yields, rebought at par "
+            "every month; monthly, 100 on the first yield date. The level dated on the 1st of "
+            "month t is the value after month t's return, known at month t's last calendar day.",
+            "index",
+            "monthly",
+            [default],
+            column,
+            "I_t = I_{t-1} * (1 + r_t), r_t = y_{t-1}/12 - D_{t-1} (y_t - y_{t-1}) "
+            "+ 0.5 C_{t-1} (y_t - y_{t-1})^2, y in decimals, D and C the modified duration and "
+            f"convexity of a {BOND_MATURITY_YEARS:g}y par bond at y_{{t-1}}: "
+            "D = (1 - (1 + y/2)^(-2M))/y, "
+            "C = 2/y^2 (1 - (1 + y/2)^(-2M)) - 2M/(y (1 + y/2)^(2M+1)); "
+            f"I = 100 at the first yield date. Sources: {_SWINKELS}.",
+        )
+        levels = index_from_returns(r)
+        out.append(_index_series(levels, _month_end(levels.index), meta))
+
+    # --- derived daily: point-in-time interpolation on the S&P 500 calendar -----------------
+    calendar = pd.DatetimeIndex(sp500.frame["date"])
+    base_day = f"{calendar[0] - pd.offsets.MonthEnd(1):%Y-%m-%d}"
+    daily_common = (
+        "Point-in-time daily interpolation on the S&P 500 business-day calendar, NOT a traded "
+        "daily index: on business day t of month m, L_t = L(A) * (1 + c_m * days(t - A)/365) "
+        f"with A the last business day of month m-1 ({base_day} for the first month) and "
+        f"L = 100 at {base_day}; on the last business day of month m, L = L(A) * (1 + R_m) with "
+        "R_m the monthly index's return, so month-end levels equal the monthly index rebased to "
+        f"100 at {base_day[:7]}."
+    )
+    for series_id, column, monthly_id in (
+        ("BOND_AAA_TR_D", "AAA", "BOND_AAA_TR"),
+        ("BOND_BAA_TR_D", "BAA", "BOND_BAA_TR"),
+    ):
+        levels = bond_daily_index(yields[column], calendar, BOND_MATURITY_YEARS)
+        meta = _meta(
+            series_id,
+            f"Daily version of {monthly_id} (point in time; carry accrual within the month, "
+            f"duration/convexity price change on the month's last business day), 100 at "
+            f"{base_day}.",
+            "index",
+            "daily",
+            [default, sp500],
+            f"{column},Date",
+            f"{daily_common} Carry c_m = y_{{m-1}}/100 (the previous month's average yield, "
+            f"known at the end of month m-1); R_m as in {monthly_id}. The month's average yield "
+            "is treated as known at the month's last business day (its last daily input).",
+        )
+        out.append(_index_series(levels, pd.DatetimeIndex(levels.index), meta))
+
+    levels = tbill_daily_index(rf, calendar)
+    meta = _meta(
+        "CASH_TBILL_D",
+        "Daily version of CASH_TBILL (point in time; accrual at the month's T-bill rate), 100 "
+        f"at {base_day}. Months after the Fama-French file ends (in the shipped data: December "
+        "2018) accrue at the last known rate with no month-end true-up (extrapolated).",
+        "index",
+        "daily",
+        [french, sp500],
+        "RF,Date",
+        f"{daily_common} Carry c_m = RF_m/100 * 12 (the month's one-month bill rate, known at "
+        "the month's start); R_m = RF_m/100. Months after the last RF reuse the last known rate.",
+    )
+    out.append(_index_series(levels, pd.DatetimeIndex(levels.index), meta))
+
+    ids = tuple(s.meta.series_id for s in out)
+    if ids != SERIES_IDS:  # pragma: no cover - guards the documented order
+        raise RuntimeError(f"series order drifted: {ids}")
+    return out
