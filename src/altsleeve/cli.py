@@ -48,7 +48,7 @@ marketdata_app = typer.Typer(
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(marketdata_app, name="marketdata")
 
-_WIDTH = None if sys.stdout.isatty() else 120
+_WIDTH = None if sys.stdout.isatty() else 140
 out = Console(highlight=False, soft_wrap=True, width=_WIDTH)
 err = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 120)
 
@@ -75,9 +75,20 @@ def _emit_json(obj: Any) -> None:
 
 @contextmanager
 def _progress(enabled: bool = True) -> Iterator[ProgressFn]:
-    """A rich progress bar on stderr, as a ``ProgressFn`` callback."""
+    """Progress on stderr as a ``ProgressFn``: a rich bar on a terminal, else one line per step."""
     if not enabled:
         yield lambda _d, _c, _t: None
+        return
+    started = time.perf_counter()
+    if not err.is_terminal:
+        last = [""]
+
+        def log_step(description: str, _completed: int, _total: int) -> None:
+            if description != last[0]:
+                last[0] = description
+                err.print(f"[{time.perf_counter() - started:6.1f}s] {description}", markup=False)
+
+        yield log_step
         return
     with Progress(
         TextColumn("{task.description:<42}"),
@@ -85,12 +96,14 @@ def _progress(enabled: bool = True) -> Iterator[ProgressFn]:
         TextColumn("{task.completed}/{task.total}"),
         TimeElapsedColumn(),
         console=err,
-        transient=False,
+        transient=True,
     ) as bar:
         task: TaskID = bar.add_task("starting", total=1)
 
         def update(description: str, completed: int, total: int) -> None:
             bar.update(task, description=description, completed=completed, total=max(total, 1))
+            if completed >= total:
+                bar.console.print(f"[green]✓[/green] {description}")
 
         yield update
 
@@ -445,7 +458,8 @@ def _print_demo(res: dict[str, Any]) -> None:
         ("true_nav_musd_synthetic", "true NAV $m*", "{:,.1f}"),
     ]
     for _, head, _f in cols:
-        t.add_column(head, justify="left" if head == "asset class" else "right")
+        left = head == "asset class"
+        t.add_column(head, justify="left" if left else "right", no_wrap=left)
     for r in s["by_asset_class"]:
         t.add_row(*(f.format(r[k]) for k, _, f in cols))
     out.print(t)

@@ -164,7 +164,12 @@ class Ledger:
             )
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._con = duckdb.connect(str(self.path), read_only=read_only)
+        try:
+            self._con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.Error as exc:
+            raise InputError(
+                [Problem(str(self.path), f"cannot open as a ledger: {str(exc).splitlines()[0]}")]
+            ) from exc
         if read_only:
             have, want = current_version(self._con), len(available_migrations())
             if have != want:

@@ -1,0 +1,29 @@
+"""Commitment pacing: cash-flow models for drawdown commitments.
+
+Owns the public surface of the pacing package. Today that is the Takahashi-Alexander (2002) core
+(``_takahashi``): parameters, single-step helpers shared with stochastic simulators, and a
+deterministic projection of one commitment. Pure computation; must not do I/O or import the
+ledger, the sample book or the command line.
+"""
+
+from altsleeve.pacing._takahashi import (
+    PROJECTION_COLUMNS,
+    TakahashiAlexanderParams,
+    contribution_rate,
+    project_commitment,
+    ta_call,
+    ta_distribution_rate,
+    to_period_growth,
+    to_period_rate,
+)
+
+__all__ = [
+    "PROJECTION_COLUMNS",
+    "TakahashiAlexanderParams",
+    "contribution_rate",
+    "project_commitment",
+    "ta_call",
+    "ta_distribution_rate",
+    "to_period_growth",
+    "to_period_rate",
+]

@@ -1,0 +1,32 @@
+"""The synthetic sample book: private funds driven by real public index paths, honestly labelled.
+
+Owns the public surface of the sample-book package: :func:`generate_sample_book`, the
+:class:`SampleBook` record and the assumption dataclasses (:class:`SampleBookParams`,
+:class:`AssetClassParams`, :class:`StatementParams`, :class:`FlowParams`, :data:`DEFAULT_PARAMS`).
+The private funds are SYNTHETIC; their truth sits in separate tables that no estimator reads.
+Pure computation: must not write files or touch the ledger (loading a book is the ledger's job).
+See ``docs/sample-book.md`` for the model and every parameter.
+"""
+
+from altsleeve.samplebook._book import SampleBook
+from altsleeve.samplebook._generate import fund_specs, generate_sample_book
+from altsleeve.samplebook._orders import stress_flags
+from altsleeve.samplebook._params import (
+    DEFAULT_PARAMS,
+    AssetClassParams,
+    FlowParams,
+    SampleBookParams,
+    StatementParams,
+)
+
+__all__ = [
+    "DEFAULT_PARAMS",
+    "AssetClassParams",
+    "FlowParams",
+    "SampleBook",
+    "SampleBookParams",
+    "StatementParams",
+    "fund_specs",
+    "generate_sample_book",
+    "stress_flags",
+]
