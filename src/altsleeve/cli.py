@@ -143,9 +143,9 @@ def ingest(
     as_json: JsonOpt = False,
 ) -> None:
     """Validate a file completely, then append it to the ledger in one transaction."""
-    with Ledger(db) as led:
+    with Ledger(db) as led, _progress(not as_json) as prog:
         if dry_run:
-            checked = check_file(led, kind.value, file)
+            checked = check_file(led, kind.value, file, progress=prog)
             res: dict[str, Any] = {
                 "kind": kind.value,
                 "file": str(file),
@@ -154,7 +154,7 @@ def ingest(
                 "written": 0,
             }
         else:
-            rep = ingest_file(led, kind.value, file, restate=restate, reason=reason)
+            rep = ingest_file(led, kind.value, file, restate=restate, reason=reason, progress=prog)
             r = rep.result
             res = {
                 "kind": rep.kind,
@@ -268,8 +268,8 @@ def sample(
 @ledger_app.command("verify")
 def ledger_verify(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
     """Check the audit hash chain and every row against it; exit 1 if anything was altered."""
-    with Ledger(db, read_only=True) as led:
-        rep = led.verify()
+    with Ledger(db, read_only=True) as led, _progress(not as_json) as prog:
+        rep = led.verify(prog)
     if as_json:
         _emit_json(
             {
@@ -420,9 +420,7 @@ def demo(
         # 3. The synthetic sample book, driven by those real paths.
         book = build_sample_book(led, seed, prog)
         # 4. Check the audit chain end to end.
-        prog("verifying the ledger", 0, 1)
-        check = led.verify()
-        prog("ledger verified", 1, 1)
+        check = led.verify(prog)
         # 5. What the book looked like on the last day of the data.
         summary = book_summary(led, dt.date(2018, 12, 31))
     result = {

@@ -7,6 +7,7 @@ the write and its versioning are the store's. Must not add rules of its own.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,13 +36,28 @@ def ledger_knowledge(ledger: Ledger) -> LedgerKnowledge:
     )
 
 
+#: Called with (step description, completed, total) to report progress.
+Progress = Callable[[str, int, int], None]
+
+
+def _quiet(_: str, __: int, ___: int) -> None:
+    return None
+
+
 def check_file(
-    ledger: Ledger, kind: str, path: str | Path, *, today: dt.date | None = None
+    ledger: Ledger,
+    kind: str,
+    path: str | Path,
+    *,
+    today: dt.date | None = None,
+    progress: Progress = _quiet,
 ) -> ValidatedFile:
     """Read and validate a file against what the ledger knows, writing nothing."""
     if kind not in FORMATS:
         raise ValueError(f"unknown ingest kind {kind!r}; expected one of {', '.join(FORMATS)}")
+    progress(f"reading {path}", 0, 3)
     raw = read_table_file(path)
+    progress(f"validating {len(raw.rows):,} rows", 1, 3)
     return validate(kind, raw, ledger_knowledge(ledger), today=today)
 
 
@@ -53,6 +69,7 @@ def ingest_file(
     restate: bool = False,
     reason: str | None = None,
     today: dt.date | None = None,
+    progress: Progress = _quiet,
 ) -> IngestReport:
     """Validate a file completely, then append it to the ledger as one transaction.
 
@@ -70,6 +87,8 @@ def ingest_file(
         Why the restatement was made; kept in the audit log.
     today : date, optional
         Reference date for the "not known in the future" rule (default: today, UTC).
+    progress : callable, optional
+        Called with (step, completed, total) as reading, validating and writing proceed.
 
     Raises
     ------
@@ -78,7 +97,8 @@ def ingest_file(
         left unchanged.
 
     """
-    checked = check_file(ledger, kind, path, today=today)
+    checked = check_file(ledger, kind, path, today=today, progress=progress)
+    progress(f"writing {len(checked.frame):,} rows", 2, 3)
     fmt = FORMATS[kind]
     detail: dict[str, object] = {"kind": kind, "restate": restate}
     if reason:
@@ -94,4 +114,5 @@ def ingest_file(
         row_numbers=checked.rows,
         line_numbers=checked.lines,
     )
+    progress("ingest done", 3, 3)
     return IngestReport(kind, checked.path, checked.sha256, len(checked.frame), result)

@@ -571,7 +571,7 @@ class Ledger:
         return out
 
     # -- verification ------------------------------------------------------------------------
-    def verify(self) -> VerifyReport:
+    def verify(self, progress: Callable[[str, int, int], None] | None = None) -> VerifyReport:
         """Check the audit hash chain and that every row still matches its batch's hash.
 
         Detects an edited, deleted or inserted fact row (its batch's content hash, or the row's
@@ -598,7 +598,9 @@ class Ledger:
             batches[seq] = (str(e[3]), int(e[6]), str(e[7]))
         rep.entries = len(entries)
         rep.head_hash = prev
-        for name, spec in FACT_TABLES.items():
+        for done, (name, spec) in enumerate(FACT_TABLES.items()):
+            if progress:
+                progress(f"verifying {name}", done, len(FACT_TABLES))
             cols = [c for c in spec.columns if c != "row_hash"]
             found: dict[int, list[str]] = {}
             for r in self._con.execute(
@@ -630,6 +632,8 @@ class Ledger:
             for seq, (tname, n_rows, _) in batches.items():
                 if tname == name and seq not in found and n_rows > 0:
                     rep.problems.append(f"{name}: every row of batch {seq} was deleted")
+        if progress:
+            progress("ledger verified", len(FACT_TABLES), len(FACT_TABLES))
         return rep
 
 

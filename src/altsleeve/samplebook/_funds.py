@@ -335,7 +335,7 @@ def simulate_fund(
             "holding_id": delivered["holding_id"].to_numpy(),
             "as_of": delivered["as_of"].to_numpy(),
             "known_on": delivered["known_on"].to_numpy(),
-            "nav": delivered["reported_nav"].to_numpy(),
+            "nav": np.round(delivered["reported_nav"].to_numpy(), dec),
         }
     )
 
