@@ -70,53 +70,40 @@ def test_marks_taken_at_last_business_day(book: SampleBook) -> None:
     assert ((alive["as_of"] - alive["mark_date"]).dt.days < 7).all()
 
 
-def _recovered_returns(book: SampleBook) -> pd.DataFrame:
-    """Reported and true quarterly log returns from statements, truth and true daily returns.
-
-    rho = reported NAV / true value at the mark day; the reported log return of a quarter is
-    r*_q = r_q + log(rho_q / rho_{q-1}) with r_q the sum of true daily log returns.
-    """
-    truth = book.truth.merge(book.truth_returns, on=["holding_id", "date"])
-    truth["G"] = truth.groupby("holding_id")["log_return"].cumsum()
-    frames = []
-    for hid, s in book.statements.groupby("holding_id"):
-        t = truth[truth["holding_id"] == hid]
-        idx = t["date"].searchsorted(s["as_of"], side="right") - 1
-        s = s.sort_values("as_of").assign(V=t["value"].to_numpy()[idx], G=t["G"].to_numpy()[idx])
-        frames.append(s)
-    s = pd.concat(frames, ignore_index=True)
-    s = s[s["V"] > 0].copy()
-    s["qid"] = s["as_of"].dt.year * 4 + s["as_of"].dt.quarter
-    s["rho"] = s["nav"] / s["V"]
-    g = s.groupby("holding_id")
-    s["r"] = s["G"] - g["G"].shift()
-    s["r_star"] = s["r"] + np.log(s["rho"] / g["rho"].shift())
-    s["r_star_prev"] = g["r_star"].shift()
-    consecutive = (s["qid"] - g["qid"].shift() == 1) & (g["qid"].shift() - g["qid"].shift(2) == 1)
-    s = s[consecutive].dropna(subset=["r", "r_star", "r_star_prev"])
-    return s.merge(book.holdings[["holding_id", "asset_class"]], on="holding_id")
-
-
 def test_geltner_smoothing_recovered_per_asset_class(book: SampleBook) -> None:
-    # Regress r*_q on r_q and r*_{q-1} (Geltner 1993): coefficients a and 1 - a.
-    # Stated tolerance: 0.05 on each coefficient.
-    data = _recovered_returns(book)
+    # Regress the smoothed r*_q on r_q and r*_{q-1} (Geltner 1993): coefficients a and 1 - a.
+    # The smoothed returns come from the draws (noise-free); the public marks add transient
+    # noise on top, tested below. Stated tolerance: 0.05 on each coefficient.
+    d = book.statement_draws.sort_values(["holding_id", "as_of"]).copy()
+    d = d[d["true_nav"] > 0]
+    d["r_star_prev"] = d.groupby("holding_id")["reported_log_return"].shift()
+    d = d.dropna(subset=["r_star_prev"]).merge(
+        book.holdings[["holding_id", "asset_class"]], on="holding_id"
+    )
     expected = {c.asset_class.value: c.smoothing_a for c in DEFAULT_PARAMS.asset_classes}
-    for asset_class, g in data.groupby("asset_class"):
+    for asset_class, g in d.groupby("asset_class"):
         assert len(g) > 60, asset_class
-        x = np.column_stack([g["r"], g["r_star_prev"]])
-        (a_hat, rho_hat), *_ = np.linalg.lstsq(x, g["r_star"].to_numpy(), rcond=None)
+        x = np.column_stack([g["true_log_return"], g["r_star_prev"]])
+        (a_hat, rho_hat), *_ = np.linalg.lstsq(x, g["reported_log_return"].to_numpy(), rcond=None)
         a = expected[str(asset_class)]
         assert abs(a_hat - a) < 0.05, (asset_class, a_hat, a)
         assert abs(rho_hat - (1 - a)) < 0.05, (asset_class, rho_hat, 1 - a)
 
 
-def test_reported_marks_are_smoother_and_stay_near_truth(book: SampleBook) -> None:
-    data = _recovered_returns(book)
-    for _, g in data.groupby("asset_class"):
-        assert g["r_star"].std() < 0.85 * g["r"].std()
-    d = book.statement_draws
-    alive = d[d["true_nav"] > 0]
-    ratio = alive["reported_nav"] / alive["true_nav"]
-    assert ratio.between(0.3, 3.0).all()
-    assert abs(float(np.median(np.log(ratio.to_numpy())))) < 0.1
+def test_appraisal_noise_is_transient_with_documented_size(book: SampleBook) -> None:
+    # log(reported / true) = log rho_q + eps_q, with log rho_q = cumsum(r* - r) noise-free.
+    # eps must have sd appraisal_noise_sd (tolerance 30% of it) and no autocorrelation (|r| < 0.2).
+    d = book.statement_draws.sort_values(["holding_id", "as_of"]).copy()
+    d = d[(d["true_nav"] > 0) & (d["reported_nav"] > 0)]
+    d["log_rho"] = (
+        (d["reported_log_return"] - d["true_log_return"]).groupby(d["holding_id"]).cumsum()
+    )
+    d["eps"] = np.log(d["reported_nav"] / d["true_nav"]) - d["log_rho"]
+    d["eps_prev"] = d.groupby("holding_id")["eps"].shift()
+    d = d.merge(book.holdings[["holding_id", "asset_class"]], on="holding_id")
+    sds = {c.asset_class.value: c.appraisal_noise_sd for c in DEFAULT_PARAMS.asset_classes}
+    for asset_class, g in d.groupby("asset_class"):
+        sd = sds[str(asset_class)]
+        assert abs(g["eps"].std() - sd) < 0.3 * sd, (asset_class, g["eps"].std(), sd)
+        pair = g.dropna(subset=["eps_prev"])
+        assert abs(np.corrcoef(pair["eps"], pair["eps_prev"])[0, 1]) < 0.2, asset_class

@@ -70,6 +70,7 @@ class FileFormat:
     key: tuple[str, ...]
     rename: tuple[tuple[str, str], ...] = ()
     known_on_not_before: str | None = None
+    ignore_unknown: bool = False
 
     @property
     def required(self) -> list[str]:
@@ -232,7 +233,7 @@ def _parse(spec: FieldSpec, text: str) -> tuple[object, str | None]:
 
 
 def validate(
-    kind: str,
+    kind: str | FileFormat,
     raw: RawTable,
     knowledge: LedgerKnowledge | None = None,
     *,
@@ -242,8 +243,9 @@ def validate(
 
     Parameters
     ----------
-    kind : str
-        ``holdings``, ``statements``, ``cashflows``, ``prices`` or ``orders``.
+    kind : str or FileFormat
+        ``holdings``, ``statements``, ``cashflows``, ``prices`` or ``orders``, or a format of
+        another command's file (e.g. a backtest's truth file).
     raw : RawTable
         The file as read by :func:`read_table_file`.
     knowledge : LedgerKnowledge, optional
@@ -257,7 +259,7 @@ def validate(
         Listing each problem with file, row (and CSV line) and column.
 
     """
-    fmt = FORMATS[kind]
+    fmt = kind if isinstance(kind, FileFormat) else FORMATS[kind]
     today = today or dt.datetime.now(dt.UTC).date()
     label = raw.path
     problems: list[Problem] = list(raw.problems)
@@ -268,7 +270,7 @@ def validate(
         if col in seen:
             problems.append(Problem(label, "column appears twice in the header", column=col))
         seen.add(col)
-        if col not in names:
+        if col not in names and not fmt.ignore_unknown:
             hint = difflib.get_close_matches(col, names, n=1)
             extra = f"; did you mean {hint[0]!r}?" if hint else ""
             problems.append(
@@ -344,7 +346,7 @@ def validate(
 
     # References to what the ledger knows.
     if knowledge is not None:
-        if "holding_id" in parsed and kind != "holdings":
+        if "holding_id" in parsed and fmt.table != "holdings":
             _check_refs(
                 label,
                 raw,
@@ -354,7 +356,7 @@ def validate(
                 "unknown holding {v!r}: ingest it with `altsleeve ingest holdings` first",
                 problems,
             )
-        if kind == "holdings":
+        if fmt.table == "holdings" and "proxy" in parsed:
             _check_refs(
                 label,
                 raw,
@@ -394,7 +396,7 @@ def validate(
 
     frame = pd.DataFrame({fmt.column(f.name): _typed(f, parsed[f.name]) for f in fmt.fields})
     return ValidatedFile(
-        kind=kind,
+        kind=fmt.kind,
         path=label,
         sha256=raw.sha256,
         frame=frame,

@@ -17,18 +17,19 @@ with ``r_t`` the driver's daily log return, ``dt_t`` ACT/365 years since the pre
 ``V_t = exp(G_t) * sum_{s<=t} (C_s - D_s) * exp(-G_s)`` with ``G`` the cumulative sum of ``g``.
 
 Reported NAV (Geltner 1993 partial adjustment on the quarterly cash-flow-adjusted true return,
-in log returns)::
+in log returns, plus transient appraisal noise on each mark; the "smoothed, lagged, noisy
+observation" of DOMAIN.md section 2 and Brown, Ghysels & Gredil 2023)::
 
     r_q    = G_q - G_{q-1}                              true log return, flows excluded
-    r*_q   = a * r_q + (1 - a) * r*_{q-1} + eta_q       reported log return, eta_q ~ N(0, s^2)
-    rho_q  = rho_{q-1} * exp(r*_q - r_q)                reported / true unit value, rho = 1 at start
-    NAV*_q = rho_q * V_q                                V_q at the quarter's last business day
+    r*_q   = a * r_q + (1 - a) * r*_{q-1}               smoothed log return (noise-free)
+    rho_q  = rho_{q-1} * exp(r*_q - r_q)                smoothed / true unit value, rho = 1 at start
+    NAV*_q = rho_q * exp(eps_q) * V_q                   eps_q ~ N(0, s^2), one draw per mark
 
-so ``NAV*_q = NAV*_{q-1} exp(r*_q) + rho_q * (calls - distributions, with their growth)``: with no
-flows this is exactly ``NAV*_{q-1} exp(r*_q)``; flows are carried at the marks' ratio ``rho`` so
-that an exit, paid at true value, realises its share of the smoothing error. Log returns keep
-``log rho`` stationary (smoothing arithmetic returns would let it drift up by half the variance
-removed).
+The noise ``eps_q`` affects only its own mark: it does not feed the smoothing recursion, so an
+appraisal error is temporary rather than a random walk in the reported level. Flows are carried
+at the marks' ratio ``rho`` so that an exit, paid at true value, realises its share of the
+smoothing error. Log returns keep ``log rho`` stationary (smoothing arithmetic returns would let
+it drift up by half the variance removed).
 """
 
 from __future__ import annotations
@@ -290,10 +291,10 @@ def simulate_fund(
         mark = int(calendar.quarter_last[q]) - i0
         stop = mark if liq_day is None else min(mark, liq_day)
         r_true = float(growth[stop] - growth[prev_mark])  # quarterly log return
-        r_star = a * r_true + (1.0 - a) * prev_rstar + float(eta[k])
+        r_star = a * r_true + (1.0 - a) * prev_rstar
         ratio *= math.exp(r_star - r_true)
         true_nav = 0.0 if k == k_liq else float(value[mark])
-        reported = max(ratio * true_nav, 0.0)
+        reported = max(ratio * math.exp(float(eta[k])) * true_nav, 0.0)
         as_of = calendar.quarter_end[q]
         lag = int(base_lag[k]) + (int(extra[k]) if late[k] else 0)
         st_rows.append(

@@ -1,0 +1,327 @@
+"""The point-in-time machinery shared by every estimator: knowledge epochs and the roll-forward.
+
+Owns, per holding, the days on which what is known changes (a statement or restatement becomes
+known, or the model is refitted), the anchor mark of each such epoch, and the vectorised daily
+roll-forward
+
+    V_t = A * G(as_of, t) + sum over flows f after as_of and known by t of CF_f * G(s_f, t),
+    G(s, t) = exp(alpha * (t - s) / 365 + beta * (ln B_t - ln B_s))
+
+(DOMAIN.md section 2: market adjustment ``E * (exp(beta * dln B) - 1)``), with its interval and
+the parts that explain it. A method supplies only its anchor ``A`` (the reported mark, or the mark
+de-smoothed), its ``alpha``/``beta`` per epoch and its variance. Every quantity for day ``t`` uses
+statements and flows whose known-on date is ``<= t`` and proxy levels dated ``<= t``. Pure: no
+I/O; must not read synthetic truth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from altsleeve.domain import CashflowKind
+from altsleeve.valuation._inputs import ValuationInputs
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+#: Day number (days since 1970-01-01) standing for "no mark yet".
+NO_MARK = np.int64(-(10**9))
+
+#: Output columns of every estimator, in order.
+ESTIMATE_COLUMNS = (
+    "holding_id",
+    "date",
+    "method",
+    "value",
+    "lower",
+    "upper",
+    "last_mark",
+    "last_mark_as_of",
+    "last_mark_version",
+    "desmoothing_adj",
+    "cashflow_adj",
+    "market_adj",
+    "true_up",
+    "new_statement",
+)
+
+
+def day_numbers(values: pd.Series | pd.Index | NDArray[np.datetime64]) -> IntArray:
+    """Dates as integer day numbers (days since 1970-01-01)."""
+    arr = np.asarray(pd.DatetimeIndex(values).values.astype("datetime64[D]"))
+    return arr.astype(np.int64)
+
+
+@dataclass
+class HoldingData:
+    """One holding's facts as arrays on its proxy's business-day grid.
+
+    Attributes
+    ----------
+    grid : int64 array
+        Business days (day numbers) of the proxy, through the last day estimated.
+    logb : float array
+        Log proxy level on each grid day.
+    st_as_of, st_known, st_version : int64 arrays
+        Each statement version: as-of day, first grid index on/after its known-on date, version.
+    st_nav : float array
+        Reported NAV of each statement version (dollars).
+    cf_day, cf_s, cf_eff : int64 arrays
+        Each cash flow: its date, the grid index of the last proxy level on/before it, and the
+        first grid index on which it has happened and is known.
+    cf_amt : float array
+        Signed dollars: calls positive, distributions negative (fees are paid outside NAV).
+    """
+
+    holding_id: str
+    asset_class: str
+    proxy: str
+    commitment: float
+    grid: IntArray
+    logb: FloatArray
+    st_as_of: IntArray
+    st_known: IntArray
+    st_version: IntArray
+    st_nav: FloatArray
+    cf_day: IntArray
+    cf_s: IntArray
+    cf_eff: IntArray
+    cf_amt: FloatArray
+
+
+def holding_data(inputs: ValuationInputs, end: pd.Timestamp) -> dict[str, HoldingData]:
+    """Arrays per holding, on each holding's proxy grid up to ``end``."""
+    out: dict[str, HoldingData] = {}
+    st_all = inputs.statements
+    cf_all = inputs.cashflows
+    st_groups = dict(tuple(st_all.groupby("holding_id"))) if len(st_all) else {}
+    cf_groups = dict(tuple(cf_all.groupby("holding_id"))) if len(cf_all) else {}
+    grids: dict[str, tuple[IntArray, FloatArray]] = {}
+    for h in inputs.holdings.to_dict("records"):
+        hid = str(h["holding_id"])
+        proxy = str(h["proxy"])
+        if proxy not in grids:
+            s = inputs.proxies.get(proxy)
+            if s is None or len(s) == 0:
+                raise ValueError(f"holding {hid}: no levels for proxy series {proxy!r}")
+            s = s[s.index <= end]
+            grids[proxy] = (day_numbers(s.index), np.log(s.to_numpy(dtype=float)))
+        grid, logb = grids[proxy]
+        st = st_groups.get(hid)
+        if st is None or st.empty:
+            st_as_of = st_known = st_version = np.zeros(0, dtype=np.int64)
+            st_nav = np.zeros(0)
+        else:
+            st_as_of = day_numbers(st["as_of"])
+            st_known = np.searchsorted(grid, day_numbers(st["known_on"]), side="left")
+            st_version = st["version"].to_numpy(dtype=np.int64)
+            st_nav = st["nav"].to_numpy(dtype=float)
+        cf = cf_groups.get(hid)
+        if cf is not None:
+            cf = cf[cf["kind"] != CashflowKind.FEE.value]
+        if cf is None or cf.empty:
+            cf_day = cf_s = cf_eff = np.zeros(0, dtype=np.int64)
+            cf_amt = np.zeros(0)
+        else:
+            cf_day = day_numbers(cf["date"])
+            cf_s = np.maximum(np.searchsorted(grid, cf_day, side="right") - 1, 0)
+            eff = np.maximum(cf_day, day_numbers(cf["known_on"]))
+            cf_eff = np.searchsorted(grid, eff, side="left")
+            sign = np.where(cf["kind"].to_numpy() == CashflowKind.CALL.value, 1.0, -1.0)
+            cf_amt = sign * cf["amount"].to_numpy(dtype=float)
+        out[hid] = HoldingData(
+            hid,
+            str(h["asset_class"]),
+            proxy,
+            float(h["commitment"]),
+            grid,
+            logb,
+            st_as_of,
+            st_known.astype(np.int64),
+            st_version,
+            st_nav,
+            cf_day,
+            cf_s.astype(np.int64),
+            cf_eff.astype(np.int64),
+            cf_amt,
+        )
+    return out
+
+
+def known_marks(hd: HoldingData, day_idx: int) -> tuple[IntArray, FloatArray, IntArray]:
+    """The marks known on grid day ``day_idx``: per as-of date the latest version known then.
+
+    Returns as-of days (ascending), NAVs and versions.
+    """
+    m = hd.st_known <= day_idx
+    if not m.any():
+        z = np.zeros(0, dtype=np.int64)
+        return z, np.zeros(0), z
+    as_of, ver, nav = hd.st_as_of[m], hd.st_version[m], hd.st_nav[m]
+    order = np.lexsort((ver, as_of))
+    as_of, ver, nav = as_of[order], ver[order], nav[order]
+    last = np.r_[as_of[1:] != as_of[:-1], True]
+    return as_of[last], nav[last], ver[last]
+
+
+@dataclass
+class Epochs:
+    """Per epoch (a run of days with the same knowledge and parameters) of one holding.
+
+    ``start`` are grid indices; ``as_of`` is ``NO_MARK`` before the first known mark; ``anchor``
+    is the value the method starts from at ``as_of`` (dollars); ``mark_nav`` and ``mark_version``
+    describe the reported mark behind it; ``new_statement`` flags epochs opened by a statement.
+    """
+
+    start: IntArray
+    as_of: IntArray
+    mark_nav: FloatArray
+    mark_version: IntArray
+    anchor: FloatArray
+    alpha: FloatArray
+    beta: FloatArray
+    new_statement: NDArray[np.bool_]
+
+
+def epoch_starts(hd: HoldingData, first: int, last: int, extra: IntArray | None = None) -> IntArray:
+    """Grid indices in ``[first, last]`` where knowledge may change, ``first`` included."""
+    cands = hd.st_known[(hd.st_known > first) & (hd.st_known <= last)]
+    if extra is not None:
+        cands = np.concatenate([cands, extra[(extra > first) & (extra <= last)]])
+    return np.unique(np.concatenate([[first], cands])).astype(np.int64)
+
+
+def base_epochs(hd: HoldingData, starts: IntArray) -> Epochs:
+    """Epochs anchored on the latest known reported mark (the ``stale``/``proxy`` anchor)."""
+    k = len(starts)
+    as_of = np.full(k, NO_MARK, dtype=np.int64)
+    nav = np.full(k, np.nan)
+    ver = np.zeros(k, dtype=np.int64)
+    for i, s in enumerate(starts):
+        a, n, v = known_marks(hd, int(s))
+        if len(a):
+            as_of[i], nav[i], ver[i] = a[-1], n[-1], v[-1]
+    stmt_days = set(hd.st_known.tolist())
+    new = np.array([int(s) in stmt_days for s in starts], dtype=bool)
+    anchor = np.where(as_of == NO_MARK, 0.0, nav)
+    return Epochs(starts, as_of, nav, ver, anchor, np.zeros(k), np.zeros(k), new)
+
+
+@dataclass
+class Rolled:
+    """Daily roll-forward of one holding over output days ``idx`` (grid indices)."""
+
+    idx: IntArray
+    epoch: IntArray
+    value: FloatArray
+    anchor_part: FloatArray
+    cash_adj: FloatArray
+    tau: FloatArray
+    dlogb: FloatArray
+    true_up: FloatArray
+
+
+def _roll_values(
+    hd: HoldingData, ep: Epochs, idx: IntArray, k: IntArray
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Values on grid days ``idx`` under epochs ``k`` (one epoch per day)."""
+    t_day = hd.grid[idx].astype(float)
+    b_t = hd.logb[idx]
+    as_of = ep.as_of[k]
+    has_mark = as_of != NO_MARK
+    qa = np.where(has_mark, np.searchsorted(hd.grid, as_of, side="right") - 1, 0)
+    qa = np.maximum(qa, 0)
+    alpha, beta = ep.alpha[k], ep.beta[k]
+    anchor_growth = np.exp(alpha * (t_day - hd.grid[qa]) / 365.0 + beta * (b_t - hd.logb[qa]))
+    anchor_part = np.where(has_mark, ep.anchor[k] * anchor_growth, 0.0)
+    if len(hd.cf_amt):
+        after = hd.cf_day[None, :] > as_of[:, None]
+        happened = hd.cf_eff[None, :] <= idx[:, None]
+        use = after & happened
+        s = hd.cf_s
+        growth = np.exp(
+            alpha[:, None] * (t_day[:, None] - hd.grid[s][None, :]) / 365.0
+            + beta[:, None] * (b_t[:, None] - hd.logb[s][None, :])
+        )
+        amt = np.where(use, hd.cf_amt[None, :], 0.0)
+        flow_part = (amt * growth).sum(axis=1)
+        cash_adj = amt.sum(axis=1)
+        first_flow = np.where(
+            use.any(axis=1), np.where(use, hd.cf_day[None, :], 1 << 40).min(axis=1), t_day
+        )
+        first_s = np.where(use, s[None, :], len(hd.grid)).min(axis=1)
+        first_s = np.minimum(first_s, len(hd.grid) - 1)
+    else:
+        flow_part = np.zeros(len(idx))
+        cash_adj = np.zeros(len(idx))
+        first_flow = t_day
+        first_s = idx
+    value = np.maximum(anchor_part + flow_part, 0.0)
+    ref_day = np.where(has_mark, as_of.astype(float), first_flow.astype(float))
+    ref_b = np.where(has_mark, hd.logb[qa], hd.logb[first_s])
+    tau = np.maximum((t_day - ref_day) / 365.0, 0.0)
+    dlogb = b_t - ref_b
+    return value, anchor_part, cash_adj, tau, dlogb
+
+
+def roll(hd: HoldingData, ep: Epochs, first: int, last: int) -> Rolled:
+    """Values on every grid day in ``[first, last]``, with the true-up at each epoch start."""
+    idx = np.arange(first, last + 1, dtype=np.int64)
+    k = np.searchsorted(ep.start, idx, side="right") - 1
+    value, anchor_part, cash_adj, tau, dlogb = _roll_values(hd, ep, idx, k)
+    true_up = np.zeros(len(idx))
+    if len(ep.start) > 1:
+        starts = ep.start[1:]
+        pos = starts - first
+        prev_value, *_ = _roll_values(hd, ep, starts, np.arange(len(starts), dtype=np.int64))
+        true_up[pos] = value[pos] - prev_value
+    return Rolled(idx, k, value, anchor_part, cash_adj, tau, dlogb, true_up)
+
+
+def to_frame(
+    hd: HoldingData,
+    ep: Epochs,
+    r: Rolled,
+    method: str,
+    log_sd: FloatArray,
+    z: float,
+) -> pd.DataFrame:
+    """The estimator's rows for one holding (see ``ESTIMATE_COLUMNS``)."""
+    k = r.epoch
+    has_mark = ep.as_of[k] != NO_MARK
+    safe = np.maximum(r.value, 1e-12)
+    lower = np.where(r.value > 0, safe * np.exp(-z * log_sd), 0.0)
+    upper = np.where(r.value > 0, safe * np.exp(z * log_sd), 0.0)
+    mark_nav = np.where(has_mark, ep.mark_nav[k], np.nan)
+    desmooth = np.where(has_mark, ep.anchor[k] - ep.mark_nav[k], 0.0)
+    base = np.where(has_mark, ep.mark_nav[k], 0.0)
+    market = r.value - base - desmooth - r.cash_adj
+    as_of = np.where(has_mark, ep.as_of[k], 0).astype("datetime64[D]").astype("datetime64[ns]")
+    new_stmt = np.zeros(len(k), dtype=bool)
+    starts_pos = ep.start - r.idx[0]
+    ok = (starts_pos >= 0) & (starts_pos < len(k))
+    new_stmt[starts_pos[ok]] = ep.new_statement[ok]
+    new_stmt[0] = False
+    frame = pd.DataFrame(
+        {
+            "holding_id": hd.holding_id,
+            "date": hd.grid[r.idx].astype("datetime64[D]").astype("datetime64[ns]"),
+            "method": method,
+            "value": r.value,
+            "lower": lower,
+            "upper": upper,
+            "last_mark": mark_nav,
+            "last_mark_as_of": pd.Series(as_of).where(has_mark),
+            "last_mark_version": np.where(has_mark, ep.mark_version[k], 0),
+            "desmoothing_adj": desmooth,
+            "cashflow_adj": r.cash_adj,
+            "market_adj": market,
+            "true_up": np.where(new_stmt | (r.true_up != 0), r.true_up, 0.0),
+            "new_statement": new_stmt,
+        }
+    )
+    return frame

@@ -1,0 +1,308 @@
+"""The nowcast's state-space model: a Kalman filter over reported quarterly returns, and its fit.
+
+Owns the filter that infers, from a holding's reported (appraisal-smoothed, noisy) quarterly
+returns and its proxy's returns, the gap between the reported and the true log value at the last
+mark, with its variance; and the penalised maximum-likelihood fit of the model's parameters.
+Pure numpy/scipy on arrays; vectorised across rows (holdings, or knowledge states of one
+holding) with one Python loop over quarters. Must not read files or the ledger.
+
+Model (per quarter ``j``, log units; Geltner 1993 partial adjustment in log levels, as in
+Quan & Quigley 1991 and Brown, Ghysels & Gredil 2023; marks are smoothed, lagged, noisy
+observations, DOMAIN.md section 2):
+
+    true unit return     r_j = mu_j + eta_j,   mu_j = alpha * dt_j + beta * m_j,
+                         eta_j ~ N(0, sigma^2 dt_j)
+    smoothed log value   s_j = a * u_j + (1 - a) * s_{j-1}          (u = true log unit value)
+    gap                  g_j = s_j - u_j = (1 - a) * (g_{j-1} - r_j)
+    reported log value   Y_j = s_j + eps_j,  eps_j ~ N(0, noise^2), transient (one per mark)
+
+State ``(g_j, c_j, e_j)``: ``c_j`` accumulates the smoothed return since the last observed mark,
+``c_j = c_{j-1} + a (r_j - g_{j-1})``, and ``e`` is the last observed mark's noise. A mark at ``j``
+observes the cash-flow-adjusted reported return since the previous mark,
+``y = c_j + eps_j - e + x``, where ``x ~ N(0, (F/NAV)^2 E[g^2])`` allows for the flows ``F`` having
+been carried at the reported rather than the true value; then ``c`` restarts at 0 and ``e``
+becomes ``eps_j``. Quarters without a mark (missing or not yet known) are prediction steps, so
+late and missing statements need no special case. The true log value at the last mark is
+``Y - g - e``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.optimize import minimize
+
+from altsleeve.valuation._defaults import PRIOR_SD, ClassPrior
+
+FloatArray = NDArray[np.float64]
+_LOG2PI = float(np.log(2.0 * np.pi))
+_A_MIN = 0.05
+
+
+@dataclass(frozen=True)
+class NowcastParams:
+    """Parameters of the state-space model (annual decimals, log units).
+
+    Attributes
+    ----------
+    a : float
+        Smoothing weight on the current true return (1 = no smoothing).
+    alpha : float
+        Drift a year beyond ``beta`` times the proxy.
+    beta : float
+        Loading on the proxy's log return.
+    sigma : float
+        Idiosyncratic volatility a year.
+    noise : float
+        Standard deviation of a reported quarterly return's appraisal noise.
+    n_obs : int
+        Reported returns the fit used (0: the prior alone).
+    se_alpha, se_beta : float
+        Standard errors of ``alpha`` and ``beta`` from the fit (prior spreads when not fitted).
+    """
+
+    a: float
+    alpha: float
+    beta: float
+    sigma: float
+    noise: float
+    n_obs: int = 0
+    se_alpha: float = PRIOR_SD["alpha"]
+    se_beta: float = PRIOR_SD["beta"]
+
+    @classmethod
+    def from_prior(cls, prior: ClassPrior) -> NowcastParams:
+        """The prior means of an asset class."""
+        return cls(
+            prior.smoothing_a, prior.alpha, prior.beta, prior.idio_vol, prior.appraisal_noise
+        )
+
+
+@dataclass(frozen=True)
+class FilterInputs:
+    """Per row (holding or knowledge state) and quarter: what the filter sees.
+
+    All arrays have shape ``(rows, quarters)``. Column 0 is the starting point (a pseudo-mark at
+    cost, or the first mark), where ``g`` starts at 0 with variance ``g0_var``.
+
+    Attributes
+    ----------
+    y : ndarray
+        Reported log return since the previous observed mark (NaN where not observed).
+    observed : ndarray of bool
+        Whether a mark is observed at this quarter (and ``y`` is valid).
+    m : ndarray
+        The proxy's log return over the quarter.
+    dt : ndarray
+        The quarter's length in years (ACT/365); 0 beyond a row's last quarter.
+    flow_ratio : ndarray
+        Net flows between the previous mark and this one over the previous mark's NAV.
+    g0_var : ndarray
+        Variance of ``g`` at column 0, shape ``(rows,)``.
+    e0_scale : ndarray
+        Variance of the starting point's noise in units of ``noise^2``: 1 when the start is a
+        reported mark, 0 when it is the cost of the first calls; shape ``(rows,)``.
+    """
+
+    y: FloatArray
+    observed: NDArray[np.bool_]
+    m: FloatArray
+    dt: FloatArray
+    flow_ratio: FloatArray
+    g0_var: FloatArray
+    e0_scale: FloatArray
+
+
+@dataclass(frozen=True)
+class FilterOutput:
+    """Per row, at the last observed mark: the gap, its variance and the log-likelihood.
+
+    ``gap = g + e`` is the reported minus the true log value at the row's last observed mark.
+    """
+
+    gap: FloatArray
+    gap_var: FloatArray
+    loglik: FloatArray
+    n_obs: NDArray[np.int64]
+
+
+def run_filter(
+    inp: FilterInputs,
+    a: FloatArray,
+    alpha: FloatArray,
+    beta: FloatArray,
+    sigma: FloatArray,
+    noise: FloatArray,
+) -> FilterOutput:
+    """Run the Kalman filter over quarters for every row at once.
+
+    Parameters are arrays of shape ``(rows,)``. Returns, at each row's last observed mark, the
+    filtered ``g + e`` (reported minus true log value) and its variance, and the Gaussian
+    log-likelihood of the row's observations (prediction-error decomposition, Harvey 1989 ch. 3).
+    """
+    rows, quarters = inp.y.shape
+    g = np.zeros(rows)
+    c = np.zeros(rows)
+    e = np.zeros(rows)
+    pgg = inp.g0_var.astype(float).copy()
+    pee = inp.e0_scale * noise**2
+    pgc = np.zeros(rows)
+    pge = np.zeros(rows)
+    pcc = np.zeros(rows)
+    pce = np.zeros(rows)
+    gap_last = g + e
+    var_last = pgg + pee
+    ll = np.zeros(rows)
+    n = np.zeros(rows, dtype=np.int64)
+    one_a = 1.0 - a
+    r = noise**2
+    for j in range(1, quarters):
+        dtj = inp.dt[:, j]
+        mu = alpha * dtj + beta * inp.m[:, j]
+        q = sigma**2 * dtj
+        # predict: g' = (1-a)(g - mu - eta), c' = c - a g + a mu + a eta, e' = e
+        g_p = one_a * (g - mu)
+        c_p = c - a * g + a * mu
+        pgg_p = one_a**2 * (pgg + q)
+        pgc_p = one_a * (pgc - a * pgg) - one_a * a * q
+        pge_p = one_a * pge
+        pcc_p = a**2 * pgg - 2.0 * a * pgc + pcc + a**2 * q
+        pce_p = pce - a * pge
+        obs = inp.observed[:, j]
+        # observe y = c - e + eps_new + x
+        x = inp.flow_ratio[:, j] ** 2 * (g_p**2 + pgg_p)
+        s = pcc_p - 2.0 * pce_p + pee + r + x
+        s = np.where(obs, s, 1.0)
+        v = np.where(obs, inp.y[:, j] - (c_p - e), 0.0)
+        cov_gy = pgc_p - pge_p
+        g_u = g_p + cov_gy / s * v
+        e_u = r / s * v
+        pgg_u = pgg_p - cov_gy**2 / s
+        pee_u = r - r**2 / s
+        pge_u = -cov_gy * r / s
+        ll = ll + np.where(obs, -0.5 * (_LOG2PI + np.log(s) + v * v / s), 0.0)
+        n = n + obs
+        g = np.where(obs, g_u, g_p)
+        e = np.where(obs, e_u, e)
+        c = np.where(obs, 0.0, c_p)
+        pgg = np.where(obs, pgg_u, pgg_p)
+        pge = np.where(obs, pge_u, pge_p)
+        pee = np.where(obs, pee_u, pee)
+        pgc = np.where(obs, 0.0, pgc_p)
+        pcc = np.where(obs, 0.0, pcc_p)
+        pce = np.where(obs, 0.0, pce_p)
+        gap_last = np.where(obs, g + e, gap_last)
+        var_last = np.where(obs, pgg + 2.0 * pge + pee, var_last)
+    return FilterOutput(gap_last, np.maximum(var_last, 0.0), ll, n)
+
+
+def _unpack(theta: FloatArray) -> tuple[float, float, float, float, float]:
+    a = _A_MIN + (1.0 - _A_MIN) / (1.0 + np.exp(-theta[0]))
+    return (
+        float(a),
+        float(theta[1]),
+        float(theta[2]),
+        float(np.exp(theta[3])),
+        float(np.exp(theta[4])),
+    )
+
+
+def _pack(p: NowcastParams) -> FloatArray:
+    x = (min(max(p.a, _A_MIN + 1e-6), 1.0 - 1e-6) - _A_MIN) / (1.0 - _A_MIN)
+    return np.array(
+        [np.log(x / (1.0 - x)), p.alpha, p.beta, np.log(p.sigma), np.log(p.noise)], dtype=float
+    )
+
+
+def _tile(inp: FilterInputs, times: int) -> FilterInputs:
+    """The same rows repeated ``times`` times (to evaluate several parameter sets at once)."""
+    return FilterInputs(
+        np.tile(inp.y, (times, 1)),
+        np.tile(inp.observed, (times, 1)),
+        np.tile(inp.m, (times, 1)),
+        np.tile(inp.dt, (times, 1)),
+        np.tile(inp.flow_ratio, (times, 1)),
+        np.tile(inp.g0_var, times),
+        np.tile(inp.e0_scale, times),
+    )
+
+
+def fit_params(
+    inp: FilterInputs,
+    prior: ClassPrior,
+    *,
+    start: NowcastParams | None = None,
+    max_iter: int = 40,
+    step: float = 1e-4,
+) -> NowcastParams:
+    """Penalised maximum likelihood (maximum a posteriori) of the model's parameters.
+
+    Maximises the filter's log-likelihood summed over rows plus independent normal log-priors on
+    the transformed parameters (logit of ``a``, ``alpha``, ``beta``, log ``sigma``, log ``noise``)
+    centred on the asset class's prior (``_defaults.CLASS_PRIORS``) with spreads ``PRIOR_SD``.
+    The gradient is a forward difference whose six parameter sets run through the filter in one
+    vectorised pass. With no observations the prior means are returned unchanged. The standard
+    errors of ``alpha`` and ``beta`` come from the inverse of the objective's finite-difference
+    Hessian at the optimum (the Laplace approximation of the posterior).
+
+    Parameters
+    ----------
+    inp : FilterInputs
+        The rows to pool (holdings of one class, each as known at the fit date).
+    prior : ClassPrior
+        The class's prior.
+    start : NowcastParams, optional
+        Warm start (e.g. the previous fit); default the prior means.
+    max_iter : int
+        L-BFGS-B iterations at most.
+    step : float
+        Forward-difference step in the transformed parameters.
+    """
+    n_obs = int(inp.observed[:, 1:].sum())
+    prior_params = NowcastParams.from_prior(prior)
+    if n_obs == 0:
+        return prior_params
+    mean = _pack(prior_params)
+    sd = np.array(
+        [
+            PRIOR_SD["logit_a"],
+            PRIOR_SD["alpha"],
+            PRIOR_SD["beta"],
+            PRIOR_SD["log_idio_vol"],
+            PRIOR_SD["log_appraisal_noise"],
+        ]
+    )
+    rows = inp.y.shape[0]
+    n_par = len(mean)
+    batch = _tile(inp, n_par + 1)
+
+    def objective(theta: FloatArray) -> tuple[float, FloatArray]:
+        thetas = np.vstack([theta, theta + step * np.eye(n_par)])
+        unpacked = np.array([_unpack(t) for t in thetas])  # (n_par + 1, 5)
+        cols = [np.repeat(unpacked[:, i], rows) for i in range(5)]
+        out = run_filter(batch, *cols)
+        ll = out.loglik.reshape(n_par + 1, rows).sum(axis=1)
+        penalty = 0.5 * np.sum(((thetas - mean) / sd) ** 2, axis=1)
+        values = -ll + penalty
+        if not np.all(np.isfinite(values)):
+            return 1e12, np.zeros(n_par)
+        return float(values[0]), (values[1:] - values[0]) / step
+
+    x0 = _pack(start) if start is not None else mean
+    res = minimize(objective, x0, jac=True, method="L-BFGS-B", options={"maxiter": max_iter})
+    a, al, be, si, no = _unpack(np.asarray(res.x, dtype=float))
+    # Posterior covariance: the inverse of the finite-difference Hessian of the objective.
+    x = np.asarray(res.x, dtype=float)
+    h = 1e-3
+    _, g0 = objective(x)
+    hess = np.array([(objective(x + h * e)[1] - g0) / h for e in np.eye(n_par)])
+    hess = 0.5 * (hess + hess.T)
+    try:
+        cov = np.linalg.inv(hess)
+        se_alpha = float(np.sqrt(cov[1, 1])) if cov[1, 1] > 0 else PRIOR_SD["alpha"]
+        se_beta = float(np.sqrt(cov[2, 2])) if cov[2, 2] > 0 else PRIOR_SD["beta"]
+    except np.linalg.LinAlgError:
+        se_alpha, se_beta = PRIOR_SD["alpha"], PRIOR_SD["beta"]
+    return NowcastParams(a, al, be, si, no, n_obs, se_alpha, se_beta)
