@@ -28,11 +28,17 @@ from altsleeve import __version__
 from altsleeve.errors import InputError, Problem
 from altsleeve.ledger import DEFAULT_DB, KNOWLEDGE_TABLES, Ledger, ingest_file
 from altsleeve.ledger._ingest import check_file
+from altsleeve.valuation import inputs_from_files, inputs_from_ledger, read_truth
 from altsleeve.workflows import (
     ProgressFn,
     book_summary,
     build_sample_book,
     load_market_data,
+    make_valuers,
+    read_flows,
+    run_backtest,
+    sample_book_flows,
+    write_valuations,
 )
 
 app = typer.Typer(
@@ -45,8 +51,12 @@ ledger_app = typer.Typer(help="Inspect, verify and export the ledger.", no_args_
 marketdata_app = typer.Typer(
     help="Real public-market history shipped with the arch package.", no_args_is_help=True
 )
+nav_app = typer.Typer(
+    help="Daily NAV estimates of quarterly-reported holdings: backtests.", no_args_is_help=True
+)
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(marketdata_app, name="marketdata")
+app.add_typer(nav_app, name="nav")
 
 _WIDTH = None if sys.stdout.isatty() else 140
 out = Console(highlight=False, soft_wrap=True, width=_WIDTH)
@@ -396,6 +406,214 @@ def _parse_date(text: str, option: str) -> dt.date:
         raise InputError(
             [Problem("<args>", f"{text!r} is not an ISO date YYYY-MM-DD", column=option)]
         ) from exc
+
+
+# -- valuation ---------------------------------------------------------------------------------
+PathOpt = Annotated[Path | None, typer.Option(help="CSV or Parquet file.")]
+
+
+@nav_app.command("backtest")
+def nav_backtest(
+    db: DbOpt = DEFAULT_DB,
+    holdings: Annotated[
+        Path | None, typer.Option("--holdings", help="holding_id, asset_class, proxy[, ...].")
+    ] = None,
+    statements: Annotated[
+        Path | None, typer.Option("--statements", help="holding_id, as_of, known_on, nav.")
+    ] = None,
+    cashflows: Annotated[
+        Path | None, typer.Option("--cashflows", help="holding_id, date, kind, amount.")
+    ] = None,
+    proxies: Annotated[Path | None, typer.Option("--proxies", help="series, date, level.")] = None,
+    truth: Annotated[
+        Path | None, typer.Option("--truth", help="holding_id, date, value (synthetic books).")
+    ] = None,
+    flows: Annotated[
+        Path | None,
+        typer.Option("--flows", help="date, flow: daily net flow as a fraction of the vehicle."),
+    ] = None,
+    start: Annotated[str | None, typer.Option("--from", help="First day YYYY-MM-DD.")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Last day YYYY-MM-DD.")] = None,
+    method: Annotated[
+        str, typer.Option("--method", help="Comma-separated: stale,proxy,nowcast.")
+    ] = "stale,proxy,nowcast",
+    proxy_beta: Annotated[
+        str, typer.Option("--proxy-beta", help="Beta of the proxy method, or 'estimate'.")
+    ] = "1.0",
+    out_dir: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path(
+        "backtest-output"
+    ),
+    as_json: JsonOpt = False,
+) -> None:
+    """Run every method strictly as of each business day; write estimates.csv and the scores."""
+    for d, opt in ((start, "--from"), (end, "--to")):
+        if d:
+            _parse_date(d, opt)
+    files = [holdings, statements, cashflows, proxies]
+    truth_frame = flows_series = None
+    with _progress(not as_json) as prog:
+        if any(f is not None for f in files):
+            if not all(f is not None for f in files):
+                raise InputError(
+                    [
+                        Problem(
+                            "<args>",
+                            "--holdings, --statements, --cashflows and --proxies go together",
+                            column="--holdings",
+                        )
+                    ]
+                )
+            assert holdings and statements and cashflows and proxies
+            prog("reading and validating the input files", 0, 1)
+            inputs = inputs_from_files(holdings, statements, cashflows, proxies)
+        else:
+            with Ledger(db, read_only=True) as led:
+                inputs = inputs_from_ledger(led)
+                t = led.synthetic_truth()
+                if truth is None and not t.empty:
+                    truth_frame = t[["holding_id", "date", "value"]]
+                if flows is None:
+                    flows_series = sample_book_flows(led)
+        if truth is not None:
+            truth_frame = read_truth(truth)
+        if flows is not None:
+            flows_series = read_flows(flows)
+        valuers = make_valuers([m.strip() for m in method.split(",") if m.strip()], proxy_beta)
+        res = run_backtest(
+            inputs,
+            valuers,
+            start=start,
+            end=end,
+            truth=truth_frame,
+            flows=flows_series,
+            progress=prog,
+        )
+        out_dir.mkdir(parents=True, exist_ok=True)
+        prog("writing estimates.csv", 0, 1)
+        res.estimates[["holding_id", "date", "method", "value", "lower", "upper"]].to_csv(
+            out_dir / "estimates.csv", index=False, date_format="%Y-%m-%d", float_format="%.2f"
+        )
+        res.estimates.to_parquet(out_dir / "estimates_detail.parquet", index=False)
+        if res.report is not None and res.table is not None:
+            (out_dir / "report.json").write_text(json.dumps(res.report, indent=2, default=str))
+            res.table.to_csv(out_dir / "report.csv")
+        prog("written", 1, 1)
+    summary = {
+        "out": str(out_dir),
+        "rows": len(res.estimates),
+        "holdings": int(res.estimates["holding_id"].nunique()),
+        "methods": sorted(set(res.estimates["method"])),
+        "report": res.report,
+    }
+    if as_json:
+        _emit_json(summary)
+        return
+    out.print(
+        f"{summary['rows']:,} estimates for {summary['holdings']} holdings written to "
+        f"{out_dir / 'estimates.csv'}"
+    )
+    if res.table is not None:
+        _backtest_table(res.table)
+    else:
+        out.print("No truth given: estimates only (pass --truth to score them).")
+
+
+def _backtest_table(table: Any) -> None:
+    t = Table(title="Backtest against the truth (daily log error; truth is synthetic)")
+    cols = [
+        ("rmse", "RMSE", "{:.4f}"),
+        ("mae", "MAE", "{:.4f}"),
+        ("bias", "bias", "{:+.4f}"),
+        ("coverage", "90% cover", "{:.1%}"),
+        ("true_up_mean_abs", "true-up", "{:.4f}"),
+        ("dilution_bp_per_year", "dilution bp/yr", "{:.1f}"),
+    ]
+    extra = [c for c in table.columns if c.startswith("rmse_20")]
+    t.add_column("method")
+    for _, head, _f in cols:
+        t.add_column(head, justify="right")
+    for c in extra:
+        t.add_column(f"RMSE {c[5:]}", justify="right")
+    for method, row in table.iterrows():
+        cells = [str(method)]
+        for key, _, fmt in cols:
+            v = row.get(key)
+            cells.append("n/a" if v is None or v != v else fmt.format(v))
+        cells += [f"{row[c]:.4f}" for c in extra]
+        t.add_row(*cells)
+    out.print(t)
+
+
+@app.command()
+def value(
+    db: DbOpt = DEFAULT_DB,
+    date: Annotated[str | None, typer.Option("--date", help="One day YYYY-MM-DD.")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="First day.")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Last day.")] = None,
+    method: Annotated[str, typer.Option("--method", help="Comma-separated methods.")] = "nowcast",
+    as_recorded: Annotated[
+        str | None,
+        typer.Option("--as-recorded", help="Use only inputs recorded by this UTC time."),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Value every holding on each business day and record it in the ledger (versioned)."""
+    if date and (start or end):
+        raise InputError(
+            [Problem("<args>", "give --date or --from/--to, not both", column="--date")]
+        )
+    if not date and not (start and end):
+        raise InputError(
+            [Problem("<args>", "give --date D or both --from and --to", column="--date")]
+        )
+    first, last = (date, date) if date else (start, end)
+    assert first and last
+    _parse_date(first, "--from")
+    _parse_date(last, "--to")
+    rec = None
+    if as_recorded:
+        try:
+            rec = dt.datetime.fromisoformat(as_recorded)
+        except ValueError as exc:
+            raise InputError(
+                [
+                    Problem(
+                        "<args>", f"{as_recorded!r} is not an ISO date-time", column="--as-recorded"
+                    )
+                ]
+            ) from exc
+    methods = [m.strip() for m in method.split(",") if m.strip()]
+    with Ledger(db) as led, _progress(not as_json) as prog:
+        res = write_valuations(led, first, last, methods, recorded_at=rec, progress=prog)
+        snap = led.as_known_on(_parse_date(last, "--to"), tables=("valuations",)).valuations
+    day = snap[snap["date"] == snap["date"].max()] if len(snap) else snap
+    last_day = {str(m): float(g["value"].sum()) for m, g in day.groupby("method")}
+    summary: dict[str, Any] = {
+        "from": first,
+        "to": last,
+        "written": {
+            m: {
+                "new": r.new,
+                "restated": r.restated,
+                "unchanged": r.unchanged,
+                "batch_id": r.batch_id,
+            }
+            for m, r in res.items()
+        },
+        "last_day": {m: float(g["value"].sum()) for m, g in day.groupby("method")}
+        if len(day)
+        else {},
+    }
+    if as_json:
+        _emit_json(summary)
+        return
+    for m, r in res.items():
+        out.print(
+            f"{m}: {r.new} new, {r.restated} restated (new versions), {r.unchanged} "
+            f"unchanged daily values"
+        )
+    for m, v in last_day.items():
+        out.print(f"{m}: private holdings valued at ${v / 1e6:,.1f}m on {last}")
 
 
 # -- demo --------------------------------------------------------------------------------------

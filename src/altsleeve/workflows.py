@@ -14,6 +14,7 @@ import json
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -23,12 +24,25 @@ from altsleeve.errors import InputError, Problem
 from altsleeve.ledger import (
     FORMATS,
     AppendResult,
+    FileFormat,
     Ledger,
     RawTable,
     ledger_knowledge,
+    read_table_file,
+    utc_now,
     validate,
 )
 from altsleeve.ledger._hashing import file_sha256
+from altsleeve.ledger._validate import FieldSpec
+from altsleeve.valuation import (
+    METHODS,
+    NowcastValuer,
+    ProxyValuer,
+    ValuationInputs,
+    Valuer,
+    inputs_from_ledger,
+)
+from altsleeve.valuation._metrics import backtest_report, report_table
 
 #: Called with (step description, completed, total) to report progress.
 ProgressFn = Callable[[str, int, int], None]
@@ -332,3 +346,181 @@ def book_summary(ledger: Ledger, as_of: dt.date) -> dict[str, Any]:
             "days": int(orders["date"].nunique()),
         },
     }
+
+
+# -- valuation ---------------------------------------------------------------------------------
+#: File format of ``--flows``: the vehicle's net participant flow per day as a fraction of its
+#: net assets (+ purchases, - redemptions).
+FLOWS_FORMAT = FileFormat(
+    kind="flows",
+    table="flows",
+    fields=(FieldSpec("date", "date"), FieldSpec("flow", "signed")),
+    key=("date",),
+)
+
+
+def read_flows(path: str | Path) -> pd.Series:
+    """Read a ``--flows`` file (``date, flow``) into a Series indexed by date."""
+    frame = validate(FLOWS_FORMAT, read_table_file(path)).frame
+    return pd.Series(frame["flow"].to_numpy(float), index=pd.DatetimeIndex(frame["date"]))
+
+
+def sample_book_flows(ledger: Ledger) -> pd.Series | None:
+    """The sample vehicle's daily net flows as a fraction of its size, or None without a book.
+
+    The orders of the synthetic vehicle divided by the generator's documented reference size
+    ``A_t = reference_assets_start * (1 + reference_assets_growth) ** (ACT/365 years since the
+    first order)`` (``docs/sample-book.md``): a parameter of the synthetic book, not its truth.
+    """
+    books = ledger.synthetic_books()
+    if books.empty:
+        return None
+    params = json.loads(str(books.iloc[-1]["params_json"]))
+    fp = params.get("flows", {})
+    start, growth = fp.get("reference_assets_start"), fp.get("reference_assets_growth")
+    if start is None or growth is None:
+        return None
+    orders = ledger.as_known_on(dt.date(2100, 12, 31), tables=("orders",)).orders
+    if orders.empty:
+        return None
+    signed = np.where(orders["kind"] == "purchase", 1.0, -1.0) * orders["amount"].to_numpy(float)
+    net = pd.Series(signed, index=pd.DatetimeIndex(orders["date"])).groupby(level=0).sum()
+    years = (net.index - net.index[0]).days / 365.0
+    size = float(start) * (1.0 + float(growth)) ** np.asarray(years, dtype=float)
+    return net / size
+
+
+def make_valuers(methods: Iterable[str], proxy_beta: str = "1.0") -> list[Valuer]:
+    """Estimators by name; ``proxy_beta`` is a number or ``estimate``."""
+    out: list[Valuer] = []
+    for m in methods:
+        if m == "proxy":
+            beta: float | str = "estimate" if proxy_beta == "estimate" else float(proxy_beta)
+            out.append(ProxyValuer(beta=beta))
+        elif m in METHODS:
+            out.append(METHODS[m]())
+        else:
+            raise InputError(
+                [
+                    Problem(
+                        "<args>",
+                        f"unknown method {m!r}; expected {', '.join(METHODS)}",
+                        column="--method",
+                    )
+                ]
+            )
+    return out
+
+
+@dataclass(frozen=True)
+class BacktestResult:
+    """Estimates of every method, and their scores when a truth was given."""
+
+    estimates: pd.DataFrame
+    report: dict[str, dict[str, Any]] | None
+    table: pd.DataFrame | None
+
+
+def run_backtest(
+    inputs: ValuationInputs,
+    valuers: Iterable[Valuer],
+    *,
+    start: str | None = None,
+    end: str | None = None,
+    truth: pd.DataFrame | None = None,
+    flows: pd.Series | None = None,
+    progress: ProgressFn = _quiet,
+) -> BacktestResult:
+    """Run every estimator strictly as of each business day; score against a truth if given."""
+    vals = list(valuers)
+    frames = []
+    for i, v in enumerate(vals):
+        progress(f"backtest: {v.method}", i, len(vals))
+        frames.append(v.fit(inputs).estimate(start, end))
+    progress("backtest: estimates done", len(vals), len(vals))
+    estimates = pd.concat(frames, ignore_index=True)
+    if truth is None:
+        return BacktestResult(estimates, None, None)
+    progress("scoring against the truth", 0, 1)
+    commitment = inputs.holdings.set_index("holding_id")["commitment"]
+    report = backtest_report(estimates, truth, flows=flows, commitment=commitment)
+    progress("scored", 1, 1)
+    return BacktestResult(estimates, report, report_table(report))
+
+
+def _params_json(valuer: Valuer, asset_class: str, day: pd.Timestamp) -> str:
+    if isinstance(valuer, NowcastValuer):
+        p = valuer.params_on(asset_class, day)
+        return json.dumps(
+            {
+                "a": p.a,
+                "alpha": p.alpha,
+                "beta": p.beta,
+                "sigma": p.sigma,
+                "noise": p.noise,
+                "n_obs": p.n_obs,
+            },
+            sort_keys=True,
+        )
+    if isinstance(valuer, ProxyValuer):
+        return json.dumps({"beta": valuer.beta}, sort_keys=True, default=str)
+    return "{}"
+
+
+def write_valuations(
+    ledger: Ledger,
+    start: str,
+    end: str,
+    methods: Iterable[str] = ("nowcast",),
+    *,
+    recorded_at: dt.datetime | None = None,
+    proxy_beta: str = "1.0",
+    progress: ProgressFn = _quiet,
+) -> dict[str, AppendResult]:
+    """Value every holding on every business day in ``[start, end]`` and record it.
+
+    Each row carries its method, its parameters, the version of the mark it used and the ledger's
+    recorded-time cutoff of its inputs (``inputs_recorded_at``), so that it can be reproduced
+    with ``inputs_from_ledger(ledger, recorded_at=...)``. Recomputing a day after a restatement
+    that was known on it records a new version; identical recomputations write nothing.
+    """
+    log = ledger.audit_log(limit=1)
+    cutoff = recorded_at or (log.iloc[0]["recorded_at"].to_pydatetime() if len(log) else utc_now())
+    inputs = inputs_from_ledger(ledger, recorded_at=cutoff)
+    classes = inputs.holdings.set_index("holding_id")["asset_class"]
+    results: dict[str, AppendResult] = {}
+    vals = make_valuers(methods, proxy_beta)
+    with ledger.transaction():
+        for i, v in enumerate(vals):
+            progress(f"valuing with {v.method}", i, len(vals) + 1)
+            est = v.fit(inputs).estimate(start, end)
+            if est.empty:
+                results[v.method] = AppendResult("valuations", 0, 0, 0, None)
+                continue
+            keys = pd.DataFrame({"ac": est["holding_id"].map(classes), "date": est["date"]})
+            uniq = keys.drop_duplicates()
+            pj = {
+                (ac, d): _params_json(v, str(ac), pd.Timestamp(d))
+                for ac, d in zip(uniq["ac"], uniq["date"], strict=True)
+            }
+            est = est.assign(
+                known_on=est["date"],
+                inputs_recorded_at=pd.Timestamp(cutoff),
+                params=[pj[(a, d)] for a, d in zip(keys["ac"], keys["date"], strict=True)],
+            )
+            progress(f"recording {len(est):,} {v.method} values", i, len(vals) + 1)
+            results[v.method] = ledger.append(
+                "valuations",
+                est,
+                action="valuation",
+                source=f"altsleeve value ({v.method})",
+                restate=True,
+                detail={
+                    "method": v.method,
+                    "from": start,
+                    "to": end,
+                    "inputs_recorded_at": str(cutoff),
+                },
+            )
+        progress("values recorded", len(vals) + 1, len(vals) + 1)
+    return results

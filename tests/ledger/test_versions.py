@@ -103,7 +103,15 @@ def test_snapshot_never_contains_synthetic_truth(db: Path) -> None:
     with Ledger(db, read_only=True) as led:
         snap = led.as_known_on("2030-01-01")
     assert "synthetic_truth" not in snap.tables
-    assert set(snap.tables) == {"holdings", "statements", "cashflows", "series", "prices", "orders"}
+    assert set(snap.tables) == {
+        "holdings",
+        "statements",
+        "cashflows",
+        "series",
+        "prices",
+        "orders",
+        "valuations",
+    }
 
 
 def test_no_update_or_delete_statement_in_store() -> None:

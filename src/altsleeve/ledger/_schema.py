@@ -182,6 +182,46 @@ SYNTHETIC_TRUTH = FactTable(
     versioned=False,
 )
 
+VALUATIONS = FactTable(
+    name="valuations",
+    key=("holding_id", "date", "method"),
+    values=(
+        "value",
+        "lower",
+        "upper",
+        "last_mark",
+        "last_mark_as_of",
+        "last_mark_version",
+        "desmoothing_adj",
+        "cashflow_adj",
+        "market_adj",
+        "true_up",
+        "new_statement",
+        "known_on",
+        "inputs_recorded_at",
+        "params",
+    ),
+    types={
+        "holding_id": "VARCHAR",
+        "date": "DATE",
+        "method": "VARCHAR",
+        "value": "DOUBLE",
+        "lower": "DOUBLE",
+        "upper": "DOUBLE",
+        "last_mark": "DOUBLE",
+        "last_mark_as_of": "DATE",
+        "last_mark_version": "INTEGER",
+        "desmoothing_adj": "DOUBLE",
+        "cashflow_adj": "DOUBLE",
+        "market_adj": "DOUBLE",
+        "true_up": "DOUBLE",
+        "new_statement": "BOOLEAN",
+        "known_on": "DATE",
+        "inputs_recorded_at": "TIMESTAMP",
+        "params": "VARCHAR",
+    },
+)
+
 #: Every table whose rows are hashed into the audit chain, by name.
 FACT_TABLES: dict[str, FactTable] = {
     t.name: t
@@ -194,6 +234,7 @@ FACT_TABLES: dict[str, FactTable] = {
         ORDERS,
         SYNTHETIC_BOOKS,
         SYNTHETIC_TRUTH,
+        VALUATIONS,
     )
 }
 
@@ -205,4 +246,5 @@ KNOWLEDGE_TABLES: tuple[str, ...] = (
     "series",
     "prices",
     "orders",
+    "valuations",
 )

@@ -172,6 +172,12 @@ class Ledger:
             ) from exc
         if read_only:
             have, want = current_version(self._con), len(available_migrations())
+            if have < want:  # an older ledger: upgrade its schema once, then reopen read-only
+                self._con.close()
+                with duckdb.connect(str(self.path)) as upgrade:
+                    migrate(upgrade, self._clock())
+                self._con = duckdb.connect(str(self.path), read_only=True)
+                have = current_version(self._con)
             if have != want:
                 self._con.close()
                 raise InputError(
@@ -654,9 +660,11 @@ def _python_columns(spec: FactTable, rows: pd.DataFrame) -> dict[str, list[Any]]
         typ = spec.types[c]
         s = rows[c]
         if typ == "DATE":
-            out[c] = [d.date() for d in pd.to_datetime(s)]
+            out[c] = [None if pd.isna(d) else d.date() for d in pd.to_datetime(s)]
+        elif typ == "TIMESTAMP":
+            out[c] = [None if pd.isna(d) else d.to_pydatetime() for d in pd.to_datetime(s)]
         elif typ == "DOUBLE":
-            out[c] = [float(x) for x in s]
+            out[c] = [None if pd.isna(x) else float(x) for x in s]
         elif typ in ("INTEGER", "BIGINT"):
             out[c] = [int(x) for x in s]
         elif typ == "BOOLEAN":

@@ -42,8 +42,8 @@ class FieldSpec:
         Exact header name in the file.
     kind : str
         ``id`` (code without blanks), ``text``, ``date`` (ISO ``YYYY-MM-DD``), ``amount``
-        (dollars >= 0), ``positive`` (> 0), ``year`` (integer 1900-2100), ``currency``
-        (ISO 4217 code) or ``enum``.
+        (dollars >= 0), ``positive`` (> 0), ``signed`` (any finite number), ``year`` (integer
+        1900-2100), ``currency`` (ISO 4217 code) or ``enum``.
     choices : tuple[str, ...]
         Allowed values for ``enum``.
     required : bool
@@ -227,6 +227,8 @@ def _parse(spec: FieldSpec, text: str) -> tuple[object, str | None]:
         return None, f"{text!r} is not a finite number"
     if kind == "positive" and value <= 0:
         return None, f"{text} must be > 0"
+    if kind == "signed":
+        return value, None
     if value < 0:
         return None, f"{text} must be >= 0 (amounts are positive dollars; the kind gives the sign)"
     return value, None
@@ -424,7 +426,7 @@ def _check_refs(
 def _typed(spec: FieldSpec, values: list[object]) -> pd.Series:
     if spec.kind == "date":
         return pd.Series(pd.to_datetime(pd.Series(values, dtype="object")), dtype="datetime64[ns]")
-    if spec.kind in ("amount", "positive"):
+    if spec.kind in ("amount", "positive", "signed"):
         return pd.Series(values, dtype="float64")
     if spec.kind == "year":
         return pd.Series(values, dtype="int64")
