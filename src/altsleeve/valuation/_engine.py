@@ -228,7 +228,10 @@ class Rolled:
 def _roll_values(
     hd: HoldingData, ep: Epochs, idx: IntArray, k: IntArray
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
-    """Values on grid days ``idx`` under epochs ``k`` (one epoch per day)."""
+    """Values on a few grid days ``idx`` under given epochs ``k`` (dense in days x flows).
+
+    Used for the true-up (a day valued under the previous epoch); ``roll`` does the daily run.
+    """
     t_day = hd.grid[idx].astype(float)
     b_t = hd.logb[idx]
     as_of = ep.as_of[k]
@@ -268,17 +271,77 @@ def _roll_values(
     return value, anchor_part, cash_adj, tau, dlogb
 
 
+def _ranges(starts: IntArray, ends: IntArray) -> tuple[IntArray, IntArray]:
+    """Concatenated ``range(starts[i], ends[i])`` and the ``i`` each element came from."""
+    lengths = np.maximum(ends - starts, 0)
+    owner = np.repeat(np.arange(len(starts), dtype=np.int64), lengths)
+    if owner.size == 0:
+        return np.zeros(0, dtype=np.int64), owner
+    offsets = np.cumsum(lengths) - lengths
+    pos = np.arange(owner.size, dtype=np.int64) - offsets[owner] + starts[owner]
+    return pos, owner
+
+
 def roll(hd: HoldingData, ep: Epochs, first: int, last: int) -> Rolled:
-    """Values on every grid day in ``[first, last]``, with the true-up at each epoch start."""
+    """Values on every grid day in ``[first, last]``, with the true-up at each epoch start.
+
+    A flow counts from the day it has happened and is known until the first epoch whose mark's
+    as-of date covers it, so only those (day, flow) pairs are evaluated; a dense days x flows
+    product would be mostly zeros.
+    """
     idx = np.arange(first, last + 1, dtype=np.int64)
+    n = len(idx)
     k = np.searchsorted(ep.start, idx, side="right") - 1
-    value, anchor_part, cash_adj, tau, dlogb = _roll_values(hd, ep, idx, k)
-    true_up = np.zeros(len(idx))
+    t_day = hd.grid[idx].astype(float)
+    b_t = hd.logb[idx]
+    as_of = ep.as_of[k]
+    has_mark = as_of != NO_MARK
+    qa = np.maximum(np.searchsorted(hd.grid, as_of, side="right") - 1, 0)
+    alpha, beta = ep.alpha[k], ep.beta[k]
+    growth = np.exp(alpha * (t_day - hd.grid[qa]) / 365.0 + beta * (b_t - hd.logb[qa]))
+    anchor_part = np.where(has_mark, ep.anchor[k] * growth, 0.0)
+    flow_part = np.zeros(n)
+    cash_adj = np.zeros(n)
+    first_flow = t_day.copy()
+    first_s = idx.copy()
+    if len(hd.cf_amt):
+        # epoch whose mark first covers each flow (as_of is nondecreasing across epochs)
+        cover = np.searchsorted(ep.as_of, hd.cf_day, side="left")
+        end = np.where(
+            cover < len(ep.start), ep.start[np.minimum(cover, len(ep.start) - 1)], last + 1
+        )
+        beg = np.maximum(hd.cf_eff, first)
+        pos, f = _ranges(beg, np.minimum(end, last + 1))
+        if pos.size:
+            row = pos - first
+            kk = k[row]
+            s_idx = hd.cf_s[f]
+            g = np.exp(
+                ep.alpha[kk] * (t_day[row] - hd.grid[s_idx]) / 365.0
+                + ep.beta[kk] * (b_t[row] - hd.logb[s_idx])
+            )
+            flow_part = np.bincount(row, weights=hd.cf_amt[f] * g, minlength=n)
+            cash_adj = np.bincount(row, weights=hd.cf_amt[f], minlength=n)
+        # before any mark: reference = the earliest flow known by then
+        order = np.argsort(hd.cf_eff, kind="stable")
+        eff_sorted = hd.cf_eff[order]
+        running_day = np.minimum.accumulate(hd.cf_day[order])
+        running_s = np.minimum.accumulate(hd.cf_s[order])
+        seen = np.searchsorted(eff_sorted, idx, side="right") - 1
+        known = seen >= 0
+        first_flow = np.where(known, running_day[np.maximum(seen, 0)], t_day).astype(float)
+        first_s = np.where(known, running_s[np.maximum(seen, 0)], idx)
+    value = np.maximum(anchor_part + flow_part, 0.0)
+    ref_day = np.where(has_mark, as_of.astype(float), first_flow)
+    ref_b = np.where(has_mark, hd.logb[qa], hd.logb[first_s])
+    tau = np.maximum((t_day - ref_day) / 365.0, 0.0)
+    dlogb = b_t - ref_b
+    true_up = np.zeros(n)
     if len(ep.start) > 1:
         starts = ep.start[1:]
-        pos = starts - first
+        pos0 = starts - first
         prev_value, *_ = _roll_values(hd, ep, starts, np.arange(len(starts), dtype=np.int64))
-        true_up[pos] = value[pos] - prev_value
+        true_up[pos0] = value[pos0] - prev_value
     return Rolled(idx, k, value, anchor_part, cash_adj, tau, dlogb, true_up)
 
 

@@ -236,6 +236,7 @@ def fit_params(
     start: NowcastParams | None = None,
     max_iter: int = 40,
     step: float = 1e-4,
+    ftol: float = 1e-7,
 ) -> NowcastParams:
     """Penalised maximum likelihood (maximum a posteriori) of the model's parameters.
 
@@ -259,6 +260,9 @@ def fit_params(
         L-BFGS-B iterations at most.
     step : float
         Forward-difference step in the transformed parameters.
+    ftol : float
+        Relative change of the objective at which the optimiser stops (the estimates need
+        about three significant digits, not machine precision).
     """
     n_obs = int(inp.observed[:, 1:].sum())
     prior_params = NowcastParams.from_prior(prior)
@@ -291,7 +295,13 @@ def fit_params(
         return float(values[0]), (values[1:] - values[0]) / step
 
     x0 = _pack(start) if start is not None else mean
-    res = minimize(objective, x0, jac=True, method="L-BFGS-B", options={"maxiter": max_iter})
+    res = minimize(
+        objective,
+        x0,
+        jac=True,
+        method="L-BFGS-B",
+        options={"maxiter": max_iter, "ftol": ftol, "gtol": 1e-3},
+    )
     a, al, be, si, no = _unpack(np.asarray(res.x, dtype=float))
     # Posterior covariance: the inverse of the finite-difference Hessian of the objective.
     x = np.asarray(res.x, dtype=float)

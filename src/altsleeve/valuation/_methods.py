@@ -339,18 +339,34 @@ def _state_row(
     y = np.full(length, np.nan)
     obs = np.zeros(length, dtype=bool)
     fr = np.zeros(length)
-    prev_day, prev_nav = start_day, start_nav
+    # Reported return of each mark since the previous mark: all marks at once, then a sequential
+    # pass only if some mark cannot be used (its base after flows is not positive).
+    m_days, m_nav = as_of[marks_from:], nav[marks_from:]
+    cols = col[marks_from:] - start_col
+    prev_days = np.r_[start_day, m_days[:-1]]
+    prev_navs = np.r_[start_nav, m_nav[:-1]]
+    f = flows(m_days) - flows(prev_days)
+    base = m_nav - f
+    ok = (base > 0) & (prev_navs > 0) & (cols > 0)
     anchor_ok = marks_from == len(as_of)  # the start itself is the last mark
-    for i in range(marks_from, len(as_of)):
-        f = float(flows(np.array([as_of[i]]))[0] - flows(np.array([prev_day]))[0])
-        base = float(nav[i]) - f
-        j = int(col[i]) - start_col
-        if base > 0 and prev_nav > 0 and j > 0:
-            y[j] = np.log(base / prev_nav)
-            obs[j] = True
-            fr[j] = f / prev_nav
-            prev_day, prev_nav = int(as_of[i]), float(nav[i])
-            anchor_ok = i == len(as_of) - 1
+    if ok.all():
+        y[cols] = np.log(base / prev_navs)
+        obs[cols] = True
+        fr[cols] = f / prev_navs
+        anchor_ok = anchor_ok or len(m_days) > 0
+    else:
+        cum = flows(m_days)
+        prev_day_cum = float(flows(np.array([start_day]))[0])
+        prev_nav = start_nav
+        for i in range(len(m_days)):
+            fi = float(cum[i]) - prev_day_cum
+            bi = float(m_nav[i]) - fi
+            if bi > 0 and prev_nav > 0 and cols[i] > 0:
+                y[cols[i]] = np.log(bi / prev_nav)
+                obs[cols[i]] = True
+                fr[cols[i]] = fi / prev_nav
+                prev_day_cum, prev_nav = float(cum[i]), float(m_nav[i])
+                anchor_ok = i == len(m_days) - 1
     m = grid.m[start_col : start_col + length].copy()
     dt = grid.dt[start_col : start_col + length].copy()
     return (y, obs, m, dt, fr, g0, e0), anchor_ok

@@ -1,0 +1,72 @@
+"""Benchmark: a NAV backtest of N synthetic holdings over 20 years of business days.
+
+Run: .venv/bin/python benchmarks/bench_valuation.py [--holdings 1000] [--methods LIST]
+Builds a synthetic book (the sample-book generator with every class scaled up; SYNTHETIC funds
+driven by the real S&P 500 / NASDAQ paths), then times each estimator over 1999-2018 (every
+holding, every business day, strictly point in time). Prints one line per figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import pathlib
+import time
+
+import arch.data
+import pandas as pd
+
+from altsleeve.samplebook import DEFAULT_PARAMS, generate_sample_book
+from altsleeve.valuation import make_inputs
+from altsleeve.workflows import make_valuers
+
+
+def market() -> dict[str, pd.Series]:
+    base = pathlib.Path(arch.data.__file__).parent
+    out = {}
+    for sid, name in (("SP500", "sp500"), ("NASDAQ", "nasdaq")):
+        f = pd.read_csv(
+            base / name / f"{name}.csv.gz", parse_dates=["Date"], date_format="%m/%d/%Y"
+        )
+        out[sid] = f.set_index("Date")["Adj Close"]
+    return out
+
+
+def scaled_params(n_holdings: int) -> object:
+    classes = DEFAULT_PARAMS.asset_classes
+    total = sum(c.n_funds for c in classes)
+    scaled = tuple(
+        dataclasses.replace(c, n_funds=max(1, round(c.n_funds * n_holdings / total)))
+        for c in classes
+    )
+    return dataclasses.replace(DEFAULT_PARAMS, asset_classes=scaled)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--holdings", type=int, default=1000)
+    parser.add_argument("--methods", default="stale,proxy,nowcast")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    mk = market()
+    t = time.perf_counter()
+    book = generate_sample_book(mk, seed=args.seed, params=scaled_params(args.holdings))  # type: ignore[arg-type]
+    print(f"generate {len(book.holdings)} synthetic holdings: {time.perf_counter() - t:.1f} s")
+    inputs = make_inputs(book.holdings, book.statements, book.cashflows, mk)
+    total = 0.0
+    for v in make_valuers(args.methods.split(",")):
+        t = time.perf_counter()
+        est = v.fit(inputs).estimate()
+        el = time.perf_counter() - t
+        total += el
+        print(
+            f"{v.method}: {len(est):,} daily estimates in {el:.1f} s ({len(est) / el:,.0f} rows/s)"
+        )
+    print(
+        f"backtest total ({args.methods}): {total:.1f} s for {len(book.holdings)} holdings x "
+        f"{inputs.calendar().size} business days"
+    )
+
+
+if __name__ == "__main__":
+    main()
