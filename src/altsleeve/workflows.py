@@ -383,10 +383,19 @@ def sample_book_flows(ledger: Ledger) -> pd.Series | None:
     orders = ledger.as_known_on(dt.date(2100, 12, 31), tables=("orders",)).orders
     if orders.empty:
         return None
+    return flow_fractions(orders, float(start), float(growth))
+
+
+def flow_fractions(orders: pd.DataFrame, size_start: float, size_growth: float) -> pd.Series:
+    """Daily net orders as a fraction of a reference size growing at a constant rate.
+
+    ``f_t = (purchases_t - redemptions_t) / (size_start * (1 + size_growth) ** years_t)`` with
+    ``years_t`` ACT/365 since the first order; dollars in, decimal fractions out.
+    """
     signed = np.where(orders["kind"] == "purchase", 1.0, -1.0) * orders["amount"].to_numpy(float)
     net = pd.Series(signed, index=pd.DatetimeIndex(orders["date"])).groupby(level=0).sum()
     years = (net.index - net.index[0]).days / 365.0
-    size = float(start) * (1.0 + float(growth)) ** np.asarray(years, dtype=float)
+    size = size_start * (1.0 + size_growth) ** np.asarray(years, dtype=float)
     return net / size
 
 
@@ -484,8 +493,11 @@ def write_valuations(
     with ``inputs_from_ledger(ledger, recorded_at=...)``. Recomputing a day after a restatement
     that was known on it records a new version; identical recomputations write nothing.
     """
-    log = ledger.audit_log(limit=1)
-    cutoff = recorded_at or (log.iloc[0]["recorded_at"].to_pydatetime() if len(log) else utc_now())
+    log = ledger.audit_log()
+    log = log[log["target_table"] != "valuations"]  # the inputs' cutoff, not our own writes
+    cutoff = recorded_at or (
+        pd.Timestamp(log["recorded_at"].max()).to_pydatetime() if len(log) else utc_now()
+    )
     inputs = inputs_from_ledger(ledger, recorded_at=cutoff)
     classes = inputs.holdings.set_index("holding_id")["asset_class"]
     results: dict[str, AppendResult] = {}

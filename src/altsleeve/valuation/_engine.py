@@ -300,8 +300,8 @@ def roll(hd: HoldingData, ep: Epochs, first: int, last: int) -> Rolled:
     alpha, beta = ep.alpha[k], ep.beta[k]
     growth = np.exp(alpha * (t_day - hd.grid[qa]) / 365.0 + beta * (b_t - hd.logb[qa]))
     anchor_part = np.where(has_mark, ep.anchor[k] * growth, 0.0)
-    flow_part = np.zeros(n)
-    cash_adj = np.zeros(n)
+    flow_part: FloatArray = np.zeros(n)
+    cash_adj: FloatArray = np.zeros(n)
     first_flow = t_day.copy()
     first_s = idx.copy()
     if len(hd.cf_amt):
@@ -320,8 +320,8 @@ def roll(hd: HoldingData, ep: Epochs, first: int, last: int) -> Rolled:
                 ep.alpha[kk] * (t_day[row] - hd.grid[s_idx]) / 365.0
                 + ep.beta[kk] * (b_t[row] - hd.logb[s_idx])
             )
-            flow_part = np.bincount(row, weights=hd.cf_amt[f] * g, minlength=n)
-            cash_adj = np.bincount(row, weights=hd.cf_amt[f], minlength=n)
+            flow_part = np.bincount(row, weights=hd.cf_amt[f] * g, minlength=n).astype(float)
+            cash_adj = np.bincount(row, weights=hd.cf_amt[f], minlength=n).astype(float)
         # before any mark: reference = the earliest flow known by then
         order = np.argsort(hd.cf_eff, kind="stable")
         eff_sorted = hd.cf_eff[order]
