@@ -136,6 +136,14 @@ def test_stale_values_by_hand() -> None:
     check_parts(est)
 
 
+def test_fees_are_ignored() -> None:
+    no_fee = CASHFLOWS[CASHFLOWS["kind"] != "fee"]
+    for valuer in (StaleValuer(), ProxyValuer(beta=0.5), NowcastValuer()):
+        with_fee = valuer.fit(book()).estimate()
+        without = valuer.fit(book(cashflows=no_fee)).estimate()
+        pd.testing.assert_frame_equal(with_fee, without)
+
+
 def test_stale_cashflow_adj_counts_flows_after_the_mark_only() -> None:
     est = StaleValuer().fit(book()).estimate()
     assert row(est, "2020-02-13")["cashflow_adj"] == 1300.0  # cost, no mark yet
@@ -394,3 +402,22 @@ def test_parts_add_up_for_every_method() -> None:
         est = valuer.fit(inputs).estimate()
         assert len(est) == len(DAYS)
         check_parts(est)
+
+
+# -- bugs -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["stale", "proxy"])
+def test_window_start_keeps_the_new_statement_and_true_up(method: str) -> None:
+    valuer = (StaleValuer() if method == "stale" else ProxyValuer(beta=0.5)).fit(book())
+    full = row(valuer.estimate(), "2020-02-14")
+    assert full["new_statement"] and full["true_up"] != 0
+    for got in (valuer.predict("2020-02-14"), valuer.estimate("2020-02-14", "2020-03-31")):
+        first = row(got, "2020-02-14")
+        assert first["new_statement"]
+        assert first["true_up"] == full["true_up"]
+
+
+def test_proxy_rejects_an_unknown_beta_string() -> None:
+    with pytest.raises(ValueError, match="beta"):
+        ProxyValuer(beta="estimated").fit(book()).estimate()

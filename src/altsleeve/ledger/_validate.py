@@ -157,10 +157,12 @@ FORMATS: dict[str, FileFormat] = {
 
 @dataclass(frozen=True)
 class LedgerKnowledge:
-    """What the ledger already holds that a file may refer to."""
+    """What a file may refer to (by default: what the ledger holds), and how to fix a miss."""
 
     holdings: frozenset[str] = frozenset()
     series: frozenset[str] = frozenset()
+    holdings_hint: str = "ingest it with `altsleeve ingest holdings` first"
+    series_hint: str = "load it with `altsleeve marketdata load` or `altsleeve ingest prices` first"
 
 
 @dataclass(frozen=True)
@@ -355,7 +357,7 @@ def validate(
                 parsed["holding_id"],
                 knowledge.holdings,
                 "holding_id",
-                "unknown holding {v!r}: ingest it with `altsleeve ingest holdings` first",
+                "unknown holding {v!r}: " + knowledge.holdings_hint,
                 problems,
             )
         if fmt.table == "holdings" and "proxy" in parsed:
@@ -365,8 +367,7 @@ def validate(
                 parsed["proxy"],
                 knowledge.series,
                 "proxy",
-                "unknown proxy series {v!r}: load it with `altsleeve marketdata load` or "
-                "`altsleeve ingest prices` first",
+                "unknown proxy series {v!r}: " + knowledge.series_hint,
                 problems,
             )
 

@@ -242,19 +242,30 @@ def _roll_values(
     anchor_growth = np.exp(alpha * (t_day - hd.grid[qa]) / 365.0 + beta * (b_t - hd.logb[qa]))
     anchor_part = np.where(has_mark, ep.anchor[k] * anchor_growth, 0.0)
     if len(hd.cf_amt):
-        after = hd.cf_day[None, :] > as_of[:, None]
-        happened = hd.cf_eff[None, :] <= idx[:, None]
+        # Flows in the order they become known; each row sums a prefix left to right, so its
+        # value does not depend on flows known only later (not even in the last bit).
+        order = np.argsort(hd.cf_eff, kind="stable")
+        cf_day, cf_eff, cf_amt, s = (
+            hd.cf_day[order],
+            hd.cf_eff[order],
+            hd.cf_amt[order],
+            hd.cf_s[order],
+        )
+        n_known = np.searchsorted(cf_eff, idx, side="right")
+        after = cf_day[None, :] > as_of[:, None]
+        happened = np.arange(len(cf_eff))[None, :] < n_known[:, None]
         use = after & happened
-        s = hd.cf_s
         growth = np.exp(
             alpha[:, None] * (t_day[:, None] - hd.grid[s][None, :]) / 365.0
             + beta[:, None] * (b_t[:, None] - hd.logb[s][None, :])
         )
-        amt = np.where(use, hd.cf_amt[None, :], 0.0)
-        flow_part = (amt * growth).sum(axis=1)
-        cash_adj = amt.sum(axis=1)
+        amt = np.where(use, cf_amt[None, :], 0.0)
+        rows = np.arange(len(idx))
+        last_col = np.maximum(n_known - 1, 0)
+        flow_part = np.where(n_known > 0, np.cumsum(amt * growth, axis=1)[rows, last_col], 0.0)
+        cash_adj = np.where(n_known > 0, np.cumsum(amt, axis=1)[rows, last_col], 0.0)
         first_flow = np.where(
-            use.any(axis=1), np.where(use, hd.cf_day[None, :], 1 << 40).min(axis=1), t_day
+            use.any(axis=1), np.where(use, cf_day[None, :], 1 << 40).min(axis=1), t_day
         )
         first_s = np.where(use, s[None, :], len(hd.grid)).min(axis=1)
         first_s = np.minimum(first_s, len(hd.grid) - 1)

@@ -22,6 +22,7 @@ from altsleeve.ledger import (
     FileFormat,
     Ledger,
     LedgerKnowledge,
+    RawTable,
     read_table_file,
     validate,
 )
@@ -39,6 +40,21 @@ VALUATION_HOLDINGS = FileFormat(
     ),
     key=("holding_id",),
     ignore_unknown=True,
+)
+
+#: File format of a backtest's ``--statements``: a restatement is a row with the same as-of date
+#: and a later known-on date (it becomes the next version).
+VALUATION_STATEMENTS = FileFormat(
+    kind="valuation statements",
+    table="statements",
+    fields=(
+        FieldSpec("holding_id", "id"),
+        FieldSpec("as_of", "date"),
+        FieldSpec("known_on", "date"),
+        FieldSpec("nav", "amount"),
+    ),
+    key=("holding_id", "as_of", "known_on"),
+    known_on_not_before="as_of",
 )
 
 #: File format of ``--truth``: a holding's true value per day (synthetic books only).
@@ -189,9 +205,11 @@ def inputs_from_files(
     """Assemble inputs from files, each validated with the ingest rules and messages.
 
     ``holdings`` needs ``holding_id, asset_class, proxy`` (``commitment`` optional; other columns
-    are ignored); ``statements``, ``cashflows`` and ``proxies`` use the ingest formats of the same
-    names (``proxies`` = the ``prices`` format). Statements and cash flows must name a holding of
-    the holdings file; each holding's proxy must be a series of the proxies file.
+    are ignored); ``statements`` is ``holding_id, as_of, known_on, nav``, where a row repeating an
+    as-of date with a later ``known_on`` is a restatement (the next version); ``cashflows`` and
+    ``proxies`` use the ingest formats of ``cashflows`` and ``prices``. Statements and cash flows
+    must name a holding of the holdings file; each holding's proxy must be a series of the proxies
+    file.
 
     Raises
     ------
@@ -199,35 +217,63 @@ def inputs_from_files(
         Every problem of every file (file, row, column).
     """
     problems: list[Problem] = []
-    px = h = None
-    try:
-        px = validate(FORMATS["prices"], read_table_file(proxies))
-    except InputError as exc:
-        problems += exc.problems
-    series = frozenset(px.frame["series_id"]) if px is not None else None
-    try:
-        h = validate(
-            VALUATION_HOLDINGS,
-            read_table_file(holdings),
-            LedgerKnowledge(series=series) if series is not None else None,
-        )
-    except InputError as exc:
-        problems += exc.problems
-    ids = frozenset(h.frame["holding_id"]) if h is not None else None
-    frames: dict[str, pd.DataFrame] = {}
-    for kind, path in (("statements", statements), ("cashflows", cashflows)):
+    raws = {}
+    for name, path in (
+        ("proxies", proxies),
+        ("holdings", holdings),
+        ("statements", statements),
+        ("cashflows", cashflows),
+    ):
         try:
-            frames[kind] = validate(
-                FORMATS[kind],
-                read_table_file(path),
-                LedgerKnowledge(holdings=ids) if ids is not None else None,
-            ).frame
+            raws[name] = read_table_file(path)
         except InputError as exc:
             problems += exc.problems
-    if problems or px is None or h is None:
+    # References are checked against every id the other file names, valid row or not, so that
+    # one bad row never hides another file's problems.
+    series = _column_values(raws.get("proxies"), "series")
+    ids = _column_values(raws.get("holdings"), "holding_id")
+    where_h = f"add it to the holdings file ({holdings})"
+    where_s = f"add it to the proxies file ({proxies})"
+    frames: dict[str, pd.DataFrame] = {}
+    checks: tuple[tuple[str, FileFormat, LedgerKnowledge | None], ...] = (
+        ("proxies", FORMATS["prices"], None),
+        (
+            "holdings",
+            VALUATION_HOLDINGS,
+            LedgerKnowledge(series=series, series_hint=where_s) if series is not None else None,
+        ),
+        (
+            "statements",
+            VALUATION_STATEMENTS,
+            LedgerKnowledge(holdings=ids, holdings_hint=where_h) if ids is not None else None,
+        ),
+        (
+            "cashflows",
+            FORMATS["cashflows"],
+            LedgerKnowledge(holdings=ids, holdings_hint=where_h) if ids is not None else None,
+        ),
+    )
+    for name, fmt, knowledge in checks:
+        if name not in raws:
+            continue
+        try:
+            frames[name] = validate(fmt, raws[name], knowledge).frame
+        except InputError as exc:
+            problems += exc.problems
+    if problems:
         raise InputError(problems)
+    st = frames["statements"].sort_values(["holding_id", "as_of", "known_on"])
+    st["version"] = st.groupby(["holding_id", "as_of"]).cumcount() + 1
     levels = {
         str(sid): pd.Series(g["level"].to_numpy(float), index=pd.DatetimeIndex(g["date"]))
-        for sid, g in px.frame.groupby("series_id")
+        for sid, g in frames["proxies"].groupby("series_id")
     }
-    return make_inputs(h.frame, frames["statements"], frames["cashflows"], levels)
+    return make_inputs(frames["holdings"], st, frames["cashflows"], levels)
+
+
+def _column_values(raw: RawTable | None, column: str) -> frozenset[str] | None:
+    """Every non-blank value of a column of a file as read (None without the file or column)."""
+    if raw is None or column not in raw.header:
+        return None
+    i = raw.header.index(column)
+    return frozenset(r[i] for r in raw.rows if r[i])

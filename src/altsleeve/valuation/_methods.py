@@ -92,21 +92,25 @@ class Valuer:
         end_ts = min(pd.Timestamp(end), cal[-1]) if end is not None else cal[-1]
         start_ts = pd.Timestamp(start) if start is not None else cal[0]
         data = holding_data(inputs, end_ts)
-        if holdings is not None:
-            data = {k: v for k, v in data.items() if k in set(holdings)}
-        self._prepare(data, end_ts)
+        self._prepare(data, end_ts)  # fits pool every holding, whichever are requested
+        wanted = set(holdings) if holdings is not None else None
         frames = []
         s_day, e_day = day_numbers(pd.DatetimeIndex([start_ts, end_ts]))
         for hd in data.values():
+            if wanted is not None and hd.holding_id not in wanted:
+                continue
             first = int(np.searchsorted(hd.grid, s_day, side="left"))
             last = int(np.searchsorted(hd.grid, e_day, side="right")) - 1
             if last < first:
                 continue
-            starts = epoch_starts(hd, first, last, self._extra_starts(hd))
+            # Start a day early so that a statement arriving on the first day shows its true-up.
+            lead = 1 if first > 0 else 0
+            starts = epoch_starts(hd, first - lead, last, self._extra_starts(hd))
             ep = self._epochs(hd, starts)
-            r = roll(hd, ep, first, last)
+            r = roll(hd, ep, first - lead, last)
             sd = self._log_sd(hd, ep, r)
-            frames.append(to_frame(hd, ep, r, self.method, sd, self.z))
+            frame = to_frame(hd, ep, r, self.method, sd, self.z)
+            frames.append(frame.iloc[lead:] if lead else frame)
         if not frames:
             return pd.DataFrame(columns=list(ESTIMATE_COLUMNS))
         return pd.concat(frames, ignore_index=True)
@@ -184,6 +188,8 @@ class ProxyValuer(Valuer):
         coverage: float = DEFAULT_COVERAGE,
     ) -> None:
         super().__init__(coverage=coverage)
+        if isinstance(beta, str) and beta != "estimate":
+            raise ValueError(f"beta must be a number, a mapping or 'estimate', not {beta!r}")
         self.beta = beta
         self.default_beta = default_beta
         self.min_obs = min_obs
@@ -264,11 +270,15 @@ def _known_flow_cum(hd: HoldingData, day_idx: int):  # type: ignore[no-untyped-d
 
 @dataclass
 class _QuarterGrid:
-    """Calendar quarter ends spanning a holding's life, with the proxy's quarterly returns."""
+    """Calendar quarter ends spanning a holding's life, with the proxy's quarterly returns.
+
+    ``gi`` is the grid index of the last proxy level on or before each quarter end.
+    """
 
     qe: IntArray
     m: FloatArray
     dt: FloatArray
+    gi: IntArray
 
 
 def _quarter_grid(hd: HoldingData) -> _QuarterGrid | None:
@@ -290,7 +300,7 @@ def _quarter_grid(hd: HoldingData) -> _QuarterGrid | None:
     lb = hd.logb[gi]
     m = np.r_[0.0, np.diff(lb)]
     dt = np.r_[0.0, np.diff(qe) / 365.0]
-    return _QuarterGrid(qe, m, dt)
+    return _QuarterGrid(qe, m, dt, gi.astype(np.int64))
 
 
 NDArrayBool = np.ndarray
@@ -367,7 +377,11 @@ def _state_row(
                 fr[cols[i]] = fi / prev_nav
                 prev_day_cum, prev_nav = float(cum[i]), float(m_nav[i])
                 anchor_ok = i == len(m_days) - 1
-    m = grid.m[start_col : start_col + length].copy()
+    # The proxy's quarterly returns, never reading a level after the knowledge day (a mark dated
+    # inside a quarter is known before that quarter ends).
+    gi = np.minimum(grid.gi[max(start_col - 1, 0) : start_col + length], day_idx)
+    lb = hd.logb[gi]
+    m = np.diff(lb) if start_col > 0 else np.r_[0.0, np.diff(lb)]
     dt = grid.dt[start_col : start_col + length].copy()
     return (y, obs, m, dt, fr, g0, e0), anchor_ok
 
