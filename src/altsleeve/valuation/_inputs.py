@@ -7,6 +7,7 @@ rules and messages as ingest). Must not estimate anything, and must never carry 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -44,17 +45,8 @@ VALUATION_HOLDINGS = FileFormat(
 
 #: File format of a backtest's ``--statements``: a restatement is a row with the same as-of date
 #: and a later known-on date (it becomes the next version).
-VALUATION_STATEMENTS = FileFormat(
-    kind="valuation statements",
-    table="statements",
-    fields=(
-        FieldSpec("holding_id", "id"),
-        FieldSpec("as_of", "date"),
-        FieldSpec("known_on", "date"),
-        FieldSpec("nav", "amount"),
-    ),
-    key=("holding_id", "as_of", "known_on"),
-    known_on_not_before="as_of",
+VALUATION_STATEMENTS = dataclasses.replace(
+    FORMATS["statements"], kind="valuation statements", key=("holding_id", "as_of", "known_on")
 )
 
 #: File format of ``--truth``: a holding's true value per day (synthetic books only).
