@@ -1,0 +1,228 @@
+"""The vehicle definition: sleeves, glide path, private sleeve limits, fees and policies.
+
+Owns reading and validating a vehicle's TOML file into a typed :class:`Vehicle`, and the pure
+questions about it (target weights on a date). Errors name the TOML key at fault. Must not strike,
+touch the ledger or value holdings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal, Self
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from altsleeve.domain import AssetClass
+from altsleeve.errors import InputError, Problem
+
+Weight = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Sleeve(_Strict):
+    """One sleeve of the vehicle.
+
+    ``kind = "liquid"`` sleeves hold units of an index ``series`` (bought and sold at its level);
+    ``"cash"`` earns a cash index ``series``; ``"private"`` holds the private funds, valued daily
+    by the valuation engine and never sold to rebalance.
+    """
+
+    id: str = Field(min_length=1)
+    kind: Literal["liquid", "cash", "private"]
+    series: str | None = None
+    band: Weight = 0.05
+
+    @model_validator(mode="after")
+    def _series_rule(self) -> Self:
+        if self.kind in ("liquid", "cash") and not self.series:
+            raise ValueError(f"a {self.kind} sleeve needs a price series")
+        if self.kind == "private" and self.series:
+            raise ValueError("the private sleeve is valued by the valuation engine, not a series")
+        return self
+
+
+class GlidePoint(_Strict):
+    """Target weights from a date on (linear in time between points, flat beyond the ends)."""
+
+    date: dt.date
+    weights: dict[str, Weight]
+
+    @model_validator(mode="after")
+    def _sums_to_one(self) -> Self:
+        total = sum(self.weights.values())
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"weights sum to {total:.6f}, not 1")
+        return self
+
+
+class PrivatePolicy(_Strict):
+    """The private sleeve's hard maximum (a share of net assets) and valuation per asset class."""
+
+    max: Weight = 0.15
+    valuation: dict[AssetClass, Literal["stale", "proxy", "nowcast"]] = Field(default_factory=dict)
+    default_valuation: Literal["stale", "proxy", "nowcast"] = "nowcast"
+
+
+class FeeLayer(_Strict):
+    """A vehicle-level fee in basis points a year of net assets, accrued daily on ACT/365."""
+
+    name: str = Field(min_length=1)
+    bp_per_year: float = Field(ge=0.0, le=1000.0)
+
+
+class CashPolicy(_Strict):
+    """The cash floor (share of net assets); fees accrued are paid from cash at each month end."""
+
+    floor: Weight = 0.01
+
+
+class RebalancePolicy(_Strict):
+    """When to rebalance (through liquid sleeves and cash only): band breach, schedule, or both."""
+
+    trigger: Literal["band", "schedule", "both"] = "both"
+    schedule: Literal["monthly", "quarterly", "annually"] = "quarterly"
+
+
+class VehicleInfo(_Strict):
+    """Identity and launch of the vehicle."""
+
+    id: str = Field(min_length=1)
+    name: str = ""
+    currency: str = "USD"
+    inception: dt.date
+    initial_assets: float = Field(gt=0.0)
+    initial_nav_per_unit: float = Field(gt=0.0, default=10.0)
+
+
+class Vehicle(_Strict):
+    """A daily-valued vehicle with a private sleeve.
+
+    Examples
+    --------
+    >>> v = Vehicle.from_toml("src/altsleeve/fund/data/tdf2045.toml")  # doctest: +SKIP
+    >>> v.targets("2008-06-30")  # doctest: +SKIP
+    {'equity': 0.72, 'bonds': 0.15, 'cash': 0.03, 'private': 0.10}
+    """
+
+    vehicle: VehicleInfo
+    sleeves: list[Sleeve] = Field(min_length=2)
+    glide_path: list[GlidePoint] = Field(min_length=1)
+    private: PrivatePolicy = Field(default_factory=PrivatePolicy)
+    fees: list[FeeLayer] = Field(default_factory=list)
+    cash: CashPolicy = Field(default_factory=CashPolicy)
+    rebalance: RebalancePolicy = Field(default_factory=RebalancePolicy)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        ids = [s.id for s in self.sleeves]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"sleeve ids repeat: {ids}")
+        kinds = [s.kind for s in self.sleeves]
+        if kinds.count("cash") != 1:
+            raise ValueError("exactly one sleeve must be of kind 'cash'")
+        if kinds.count("private") > 1:
+            raise ValueError("at most one sleeve may be of kind 'private'")
+        dates = [p.date for p in self.glide_path]
+        if dates != sorted(dates) or len(set(dates)) != len(dates):
+            raise ValueError("glide_path dates must be strictly increasing")
+        for i, p in enumerate(self.glide_path):
+            if set(p.weights) != set(ids):
+                raise ValueError(
+                    f"glide_path[{i}] weights name {sorted(p.weights)}, sleeves are {sorted(ids)}"
+                )
+            priv = self.private_sleeve
+            if priv is not None and p.weights[priv.id] > self.private.max:
+                raise ValueError(
+                    f"glide_path[{i}] private target {p.weights[priv.id]} exceeds private.max "
+                    f"{self.private.max}"
+                )
+        return self
+
+    # -- reading -----------------------------------------------------------------------------
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Vehicle:
+        """Read and validate a vehicle file; an :class:`InputError` names each bad key."""
+        label = str(path)
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise InputError([Problem(label, "file not found")]) from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise InputError([Problem(label, f"not valid TOML: {exc}")]) from exc
+        return cls.from_mapping(data, label=label)
+
+    @classmethod
+    def from_mapping(cls, data: dict[str, Any], *, label: str = "<vehicle>") -> Vehicle:
+        """Validate a parsed mapping; errors name the dotted key (``glide_path[0].weights``)."""
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            problems = []
+            for e in exc.errors():
+                key = _dotted(e["loc"])
+                problems.append(Problem(label, f"key '{key}': {e['msg']}" if key else e["msg"]))
+            raise InputError(problems) from exc
+
+    # -- questions ---------------------------------------------------------------------------
+    @property
+    def sleeve_ids(self) -> list[str]:
+        """Sleeve ids in file order."""
+        return [s.id for s in self.sleeves]
+
+    @property
+    def cash_sleeve(self) -> Sleeve:
+        """The cash sleeve."""
+        return next(s for s in self.sleeves if s.kind == "cash")
+
+    @property
+    def private_sleeve(self) -> Sleeve | None:
+        """The private sleeve, if any."""
+        return next((s for s in self.sleeves if s.kind == "private"), None)
+
+    @property
+    def fee_bp_per_year(self) -> float:
+        """All vehicle-level fee layers together, basis points a year."""
+        return float(sum(f.bp_per_year for f in self.fees))
+
+    def targets(self, day: dt.date | str | pd.Timestamp) -> dict[str, float]:
+        """Target weight of each sleeve on ``day`` (the glide path, linear between its points)."""
+        return {
+            k: float(v)
+            for k, v in zip(
+                self.sleeve_ids,
+                self.target_matrix(pd.DatetimeIndex([pd.Timestamp(day)]))[0],
+                strict=True,
+            )
+        }
+
+    def target_matrix(self, days: pd.DatetimeIndex) -> np.ndarray:
+        """Target weights on each day, shape ``(len(days), n_sleeves)`` in ``sleeve_ids`` order."""
+        x = np.asarray(days.values.astype("datetime64[D]").astype(np.int64), dtype=float)
+        xp = np.array(
+            [np.datetime64(p.date, "D").astype(np.int64) for p in self.glide_path], dtype=float
+        )
+        cols = [np.interp(x, xp, [p.weights[s] for p in self.glide_path]) for s in self.sleeve_ids]
+        return np.column_stack(cols)
+
+    def valuation_method(self, asset_class: str) -> str:
+        """The valuation method for holdings of an asset class."""
+        return str(
+            self.private.valuation.get(AssetClass(asset_class), self.private.default_valuation)
+        )
+
+
+def _dotted(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
