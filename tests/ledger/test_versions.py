@@ -11,7 +11,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from altsleeve.ledger import Ledger, ingest_file
+from altsleeve.ledger import KNOWLEDGE_TABLES, Ledger, ingest_file
 from tests.conftest import STATEMENTS, fingerprint
 
 S_HEAD = "holding_id,as_of,known_on,nav\n"
@@ -103,15 +103,8 @@ def test_snapshot_never_contains_synthetic_truth(db: Path) -> None:
     with Ledger(db, read_only=True) as led:
         snap = led.as_known_on("2030-01-01")
     assert "synthetic_truth" not in snap.tables
-    assert set(snap.tables) == {
-        "holdings",
-        "statements",
-        "cashflows",
-        "series",
-        "prices",
-        "orders",
-        "valuations",
-    }
+    assert set(snap.tables) == set(KNOWLEDGE_TABLES)
+    assert not {"synthetic_truth", "synthetic_books"} & set(KNOWLEDGE_TABLES)
 
 
 def test_no_update_or_delete_statement_in_store() -> None:

@@ -14,7 +14,14 @@ from typing import Annotated, Any, Literal, Self
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    model_validator,
+)
 
 from altsleeve.domain import AssetClass
 from altsleeve.errors import InputError, Problem
@@ -23,7 +30,7 @@ Weight = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Sleeve(_Strict):
@@ -120,30 +127,53 @@ class Vehicle(_Strict):
     rebalance: RebalancePolicy = Field(default_factory=RebalancePolicy)
 
     @model_validator(mode="after")
-    def _consistent(self) -> Self:
+    def _consistent(self, info: ValidationInfo) -> Self:
+        if info.context and info.context.get("defer_rules"):
+            return self  # from_mapping reports them with their keys
+        problems = self.rule_problems()
+        if problems:
+            raise ValueError("; ".join(f"{k}: {m}" for k, m in problems))
+        return self
+
+    def rule_problems(self) -> list[tuple[str, str]]:
+        """The rules that span tables, as ``(dotted key, message)`` pairs (empty when valid)."""
+        out: list[tuple[str, str]] = []
         ids = [s.id for s in self.sleeves]
-        if len(set(ids)) != len(ids):
-            raise ValueError(f"sleeve ids repeat: {ids}")
+        for i, sid in enumerate(ids):
+            if sid in ids[:i]:
+                out.append((f"sleeves[{i}].id", f"sleeve ids repeat: {ids}"))
+                break
         kinds = [s.kind for s in self.sleeves]
         if kinds.count("cash") != 1:
-            raise ValueError("exactly one sleeve must be of kind 'cash'")
+            out.append(("sleeves", "exactly one sleeve must be of kind 'cash'"))
         if kinds.count("private") > 1:
-            raise ValueError("at most one sleeve may be of kind 'private'")
+            out.append(("sleeves", "at most one sleeve may be of kind 'private'"))
         dates = [p.date for p in self.glide_path]
-        if dates != sorted(dates) or len(set(dates)) != len(dates):
-            raise ValueError("glide_path dates must be strictly increasing")
+        for i in range(1, len(dates)):
+            if dates[i] <= dates[i - 1]:
+                out.append(
+                    (f"glide_path[{i}].date", "glide_path dates must be strictly increasing")
+                )
+                break
+        priv = next((s for s in self.sleeves if s.kind == "private"), None)
         for i, p in enumerate(self.glide_path):
             if set(p.weights) != set(ids):
-                raise ValueError(
-                    f"glide_path[{i}] weights name {sorted(p.weights)}, sleeves are {sorted(ids)}"
+                out.append(
+                    (
+                        f"glide_path[{i}].weights",
+                        f"glide_path[{i}] weights name {sorted(p.weights)}, sleeves are "
+                        f"{sorted(ids)}",
+                    )
                 )
-            priv = self.private_sleeve
-            if priv is not None and p.weights[priv.id] > self.private.max:
-                raise ValueError(
-                    f"glide_path[{i}] private target {p.weights[priv.id]} exceeds private.max "
-                    f"{self.private.max}"
+            elif priv is not None and p.weights[priv.id] > self.private.max:
+                out.append(
+                    (
+                        f"glide_path[{i}].weights.{priv.id}",
+                        f"glide_path[{i}] private target {p.weights[priv.id]} exceeds "
+                        f"private.max {self.private.max}",
+                    )
                 )
-        return self
+        return out
 
     # -- reading -----------------------------------------------------------------------------
     @classmethod
@@ -162,13 +192,18 @@ class Vehicle(_Strict):
     def from_mapping(cls, data: dict[str, Any], *, label: str = "<vehicle>") -> Vehicle:
         """Validate a parsed mapping; errors name the dotted key (``glide_path[0].weights``)."""
         try:
-            return cls.model_validate(data)
+            vehicle = cls.model_validate(data, context={"defer_rules": True})
         except ValidationError as exc:
             problems = []
             for e in exc.errors():
                 key = _dotted(e["loc"])
-                problems.append(Problem(label, f"key '{key}': {e['msg']}" if key else e["msg"]))
+                msg = str(e["msg"]).removeprefix("Value error, ")
+                problems.append(Problem(label, f"key '{key}': {msg}" if key else msg))
             raise InputError(problems) from exc
+        rules = vehicle.rule_problems()
+        if rules:
+            raise InputError([Problem(label, f"key '{k}': {m}") for k, m in rules])
+        return vehicle
 
     # -- questions ---------------------------------------------------------------------------
     @property
@@ -221,6 +256,8 @@ class Vehicle(_Strict):
 def _dotted(loc: tuple[int | str, ...]) -> str:
     out = ""
     for part in loc:
+        if part == "[key]":  # pydantic's marker for a bad mapping key: the key itself is enough
+            continue
         if isinstance(part, int):
             out += f"[{part}]"
         else:

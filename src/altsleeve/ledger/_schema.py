@@ -222,6 +222,48 @@ VALUATIONS = FactTable(
     },
 )
 
+STRIKES = FactTable(
+    name="strikes",
+    key=("vehicle", "date"),
+    values=(
+        "nav_per_unit",
+        "net_assets",
+        "units_outstanding",
+        "components",
+        "state",
+        "inputs",
+        "reason",
+        "known_on",
+    ),
+    types={
+        "vehicle": "VARCHAR",
+        "date": "DATE",
+        "nav_per_unit": "DOUBLE",
+        "net_assets": "DOUBLE",
+        "units_outstanding": "DOUBLE",
+        "components": "VARCHAR",
+        "state": "VARCHAR",
+        "inputs": "VARCHAR",
+        "reason": "VARCHAR",
+        "known_on": "DATE",
+    },
+)
+
+LIMIT_BREACHES = FactTable(
+    name="limit_breaches",
+    key=("vehicle", "date", "limit_name"),
+    values=("value", "threshold", "detail", "known_on"),
+    types={
+        "vehicle": "VARCHAR",
+        "date": "DATE",
+        "limit_name": "VARCHAR",
+        "value": "DOUBLE",
+        "threshold": "DOUBLE",
+        "detail": "VARCHAR",
+        "known_on": "DATE",
+    },
+)
+
 #: Every table whose rows are hashed into the audit chain, by name.
 FACT_TABLES: dict[str, FactTable] = {
     t.name: t
@@ -235,6 +277,8 @@ FACT_TABLES: dict[str, FactTable] = {
         SYNTHETIC_BOOKS,
         SYNTHETIC_TRUTH,
         VALUATIONS,
+        STRIKES,
+        LIMIT_BREACHES,
     )
 }
 
@@ -247,4 +291,6 @@ KNOWLEDGE_TABLES: tuple[str, ...] = (
     "prices",
     "orders",
     "valuations",
+    "strikes",
+    "limit_breaches",
 )
