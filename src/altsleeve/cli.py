@@ -26,6 +26,15 @@ from rich.table import Table
 
 from altsleeve import __version__
 from altsleeve.errors import InputError, Problem
+from altsleeve.fund import (
+    Vehicle,
+    dilution_report,
+    latest_strikes,
+    record_breaches,
+    sample_vehicle_path,
+    strike_diff,
+    strike_range,
+)
 from altsleeve.ledger import DEFAULT_DB, KNOWLEDGE_TABLES, Ledger, ingest_file
 from altsleeve.ledger._ingest import check_file
 from altsleeve.valuation import inputs_from_files, inputs_from_ledger, read_truth
@@ -58,6 +67,10 @@ nav_app = typer.Typer(
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(marketdata_app, name="marketdata")
 app.add_typer(nav_app, name="nav")
+strike_app = typer.Typer(
+    help="Strike the vehicle's daily unit price (and `strike diff` after a restrike)."
+)
+app.add_typer(strike_app, name="strike")
 
 _WIDTH = None if sys.stdout.isatty() else 140
 out = Console(highlight=False, soft_wrap=True, width=_WIDTH)
@@ -615,6 +628,185 @@ def value(
         )
     for m, v in last_day.items():
         out.print(f"{m}: private holdings valued at ${v / 1e6:,.1f}m on {last}")
+
+
+# -- fund accounting ---------------------------------------------------------------------------
+VehicleOpt = Annotated[
+    Path | None,
+    typer.Option("--vehicle", help="Vehicle TOML (default: the sample 2045 CIT shipped)."),
+]
+
+
+def _vehicle(path: Path | None) -> Vehicle:
+    return Vehicle.from_toml(path or sample_vehicle_path())
+
+
+def _day_range(date: str | None, start: str | None, end: str | None) -> tuple[str | None, str]:
+    if date and (start or end):
+        raise InputError(
+            [Problem("<args>", "give --date or --from/--to, not both", column="--date")]
+        )
+    if date:
+        _parse_date(date, "--date")
+        return date, date
+    if not end:
+        raise InputError(
+            [Problem("<args>", "give --date D, or --to D (with --from)", column="--to")]
+        )
+    if start:
+        _parse_date(start, "--from")
+    _parse_date(end, "--to")
+    return start, end
+
+
+@strike_app.callback(invoke_without_command=True)
+def strike(
+    ctx: typer.Context,
+    db: DbOpt = DEFAULT_DB,
+    vehicle: VehicleOpt = None,
+    date: Annotated[str | None, typer.Option("--date", help="One day YYYY-MM-DD.")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="First day.")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Last day.")] = None,
+    restrike: Annotated[
+        bool, typer.Option("--restrike", help="Record differing days as new versions.")
+    ] = False,
+    reason: Annotated[str, typer.Option("--reason", help="Why (kept with the strike).")] = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Strike each business day: price, value, book flows, accrue fees, NAV, fill orders."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if restrike and not reason:
+        raise InputError([Problem("<args>", "--restrike needs --reason", column="--reason")])
+    first, last = _day_range(date, start, end)
+    v = _vehicle(vehicle)
+    with Ledger(db) as led, _progress(not as_json) as prog:
+        run_ = strike_range(led, v, first, last, restrike=restrike, reason=reason, progress=prog)
+        done = latest_strikes(led, v.vehicle.id)
+    tail = done.tail(1)
+    summary: dict[str, Any] = {
+        "vehicle": v.vehicle.id,
+        "first": run_.first,
+        "last": run_.last,
+        "days": run_.days,
+        "new": run_.new,
+        "restruck": run_.restruck,
+        "unchanged": run_.unchanged,
+        "breaches": run_.breaches,
+        "nav_per_unit": float(tail["nav_per_unit"].iloc[0]) if len(tail) else None,
+        "net_assets": float(tail["net_assets"].iloc[0]) if len(tail) else None,
+    }
+    if as_json:
+        _emit_json(summary)
+        return
+    out.print(
+        f"{v.vehicle.id}: struck {run_.days} days {run_.first}..{run_.last}: "
+        f"{run_.new} new, {run_.restruck} restruck, {run_.unchanged} unchanged; "
+        f"{run_.breaches} limit breaches"
+    )
+    if len(tail):
+        out.print(
+            f"Last strike {tail['date'].iloc[0].date()}: NAV per unit "
+            f"{summary['nav_per_unit']:.4f}, net assets ${summary['net_assets'] / 1e6:,.1f}m"
+        )
+
+
+@strike_app.command("diff")
+def strike_diff_cmd(
+    db: DbOpt = DEFAULT_DB,
+    vehicle: VehicleOpt = None,
+    date: Annotated[str, typer.Option("--date", help="The day restruck.")] = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Old versus new figures of a restruck day, component by component."""
+    if not date:
+        raise InputError([Problem("<args>", "give --date D", column="--date")])
+    _parse_date(date, "--date")
+    v = _vehicle(vehicle)
+    with Ledger(db, read_only=True) as led:
+        diff = strike_diff(led, v.vehicle.id, date)
+    if as_json:
+        _emit_json(diff.to_dict(orient="records"))
+        return
+    t = Table(title=f"{v.vehicle.id} on {date}: strike versions compared")
+    for c in diff.columns:
+        t.add_column(str(c), justify="left" if c == "component" else "right")
+    for r in diff.itertuples(index=False):
+        t.add_row(
+            *("" if x is None else f"{x:,.4f}" if isinstance(x, float) else str(x) for x in r)
+        )
+    out.print(t)
+
+
+@app.command()
+def limits(
+    db: DbOpt = DEFAULT_DB,
+    vehicle: VehicleOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Limit breaches recorded by the strikes: private cap, cash floor, uncurable band breach."""
+    v = _vehicle(vehicle)
+    with Ledger(db, read_only=True) as led:
+        b = record_breaches(led, v.vehicle.id)
+    if as_json:
+        _emit_json(
+            b.drop(columns=["recorded_at", "batch_id"], errors="ignore").to_dict(orient="records")
+        )
+        return
+    if b.empty:
+        out.print(f"{v.vehicle.id}: no limit breaches recorded")
+        return
+    t = Table(title=f"{v.vehicle.id}: limit breaches (days)")
+    for c in ("limit", "days", "first", "last", "worst value", "threshold"):
+        t.add_column(c, justify="left" if c == "limit" else "right")
+    for name, g in b.groupby("limit_name"):
+        worst = g["value"].min() if name == "cash_floor" else g["value"].max()
+        t.add_row(
+            str(name),
+            str(len(g)),
+            str(g["date"].min().date()),
+            str(g["date"].max().date()),
+            f"{worst:.2%}",
+            f"{g['threshold'].iloc[0]:.2%}",
+        )
+    out.print(t)
+
+
+@app.command()
+def dilution(
+    db: DbOpt = DEFAULT_DB,
+    vehicle: VehicleOpt = None,
+    end: Annotated[str | None, typer.Option("--to", help="Last day.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Wealth moved between trading and staying participants by each valuation method's NAV."""
+    if end:
+        _parse_date(end, "--to")
+    v = _vehicle(vehicle)
+    with Ledger(db, read_only=True) as led, _progress(not as_json) as prog:
+        rep = dilution_report(led, v, end=end, progress=prog)
+    if as_json:
+        _emit_json(rep)
+        return
+    _dilution_table(rep)
+
+
+def _dilution_table(rep: dict[str, Any]) -> None:
+    t = Table(
+        title=f"Dilution {rep['first']}..{rep['last']}: wealth moved away from staying "
+        "participants (truth is synthetic)"
+    )
+    for c in ("method", "dollars", "bp a year", "gross $", "gross bp a year"):
+        t.add_column(c, justify="left" if c == "method" else "right")
+    for m, x in rep["methods"].items():
+        t.add_row(
+            m,
+            f"{x['dollars'] / 1e6:+,.2f}m",
+            f"{x['bp_per_year']:+.2f}",
+            f"{x['gross_dollars'] / 1e6:,.2f}m",
+            f"{x['gross_bp_per_year']:.2f}",
+        )
+    out.print(t)
 
 
 # -- demo --------------------------------------------------------------------------------------

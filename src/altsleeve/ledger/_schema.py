@@ -33,6 +33,9 @@ class FactTable:
         SQL type of each key and value column.
     versioned : bool
         Whether rows carry a ``version`` column (all user facts do; synthetic truth does not).
+    ignore_in_compare : tuple[str, ...]
+        Value columns that do not decide whether a re-written row is a new version (bookkeeping
+        such as the recorded-time cutoff of a derived row's inputs).
 
     """
 
@@ -41,6 +44,12 @@ class FactTable:
     values: tuple[str, ...]
     types: dict[str, str]
     versioned: bool = True
+    ignore_in_compare: tuple[str, ...] = ()
+
+    @property
+    def compared(self) -> tuple[int, ...]:
+        """Positions in ``values`` of the columns that decide identity."""
+        return tuple(i for i, c in enumerate(self.values) if c not in self.ignore_in_compare)
 
     @property
     def business_columns(self) -> tuple[str, ...]:
@@ -220,6 +229,7 @@ VALUATIONS = FactTable(
         "inputs_recorded_at": "TIMESTAMP",
         "params": "VARCHAR",
     },
+    ignore_in_compare=("inputs_recorded_at",),
 )
 
 STRIKES = FactTable(
@@ -247,6 +257,7 @@ STRIKES = FactTable(
         "reason": "VARCHAR",
         "known_on": "DATE",
     },
+    ignore_in_compare=("inputs", "reason"),
 )
 
 LIMIT_BREACHES = FactTable(

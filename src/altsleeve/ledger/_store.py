@@ -34,8 +34,9 @@ from altsleeve.ledger._schema import FACT_TABLES, KNOWLEDGE_TABLES, FactTable
 #: Default ledger path, relative to the working directory.
 DEFAULT_DB = Path("altsleeve.duckdb")
 
-#: Environment variable naming a file: when set, a write pauses before COMMIT after creating that
-#: file. Used only by the kill-mid-ingest test to SIGKILL a process inside a transaction.
+#: Environment variable naming a file (``FILE`` or ``FILE#N``): when set, the N-th write (default
+#: the first) pauses before COMMIT after creating that file. Used only by the kill tests to
+#: SIGKILL a process inside a transaction.
 FAULT_PAUSE_ENV = "ALTSLEEVE_FAULT_PAUSE_BEFORE_COMMIT"
 
 _ARROW_TYPES: dict[str, pa.DataType] = {
@@ -153,6 +154,7 @@ class Ledger:
         self.path = Path(path)
         self._clock = clock or utc_now
         self._depth = 0
+        self._commits = 0
         if read_only and not self.path.exists():
             raise InputError(
                 [
@@ -251,9 +253,12 @@ class Ledger:
         finally:
             self._depth = 0
         pause = os.environ.get(FAULT_PAUSE_ENV)
-        if pause:  # fault injection for the SIGKILL test; never set in normal use
-            Path(pause).write_text("in transaction")
-            time.sleep(60)
+        if pause:  # fault injection for the SIGKILL tests ("FILE" or "FILE#N"); never in normal use
+            path, _, nth = pause.partition("#")
+            self._commits += 1
+            if self._commits >= int(nth or 1):
+                Path(path).write_text("in transaction")
+                time.sleep(60)
         self._con.execute("COMMIT")
 
     def append(
@@ -323,7 +328,7 @@ class Ledger:
                     new += 1
                     continue
                 prev_version, prev_vals = prev
-                if prev_vals == vals[i]:
+                if all(prev_vals[j] == vals[i][j] for j in spec.compared):
                     unchanged += 1
                     continue
                 if not restate:
@@ -689,8 +694,13 @@ def _conflict_message(
     new: tuple[Any, ...],
 ) -> str:
     key_text = ", ".join(f"{k}={v}" for k, v in zip(spec.key, key, strict=True))
+
+    def short(v: Any) -> str:
+        text = str(v)
+        return text if len(text) <= 60 else text[:57] + "..."
+
     diffs = "; ".join(
-        f"{n}: recorded {a!s}, file has {b!s}"
+        f"{n}: recorded {short(a)}, file has {short(b)}"
         for n, a, b in zip(spec.values, old, new, strict=True)
         if a != b
     )
