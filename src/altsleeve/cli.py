@@ -19,6 +19,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
@@ -842,7 +843,14 @@ def demo(
         )
         # 6. The operations step: record December 2018's nowcast values in the ledger.
         recorded = write_valuations(led, "2018-12-03", "2018-12-31", ["nowcast"], progress=prog)
-        # 7. Check the audit chain end to end.
+        # 7. Fund accounting: strike the vehicle's unit price every business day, 1999-2018.
+        vehicle = Vehicle.from_toml(sample_vehicle_path())
+        struck = strike_range(led, vehicle, None, "2018-12-31", progress=prog)
+        nav_path = _nav_path_summary(latest_strikes(led, vehicle.vehicle.id))
+        breaches = record_breaches(led, vehicle.vehicle.id)
+        # 8. Dilution: wealth moved between trading and staying participants, per method.
+        dil = dilution_report(led, vehicle, progress=prog)
+        # 9. Check the audit chain end to end.
         check = led.verify(prog)
     result = {
         "ledger": str(db),
@@ -854,6 +862,12 @@ def demo(
         "summary": summary,
         "backtest": backtest.report,
         "valuations_recorded": recorded["nowcast"].written,
+        "strike": {"days": struck.days, "first": struck.first, "last": struck.last},
+        "nav_path": nav_path,
+        "limit_breaches": {
+            str(k): int(v) for k, v in breaches.groupby("limit_name").size().items()
+        },
+        "dilution": dil,
         "seconds": round(time.perf_counter() - started, 1),
     }
     (out_dir / "summary.json").write_text(json.dumps(result, indent=2, default=str))
@@ -861,6 +875,38 @@ def demo(
         _emit_json(result)
         return
     _print_demo(result)
+
+
+def _nav_path_summary(strikes: Any) -> dict[str, Any]:
+    """Year-end NAV per unit, the annualised return and the worst drawdown of a strike history."""
+    if strikes.empty:
+        return {}
+    s = strikes.set_index(pd.DatetimeIndex(strikes["date"]))
+    nav = s["nav_per_unit"].astype(float)
+    comps = [json.loads(c) for c in s["components"]]
+    share = pd.Series([c.get("weight_private", 0.0) for c in comps], index=s.index)
+    year_end = nav.groupby(nav.index.year).tail(1)
+    rows = []
+    prev = float(nav.iloc[0])
+    for day, v in year_end.items():
+        rows.append(
+            {
+                "year": str(pd.Timestamp(day).year),
+                "nav": float(v),
+                "return": float(v) / prev - 1,
+                "net_assets": float(s.loc[day, "net_assets"]),
+                "private_share": float(share.loc[day]),
+            }
+        )
+        prev = float(v)
+    years = (nav.index[-1] - nav.index[0]).days / 365.25
+    return {
+        "first_nav": float(nav.iloc[0]),
+        "last_nav": float(nav.iloc[-1]),
+        "annualised": float((nav.iloc[-1] / nav.iloc[0]) ** (1 / years) - 1),
+        "max_drawdown": float((nav / nav.cummax() - 1).min()),
+        "year_ends": rows,
+    }
 
 
 def _print_demo(res: dict[str, Any]) -> None:
@@ -901,6 +947,33 @@ def _print_demo(res: dict[str, Any]) -> None:
             f"Recorded {res['valuations_recorded']:,} nowcast daily values (Dec 2018) in "
             "the ledger's valuations table."
         )
+    if res.get("nav_path"):
+        p = res["nav_path"]
+        t = Table(
+            title=f"TDF2045 daily strike {res['strike']['first']}..{res['strike']['last']} "
+            f"({res['strike']['days']:,} days): NAV per unit at year ends"
+        )
+        for c in ("year", "NAV/unit", "return", "net assets $m", "private share"):
+            t.add_column(c, justify="right")
+        for r in p["year_ends"]:
+            t.add_row(
+                r["year"],
+                f"{r['nav']:.3f}",
+                f"{r['return']:+.1%}",
+                f"{r['net_assets'] / 1e6:,.0f}",
+                f"{r['private_share']:.1%}",
+            )
+        out.print(t)
+        out.print(
+            f"NAV per unit {p['first_nav']:.3f} -> {p['last_nav']:.3f}: "
+            f"{p['annualised']:+.2%} a year after fees; worst drawdown {p['max_drawdown']:.1%}."
+        )
+        lb = res.get("limit_breaches") or {}
+        out.print(
+            "Limit breaches (days): " + (", ".join(f"{k} {v:,}" for k, v in lb.items()) or "none")
+        )
+    if res.get("dilution"):
+        _dilution_table(res["dilution"])
     out.print(f"Market series loaded: {res['market_series']}. Ledger: {res['ledger']}")
     state = "OK" if res["ledger_ok"] else "FAILED"
     out.print(

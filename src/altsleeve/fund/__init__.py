@@ -16,6 +16,7 @@ from altsleeve.fund._records import (
     dilution_report,
     latest_strikes,
     record_breaches,
+    strike,
     strike_diff,
     strike_range,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "launch_state",
     "record_breaches",
     "sample_vehicle_path",
+    "strike",
     "strike_columns",
     "strike_days",
     "strike_diff",

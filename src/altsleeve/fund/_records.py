@@ -369,6 +369,18 @@ def strike_range(
     )
 
 
+def strike(
+    ledger: Ledger,
+    vehicle: Vehicle,
+    day: str | dt.date,
+    *,
+    restrike: bool = False,
+    reason: str = "",
+) -> StrikeRun:
+    """Strike one business day (and any day before it not yet struck); see :func:`strike_range`."""
+    return strike_range(ledger, vehicle, day, day, restrike=restrike, reason=reason)
+
+
 def _price_row(
     ledger: Ledger, vehicle: Vehicle, cal: pd.DatetimeIndex, day: pd.Timestamp
 ) -> pd.Series:
@@ -435,6 +447,7 @@ __all__ = [
     "record_breaches",
     "state_from_json",
     "state_to_json",
+    "strike",
     "strike_diff",
     "strike_range",
     "vehicle_calendar",
