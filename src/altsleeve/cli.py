@@ -445,7 +445,11 @@ def nav_backtest(
     ] = None,
     flows: Annotated[
         Path | None,
-        typer.Option("--flows", help="date, flow: daily net flow as a fraction of the vehicle."),
+        typer.Option(
+            "--flows",
+            help="date, flow: daily net flow as a fraction of the vehicle (default: the sample "
+            "book's orders, else a steady 0.04%/day).",
+        ),
     ] = None,
     start: Annotated[str | None, typer.Option("--from", help="First day YYYY-MM-DD.")] = None,
     end: Annotated[str | None, typer.Option("--to", help="Last day YYYY-MM-DD.")] = None,

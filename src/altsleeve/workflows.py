@@ -386,6 +386,17 @@ def sample_book_flows(ledger: Ledger) -> pd.Series | None:
     return flow_fractions(orders, float(start), float(growth))
 
 
+#: Net daily flow (a fraction of the vehicle) used for dilution when no flow series is given:
+#: steady contributions of about 10% of assets a year (0.04% a business day), in line with
+#: 401(k) deferrals of about 12% of pay with the employer's match (DOMAIN.md section 5).
+DEFAULT_DAILY_FLOW = 0.0004
+
+
+def default_flows(days: pd.DatetimeIndex) -> pd.Series:
+    """The documented default flow series: ``DEFAULT_DAILY_FLOW`` on every business day."""
+    return pd.Series(DEFAULT_DAILY_FLOW, index=days)
+
+
 def flow_fractions(orders: pd.DataFrame, size_start: float, size_growth: float) -> pd.Series:
     """Daily net orders as a fraction of a reference size growing at a constant rate.
 
@@ -451,6 +462,8 @@ def run_backtest(
     if truth is None:
         return BacktestResult(estimates, None, None)
     progress("scoring against the truth", 0, 1)
+    if flows is None:
+        flows = default_flows(pd.DatetimeIndex(estimates["date"].unique()).sort_values())
     commitment = inputs.holdings.set_index("holding_id")["commitment"]
     report = backtest_report(estimates, truth, flows=flows, commitment=commitment)
     progress("scored", 1, 1)

@@ -56,6 +56,8 @@ def test_backtest_from_files(
     report = json.loads((out / "report.json").read_text())
     assert set(report) == {"stale", "proxy", "nowcast"}
     assert 0 <= report["nowcast"]["coverage"] <= 1
+    # no --flows and no sample book: the documented default flow series still gives a dilution
+    assert report["stale"]["dilution_bp_per_year"] is not None
 
 
 def test_backtest_bad_file_is_exit_2_with_location(
