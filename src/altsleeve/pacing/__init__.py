@@ -6,6 +6,13 @@ deterministic projection of one commitment. Pure computation; must not do I/O or
 ledger, the sample book or the command line.
 """
 
+from altsleeve.pacing._calibrate import (
+    BUYOUT_PRIOR,
+    HISTORY_COLUMNS,
+    CalibrationResult,
+    calibrate,
+    quarterly_history,
+)
 from altsleeve.pacing._takahashi import (
     PROJECTION_COLUMNS,
     TakahashiAlexanderParams,
@@ -18,10 +25,15 @@ from altsleeve.pacing._takahashi import (
 )
 
 __all__ = [
+    "BUYOUT_PRIOR",
+    "HISTORY_COLUMNS",
     "PROJECTION_COLUMNS",
+    "CalibrationResult",
     "TakahashiAlexanderParams",
+    "calibrate",
     "contribution_rate",
     "project_commitment",
+    "quarterly_history",
     "ta_call",
     "ta_distribution_rate",
     "to_period_growth",
