@@ -1,8 +1,10 @@
 """Commitment pacing: cash-flow models for drawdown commitments.
 
 Owns the public surface of the pacing package. Today that is the Takahashi-Alexander (2002) core
-(``_takahashi``): parameters, single-step helpers shared with stochastic simulators, and a
-deterministic projection of one commitment. Pure computation; must not do I/O or import the
+(``_takahashi``): parameters, single-step helpers shared with stochastic simulators, a
+deterministic projection of one commitment from inception or from a known state; and the
+calibration of its parameters to a holding's own history, point in time (``_calibrate``).
+Pure computation; must not do I/O or import the
 ledger, the sample book or the command line.
 """
 
@@ -18,6 +20,7 @@ from altsleeve.pacing._takahashi import (
     TakahashiAlexanderParams,
     contribution_rate,
     project_commitment,
+    project_from_state,
     ta_call,
     ta_distribution_rate,
     to_period_growth,
@@ -33,6 +36,7 @@ __all__ = [
     "calibrate",
     "contribution_rate",
     "project_commitment",
+    "project_from_state",
     "quarterly_history",
     "ta_call",
     "ta_distribution_rate",

@@ -331,3 +331,65 @@ def project_commitment(
         },
         columns=list(PROJECTION_COLUMNS),
     )
+
+
+def project_from_state(
+    params: TakahashiAlexanderParams,
+    commitment: float,
+    *,
+    paid_in: float,
+    nav: float,
+    age_periods: int,
+    n_periods: int,
+    periods_per_year: int = 4,
+    calls_stop_at_life: bool = True,
+) -> pd.DataFrame:
+    """Continue the Takahashi-Alexander recursion from a holding's known state.
+
+    The same rates as :func:`project_commitment` for the periods after ``age_periods`` (the
+    periods of life already elapsed), applied to the known ``paid_in`` (dollars called so far)
+    and ``nav`` (dollars, e.g. the last reported NAV rolled to the start) instead of the model's
+    own past: ``C = rc (CC - PIC)``, ``D = rd (1 + g) NAV_prev``,
+    ``NAV = NAV_prev (1 + g) + C - D`` (Takahashi & Alexander 2002).
+
+    Returns
+    -------
+    DataFrame
+        ``period`` (counted from the state, 1..n), ``call``, ``distribution``, ``nav``,
+        ``paid_in``, ``unfunded`` in dollars.
+    """
+    if n_periods < 0 or age_periods < 0:
+        raise ValueError("n_periods and age_periods must not be negative")
+    period = np.arange(1, n_periods + 1, dtype=np.int64)
+    age = (age_periods + period) / periods_per_year
+    year = np.ceil(age - 1e-12).astype(np.int64)
+    schedule = np.asarray(params.rate_of_contribution, dtype=np.float64)
+    rc = to_period_rate(schedule[np.minimum(year, schedule.size) - 1], periods_per_year)
+    if calls_stop_at_life:
+        rc = np.where(age >= params.life - 1e-12, 0.0, rc)
+    rd = to_period_rate(
+        ta_distribution_rate(age, params.life, params.bow, params.yield_), periods_per_year
+    )
+    g = to_period_growth(params.growth, periods_per_year)
+    calls = np.zeros(n_periods)
+    dists = np.zeros(n_periods)
+    navs = np.zeros(n_periods)
+    pic = np.zeros(n_periods)
+    p, v = float(paid_in), float(nav)
+    for i in range(n_periods):
+        c = float(rc[i]) * max(commitment - p, 0.0)
+        d = float(rd[i]) * (1.0 + g) * v
+        v = max(v * (1.0 + g) + c - d, 0.0)
+        p += c
+        calls[i], dists[i], navs[i], pic[i] = c, d, v, p
+    return pd.DataFrame(
+        {
+            "period": period,
+            "call": calls,
+            "distribution": dists,
+            "nav": navs,
+            "paid_in": pic,
+            "unfunded": np.maximum(commitment - pic, 0.0),
+        },
+        columns=list(PROJECTION_COLUMNS),
+    )
