@@ -29,7 +29,6 @@ from altsleeve.ledger import (
     RawTable,
     ledger_knowledge,
     read_table_file,
-    utc_now,
     validate,
 )
 from altsleeve.ledger._hashing import file_sha256
@@ -506,11 +505,7 @@ def write_valuations(
     with ``inputs_from_ledger(ledger, recorded_at=...)``. Recomputing a day after a restatement
     that was known on it records a new version; identical recomputations write nothing.
     """
-    log = ledger.audit_log()
-    log = log[log["target_table"] != "valuations"]  # the inputs' cutoff, not our own writes
-    cutoff = recorded_at or (
-        pd.Timestamp(log["recorded_at"].max()).to_pydatetime() if len(log) else utc_now()
-    )
+    cutoff = recorded_at or ledger.inputs_recorded_at()
     inputs = inputs_from_ledger(ledger, recorded_at=cutoff)
     classes = inputs.holdings.set_index("holding_id")["asset_class"]
     results: dict[str, AppendResult] = {}

@@ -22,6 +22,7 @@ import pytest
 
 from altsleeve.samplebook import generate_sample_book
 from altsleeve.valuation import (
+    ESTIMATE_COLUMNS,
     NowcastValuer,
     ProxyValuer,
     StaleValuer,
@@ -35,22 +36,7 @@ CUTS = ["2003-06-30", "2008-10-15", "2012-01-03"]
 PAST_T = pd.Timedelta(days=95)
 
 #: Columns that must be bit-identical.
-EXACT = [
-    "holding_id",
-    "date",
-    "method",
-    "value",
-    "lower",
-    "upper",
-    "last_mark",
-    "last_mark_as_of",
-    "last_mark_version",
-    "desmoothing_adj",
-    "cashflow_adj",
-    "market_adj",
-    "true_up",
-    "new_statement",
-]
+EXACT = list(ESTIMATE_COLUMNS)
 
 CHEAP: dict[str, Callable[[], Valuer]] = {
     "stale": StaleValuer,

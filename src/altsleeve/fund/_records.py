@@ -110,9 +110,7 @@ def build_inputs(
     prices_only: bool = False,
 ) -> tuple[StrikeInputs, pd.DataFrame, dt.datetime]:
     """Everything the engine needs for ``days``, as the ledger knew it (by ``recorded_at``)."""
-    log = ledger.audit_log()
-    log = log[~log["target_table"].isin(["valuations", "strikes", "limit_breaches"])]
-    cutoff = recorded_at or pd.Timestamp(log["recorded_at"].max()).to_pydatetime()
+    cutoff = recorded_at or ledger.inputs_recorded_at()
     snap = ledger.as_known_on(
         dt.date(2100, 12, 31), recorded_at=cutoff, tables=("prices", "cashflows", "orders")
     )

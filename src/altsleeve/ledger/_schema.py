@@ -305,3 +305,6 @@ KNOWLEDGE_TABLES: tuple[str, ...] = (
     "strikes",
     "limit_breaches",
 )
+
+#: Tables altsleeve derives from the others (never inputs to an estimate or a strike).
+DERIVED_TABLES: tuple[str, ...] = ("valuations", "strikes", "limit_breaches")

@@ -29,7 +29,7 @@ import pyarrow as pa
 from altsleeve.errors import InputError, Problem
 from altsleeve.ledger._hashing import GENESIS_HASH, content_hash, entry_hash, row_hash
 from altsleeve.ledger._migrations import available_migrations, current_version, first_row, migrate
-from altsleeve.ledger._schema import FACT_TABLES, KNOWLEDGE_TABLES, FactTable
+from altsleeve.ledger._schema import DERIVED_TABLES, FACT_TABLES, KNOWLEDGE_TABLES, FactTable
 
 #: Default ledger path, relative to the working directory.
 DEFAULT_DB = Path("altsleeve.duckdb")
@@ -568,6 +568,20 @@ class Ledger:
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         return self._con.execute(sql).df()
+
+    def inputs_recorded_at(self) -> dt.datetime:
+        """The newest recording time of any input fact (derived tables excluded), UTC.
+
+        Derived rows (valuations, strikes) store it so they can be reproduced from exactly the
+        inputs recorded by then; the current time when nothing is recorded yet.
+        """
+        row = first_row(
+            self._con.execute(
+                "SELECT max(recorded_at) FROM audit_log WHERE target_table NOT IN "
+                f"({', '.join(repr(t) for t in DERIVED_TABLES)})"
+            )
+        )
+        return row[0] if row and row[0] is not None else self._clock()
 
     def content_fingerprint(self) -> dict[str, str]:
         """A digest of every table's full content (rows in key order), for equality checks.
