@@ -15,6 +15,14 @@ from altsleeve.pacing._calibrate import (
     calibrate,
     quarterly_history,
 )
+from altsleeve.pacing._defaults import (
+    CLASS_DEFAULTS,
+    MIN_QUARTERS_TO_CALIBRATE,
+    REDEMPTION_TERMS,
+    RedemptionTerms,
+    class_defaults,
+    redemption_terms,
+)
 from altsleeve.pacing._takahashi import (
     PROJECTION_COLUMNS,
     TakahashiAlexanderParams,
@@ -29,15 +37,21 @@ from altsleeve.pacing._takahashi import (
 
 __all__ = [
     "BUYOUT_PRIOR",
+    "CLASS_DEFAULTS",
     "HISTORY_COLUMNS",
+    "MIN_QUARTERS_TO_CALIBRATE",
     "PROJECTION_COLUMNS",
+    "REDEMPTION_TERMS",
     "CalibrationResult",
+    "RedemptionTerms",
     "TakahashiAlexanderParams",
     "calibrate",
+    "class_defaults",
     "contribution_rate",
     "project_commitment",
     "project_from_state",
     "quarterly_history",
+    "redemption_terms",
     "ta_call",
     "ta_distribution_rate",
     "to_period_growth",
