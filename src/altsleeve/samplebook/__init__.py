@@ -9,7 +9,8 @@ See ``docs/sample-book.md`` for the model and every parameter.
 """
 
 from altsleeve.samplebook._book import SampleBook
-from altsleeve.samplebook._generate import fund_specs, generate_sample_book
+from altsleeve.samplebook._funds import FundTables
+from altsleeve.samplebook._generate import fund_specs, generate_sample_book, simulate_extra_fund
 from altsleeve.samplebook._orders import stress_flags
 from altsleeve.samplebook._params import (
     DEFAULT_PARAMS,
@@ -23,10 +24,12 @@ __all__ = [
     "DEFAULT_PARAMS",
     "AssetClassParams",
     "FlowParams",
+    "FundTables",
     "SampleBook",
     "SampleBookParams",
     "StatementParams",
     "fund_specs",
     "generate_sample_book",
+    "simulate_extra_fund",
     "stress_flags",
 ]

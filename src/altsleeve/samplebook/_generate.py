@@ -10,6 +10,7 @@ touch the ledger or read anything but its arguments.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -255,3 +256,69 @@ def generate_sample_book(
         params=params,
         description=_describe(params, int(seed), calendar, names),
     )
+
+
+def simulate_extra_fund(
+    market: Mapping[str, pd.Series],
+    asset_class: str,
+    vintage: int,
+    commitment: float,
+    holding_id: str,
+    seed: int,
+    params: SampleBookParams = DEFAULT_PARAMS,
+) -> FundTables:
+    """Simulate one more SYNTHETIC drawdown fund with the sample book's model.
+
+    For backtests that make new commitments (the pacing planner's): the fund follows exactly the
+    model and assumptions of :func:`generate_sample_book` (driven by the real path of its class's
+    driver), except that its commitment is ``commitment`` instead of a uniform draw.
+
+    Parameters
+    ----------
+    market : Mapping[str, pandas.Series]
+        As for :func:`generate_sample_book`.
+    asset_class : str
+        The fund's asset class (an :class:`~altsleeve.domain.AssetClass` value).
+    vintage : int
+        Calendar year of its first call (inside the market's calendar).
+    commitment : float
+        The commitment, dollars (> 0).
+    holding_id : str
+        Its ledger id.
+    seed : int
+        Seed of its own random stream (a :class:`numpy.random.SeedSequence`).
+    params : SampleBookParams, default DEFAULT_PARAMS
+        All other assumptions.
+
+    Returns
+    -------
+    FundTables
+        The fund's rows (holding, cash flows, statements, truth ...), all labelled synthetic.
+
+    """
+    if not commitment > 0.0:
+        raise ValueError(f"commitment = {commitment} must be positive")
+    classes = {c.asset_class.value: c for c in params.asset_classes}
+    if str(asset_class) not in classes:
+        raise ValueError(f"unknown asset class {asset_class!r} (known: {sorted(classes)})")
+    cls = classes[str(asset_class)]
+    index = _calendar_index(market, params.calendar_series)
+    calendar = build_calendar(index, params.days_per_year)
+    levels = _levels(market, cls.driver, index)
+    log_returns = np.concatenate(([0.0], np.diff(np.log(levels))))
+    sized = replace(
+        params,
+        commitment_min=commitment,
+        commitment_max=commitment,
+        commitment_rounding=min(params.commitment_rounding, commitment),
+    )
+    label = cls.asset_class.value.replace("_", " ").title()
+    spec = FundSpec(
+        holding_id=holding_id,
+        name=f"Synthetic {label} Fund {holding_id} ({vintage})",
+        asset_class=cls,
+        vehicle_type=VehicleType.DRAWDOWN,
+        vintage=int(vintage),
+    )
+    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(int(seed))))
+    return simulate_fund(spec, calendar, log_returns, sized, rng)
