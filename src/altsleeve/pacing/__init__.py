@@ -1,9 +1,11 @@
 """Commitment pacing: cash-flow models for drawdown commitments.
 
-Owns the public surface of the pacing package. Today that is the Takahashi-Alexander (2002) core
-(``_takahashi``): parameters, single-step helpers shared with stochastic simulators, a
-deterministic projection of one commitment from inception or from a known state; and the
-calibration of its parameters to a holding's own history, point in time (``_calibrate``).
+Owns the public surface of the pacing package: the Takahashi-Alexander (2002) core
+(``_takahashi``: parameters, single-step helpers, a deterministic projection of one commitment
+from inception or from a known state); documented defaults per asset class and vehicle type
+(``_defaults``); the calibration of a holding's parameters to its own history, point in time
+(``_calibrate``); the book's state as known on a date (``_state``); the stochastic projection on
+bootstrap scenarios of the real history (``_stochastic``); and the pacing planner (``_planner``).
 Pure computation; must not do I/O or import the
 ledger, the sample book or the command line.
 """
@@ -23,6 +25,30 @@ from altsleeve.pacing._defaults import (
     class_defaults,
     redemption_terms,
 )
+from altsleeve.pacing._planner import (
+    PacingPlan,
+    PlannerSettings,
+    VehicleOutlook,
+    plan_commitments,
+)
+from altsleeve.pacing._state import (
+    DEFAULT_PROXY,
+    STATE_EXTRA_COLUMNS,
+    book_state,
+    new_commitment_rows,
+)
+from altsleeve.pacing._stochastic import (
+    STATE_COLUMNS,
+    HoldingPaths,
+    Scenarios,
+    StochasticProjection,
+    StochasticSettings,
+    bootstrap_scenarios,
+    project_stochastic,
+    quarterly_returns,
+    simulate_holdings,
+    state_frame,
+)
 from altsleeve.pacing._takahashi import (
     PROJECTION_COLUMNS,
     TakahashiAlexanderParams,
@@ -38,20 +64,38 @@ from altsleeve.pacing._takahashi import (
 __all__ = [
     "BUYOUT_PRIOR",
     "CLASS_DEFAULTS",
+    "DEFAULT_PROXY",
     "HISTORY_COLUMNS",
     "MIN_QUARTERS_TO_CALIBRATE",
     "PROJECTION_COLUMNS",
     "REDEMPTION_TERMS",
+    "STATE_COLUMNS",
+    "STATE_EXTRA_COLUMNS",
     "CalibrationResult",
+    "HoldingPaths",
+    "PacingPlan",
+    "PlannerSettings",
     "RedemptionTerms",
+    "Scenarios",
+    "StochasticProjection",
+    "StochasticSettings",
     "TakahashiAlexanderParams",
+    "VehicleOutlook",
+    "book_state",
+    "bootstrap_scenarios",
     "calibrate",
     "class_defaults",
     "contribution_rate",
+    "new_commitment_rows",
+    "plan_commitments",
     "project_commitment",
     "project_from_state",
+    "project_stochastic",
     "quarterly_history",
+    "quarterly_returns",
     "redemption_terms",
+    "simulate_holdings",
+    "state_frame",
     "ta_call",
     "ta_distribution_rate",
     "to_period_growth",
