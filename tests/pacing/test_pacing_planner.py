@@ -99,7 +99,7 @@ def test_empty_book_first_commitment_meets_the_target(aim: str) -> None:
 
 
 def test_point_aim_hits_the_target_at_the_horizon() -> None:
-    planner = PlannerSettings(years=1, lead_years=3, net_flow_rate=0.0, fee_rate=0.0)
+    planner = PlannerSettings(years=1, lead_years=3, net_flow_rate=0.0, fee_rate=0.0, aim="point")
     n_q = 16
     settings = StochasticSettings(n_paths=32, n_quarters=n_q, seed=5)
     plan = plan_commitments(

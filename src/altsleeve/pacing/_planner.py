@@ -23,11 +23,13 @@ term is linear in a commitment's size for fixed random draws, so a year's commit
 ``C`` times a unit response to the book's paths and the share ``NAV / NA`` is a ratio of affine
 functions of ``C``.
 
-Greedy yearly rule (the usual "fill the gap" pacing, Takahashi & Alexander 2002 section on
-commitment strategy; the cap is the DOL 2020 information letter's 15 % ceiling in DOMAIN.md):
+Greedy yearly rule (the usual "fill the gap" pacing of DOMAIN.md section 3;
+the cap is the DOL 2020 information letter's 15 % ceiling in DOMAIN.md):
 the commitment of year ``y`` (calls from the first quarter of that year) is the ``C >= 0`` whose
-median private share ``lead_years`` later equals the glide path's target then, lowered until the
-``cap_quantile`` of the share stays at or below ``private_max`` in every later quarter (0 when even
+median private share, averaged over the quarters from one year to ``lead_years`` after the year
+starts (``aim="average"``, the default; ``aim="point"`` uses the single quarter ``lead_years``
+on), equals the glide path's target there, lowered until the ``cap_quantile`` of the share stays
+at or below ``private_max`` in every later quarter (0 when even
 no commitment breaches). Each year's commitment is split across asset classes by ``mix``; later
 years see the earlier commitments.
 """
@@ -85,7 +87,7 @@ class PlannerSettings:
     cap_quantile: float = 0.95
     net_flow_rate: float = 0.05
     fee_rate: float = 0.0035
-    aim: str = "point"
+    aim: str = "average"
     mix: tuple[tuple[str, float], ...] = (
         ("buyout", 0.4),
         ("venture", 0.1),
