@@ -77,6 +77,10 @@ pacing_app = typer.Typer(
     help="Commitment pacing: the planner (`pacing plan`) and its backtest.", no_args_is_help=True
 )
 app.add_typer(pacing_app, name="pacing")
+stress_app = typer.Typer(
+    help="Stress tests: scenarios (`stress --scenario`), `stress size-buffer`, `stress montecarlo`."
+)
+app.add_typer(stress_app, name="stress")
 
 _WIDTH = None if sys.stdout.isatty() else 140
 out = Console(highlight=False, soft_wrap=True, width=_WIDTH)
