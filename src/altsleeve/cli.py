@@ -1112,6 +1112,376 @@ def pacing_backtest(
     out.print(t)
 
 
+ScenarioOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--scenario",
+        help="A built-in scenario id (`altsleeve stress list`) or a scenario TOML file; repeat "
+        "for several. Default: gfc-2008-09.",
+    ),
+]
+ShockOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--shock",
+        help="Extra shock laid over every scenario, KIND=VALUE: equity=-0.4, calls=1.5, "
+        "distributions=0.25, redemptions=3, purchases=0.5, secondary=0.3, gate=0.05, "
+        "plan_withdrawal=0.1@2009-01-15. Repeatable.",
+    ),
+]
+BufferOpt = Annotated[
+    float | None,
+    typer.Option("--buffer", help="Liquid buffer: the cash sleeve's weight (0.05 = 5%)."),
+]
+PrivateShareOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--private-share",
+        help="Private share of net assets on the first day (the book is scaled to it).",
+    ),
+]
+
+
+def _scenarios(names: list[str] | None, shocks: list[str] | None) -> list[Any]:
+    from altsleeve.liquidity import load_scenario, parse_shock
+
+    chosen = [load_scenario(n) for n in (names or ["gfc-2008-09"])]
+    if shocks:
+        try:
+            extra = [parse_shock(s) for s in shocks]
+        except ValueError as exc:
+            raise InputError([Problem("<args>", str(exc), column="--shock")]) from None
+        chosen = [s.with_shocks(extra, suffix="+shocks") for s in chosen]
+    return chosen
+
+
+def _design(v: Vehicle, buffer: float | None, share: float | None) -> Any:
+    from altsleeve.liquidity import Design
+
+    try:
+        return Design(v, buffer=buffer, private_share=share)
+    except ValueError as exc:
+        raise InputError([Problem("<args>", str(exc), column="--buffer")]) from None
+
+
+def _stress_summary_table(results: Sequence[Any]) -> None:
+    rows = [
+        ("survives (no shortfall, never above the cap)", "survives", "yes/no"),
+        ("private share: start", "private_share_start", "pct"),
+        ("private share: peak", "private_share_peak", "pct"),
+        ("  on", "private_share_peak_date", "text"),
+        ("private maximum (cap)", "private_max", "pct"),
+        ("days above the cap", "days_above_cap", "int"),
+        ("  first day above", "first_day_above_cap", "text"),
+        ("private above glide target, most ($m)", "unrebalanced_max", "m"),
+        ("  as a share of net assets", "unrebalanced_max_share", "pct"),
+        ("days cash below its floor", "days_cash_below_floor", "int"),
+        ("shortfall days (cash and liquid sleeves exhausted)", "shortfall_days", "int"),
+        ("largest shortfall ($m)", "shortfall_max", "m"),
+        ("forced sales of liquid sleeves ($m)", "forced_liquid_sales", "m"),
+        ("secondary sales at NAV ($m)", "secondary_sold", "m"),
+        ("  discount cost ($m)", "secondary_cost", "m"),
+        ("capital calls ($m)", "calls", "m"),
+        ("distributions ($m)", "distributions", "m"),
+        ("participant redemptions ($m)", "redemptions", "m"),
+        ("  of which plan withdrawals ($m)", "plan_withdrawals", "m"),
+        ("  plan withdrawals still queued ($m)", "queued_withdrawal_end", "m"),
+        ("moved to leaving participants by the NAV ($m)", "to_leavers", "m"),
+        ("cost borne by staying participants ($m)", "stayers_cost", "m"),
+        ("NAV per unit: start -> end", "nav", "nav"),
+        ("worst drawdown of the unit price", "max_drawdown", "pct"),
+    ]
+    t = Table(title="Stress test: what happened to the vehicle (private book SYNTHETIC)")
+    t.add_column("measure")
+    for r in results:
+        t.add_column(str(r.scenario), justify="right")
+    for label, key, kind in rows:
+        cells = []
+        for r in results:
+            s = r.summary
+            if kind == "nav":
+                cells.append(f"{s['nav_start']:.3f} -> {s['nav_end']:.3f}")
+                continue
+            val = s[key]
+            if val is None:
+                cells.append("-")
+            elif kind == "pct":
+                cells.append(f"{100 * val:.1f}%")
+            elif kind == "m":
+                cells.append(f"{val / 1e6:,.1f}")
+            elif kind == "int":
+                cells.append(f"{val:,}")
+            elif kind == "yes/no":
+                cells.append("yes" if val else "NO")
+            else:
+                cells.append(str(val))
+        t.add_row(label, *cells)
+    out.print(t)
+
+
+def _stress_monthly(result: Any) -> None:
+    d = result.daily.set_index("date")
+    g = d.resample("ME")
+    m = pd.DataFrame(
+        {
+            "share": g["private_share"].last(),
+            "peak": g["private_share"].max(),
+            "cash": g["cash_share"].min(),
+            "above": g["breach_private_max"].sum(),
+            "calls": g["calls"].sum(),
+            "dists": g["distributions"].sum(),
+            "red": g["redemptions"].sum(),
+            "forced": g["forced_liquid_sales"].sum(),
+            "secondary": g["secondary_sold"].sum(),
+            "unreb": g["unrebalanced"].max(),
+        }
+    ).dropna(subset=["share"])
+    t = Table(title=f"{result.scenario}: month by month ($m; shares of net assets)")
+    for c in (
+        "month",
+        "private end",
+        "private peak",
+        "cash low",
+        "days > cap",
+        "calls",
+        "distrib.",
+        "redeemed",
+        "forced sales",
+        "secondary",
+        "not rebalanced",
+    ):
+        t.add_column(c, justify="left" if c == "month" else "right")
+    for day, r in m.iterrows():
+        t.add_row(
+            pd.Timestamp(str(day)).strftime("%Y-%m"),
+            f"{100 * r['share']:.1f}%",
+            f"{100 * r['peak']:.1f}%",
+            f"{100 * r['cash']:.1f}%",
+            f"{int(r['above'])}",
+            f"{r['calls'] / 1e6:,.1f}",
+            f"{r['dists'] / 1e6:,.1f}",
+            f"{r['red'] / 1e6:,.1f}",
+            f"{r['forced'] / 1e6:,.1f}",
+            f"{r['secondary'] / 1e6:,.1f}",
+            f"{r['unreb'] / 1e6:,.1f}",
+        )
+    out.print(t)
+
+
+@stress_app.callback(invoke_without_command=True)
+def stress(
+    ctx: typer.Context,
+    db: DbOpt = DEFAULT_DB,
+    vehicle: VehicleOpt = None,
+    scenario: ScenarioOpt = None,
+    shock: ShockOpt = None,
+    buffer: BufferOpt = None,
+    private_share: PrivateShareOpt = None,
+    monthly: Annotated[
+        bool, typer.Option("--monthly/--no-monthly", help="Print the month-by-month table.")
+    ] = True,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write <scenario>-daily.csv and stress.json to this folder."),
+    ] = None,
+    daily: Annotated[
+        bool, typer.Option("--daily", help="Include the daily rows in --json.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Run the vehicle's daily strike through stress scenarios and report day by day."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from altsleeve.stress_replay import prepare
+
+    v = _vehicle(vehicle)
+    chosen = _scenarios(scenario, shock)
+    design = _design(v, buffer, private_share)
+    with Ledger(db, read_only=True) as led, _progress(not as_json) as prog:
+        run_ = prepare(led, v, chosen, lambda m: prog(m, 0, 1))
+        results = []
+        for k, s in enumerate(chosen, start=1):
+            prog(f"striking {s.id}", k, len(chosen))
+            results.append(run_stress_one(run_, design, s))
+    payload = {
+        "vehicle": v.vehicle.id,
+        "synthetic_note": "private values and flows come from the SYNTHETIC sample book",
+        "results": [
+            {
+                "scenario": r.scenario,
+                "title": s.scenario.title,
+                "design": r.design,
+                "summary": r.summary,
+                **({"daily": _jsonable_frame(r.daily)} if daily else {}),
+            }
+            for r, s in zip(results, chosen, strict=True)
+        ],
+    }
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for r in results:
+            r.daily.to_csv(out_dir / f"{r.scenario}-daily.csv", index=False)
+        (out_dir / "stress.json").write_text(json.dumps(payload, indent=2, default=str))
+    if as_json:
+        _emit_json(payload)
+        return
+    for s, r in zip(chosen, results, strict=True):
+        out.print(f"[bold]{s.scenario.title or s.id}[/bold]: {r.design['path']}")
+    _stress_summary_table(results)
+    if monthly:
+        for r in results:
+            _stress_monthly(r)
+    if out_dir is not None:
+        out.print(f"Daily rows and stress.json written to {out_dir}")
+
+
+def run_stress_one(run_: Any, design: Any, scenario: Any) -> Any:
+    """One scenario of a prepared run on a design."""
+    from altsleeve.liquidity import run_stress
+
+    return run_stress(design, run_.paths[scenario.id], scenario)
+
+
+def _jsonable_frame(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    f = frame.copy()
+    f["date"] = f["date"].dt.strftime("%Y-%m-%d")
+    return [{str(k): v for k, v in r.items()} for r in f.to_dict(orient="records")]
+
+
+@stress_app.command("list")
+def stress_list(as_json: JsonOpt = False) -> None:
+    """The built-in stress scenarios (shipped TOML files, documented in docs/stress.md)."""
+    from altsleeve.liquidity import builtin_scenario_paths, load_scenario
+
+    rows: list[dict[str, Any]] = []
+    for sid, path in builtin_scenario_paths().items():
+        s = load_scenario(sid)
+        base = (
+            f"replay {s.base.start}..{s.base.end}"
+            if s.base.kind == "replay"
+            else f"projection {s.base.days} days"
+        )
+        rows.append(
+            {
+                "id": sid,
+                "title": s.scenario.title,
+                "base": base,
+                "shocks": [sh.kind for sh in s.shocks],
+                "file": str(path),
+            }
+        )
+    if as_json:
+        _emit_json(rows)
+        return
+    t = Table(title="Built-in stress scenarios")
+    for c in ("id", "base", "shocks", "title"):
+        t.add_column(c)
+    for r in rows:
+        t.add_row(str(r["id"]), str(r["base"]), ", ".join(r["shocks"]) or "-", str(r["title"]))
+    out.print(t)
+
+
+@stress_app.command("size-buffer")
+def stress_size_buffer(
+    db: DbOpt = DEFAULT_DB,
+    vehicle: VehicleOpt = None,
+    scenario: ScenarioOpt = None,
+    shock: ShockOpt = None,
+    private_share: PrivateShareOpt = None,
+    criteria: Annotated[
+        str,
+        typer.Option(
+            "--criteria",
+            help="What a design must avoid, comma-separated: shortfall, cap, forced_sales.",
+        ),
+    ] = "shortfall,cap",
+    max_buffer: Annotated[
+        float, typer.Option("--max-buffer", help="Largest buffer searched.")
+    ] = 0.40,
+    tolerance: Annotated[
+        float, typer.Option("--tolerance", help="Precision of the search (share).")
+    ] = 0.0025,
+    as_json: JsonOpt = False,
+) -> None:
+    """The smallest liquid buffer, and the largest private share, that survive the scenarios."""
+    from altsleeve.liquidity import CRITERIA
+    from altsleeve.stress_replay import prepare, run_size_buffer, sizing_json
+
+    crit = [c.strip() for c in criteria.split(",") if c.strip()]
+    bad = sorted(set(crit) - set(CRITERIA))
+    if bad or not crit:
+        raise InputError(
+            [
+                Problem(
+                    "<args>", f"unknown criteria {bad}: use {sorted(CRITERIA)}", column="--criteria"
+                )
+            ]
+        )
+    v = _vehicle(vehicle)
+    chosen = _scenarios(scenario, shock)
+    design = _design(v, None, private_share)
+    with Ledger(db, read_only=True) as led, _progress(not as_json) as prog:
+        run_ = prepare(led, v, chosen, lambda m: prog(m, 0, 1))
+        prog("searching buffers and private shares", 0, 1)
+        sizing = run_size_buffer(run_, design, hi=max_buffer, tolerance=tolerance, criteria=crit)
+        prog("sizing done", 1, 1)
+    payload = {
+        "vehicle": v.vehicle.id,
+        "scenarios": [s.id for s in chosen],
+        "private_share_start": private_share,
+        **sizing_json(sizing),
+    }
+    if as_json:
+        _emit_json(payload)
+        return
+    what = " and ".join(crit)
+    start = "the book as it is" if private_share is None else f"{100 * private_share:.1f}%"
+    if sizing.buffer is None:
+        out.print(
+            f"No liquid buffer up to {100 * max_buffer:.0f}% avoids {what} in "
+            f"{', '.join(s.id for s in chosen)} with the private sleeve at {start}."
+        )
+    else:
+        out.print(
+            f"Smallest liquid buffer avoiding {what} in {', '.join(s.id for s in chosen)} "
+            f"(private sleeve at {start}): [bold]{100 * sizing.buffer:.2f}%[/bold] of net assets"
+        )
+    at = max_buffer if sizing.buffer is None else sizing.buffer
+    if sizing.private_share is None:
+        out.print(f"No starting private share survives at a {100 * at:.2f}% buffer.")
+    else:
+        out.print(
+            f"Largest starting private share that survives at a {100 * at:.2f}% buffer: "
+            f"[bold]{100 * sizing.private_share:.2f}%[/bold] (cap "
+            f"{100 * v.private.max:.0f}%; search precision {100 * tolerance:.2f} pt)"
+        )
+    t = Table(title="Designs tried")
+    for c in (
+        "buffer",
+        "private share",
+        "scenario",
+        "survives",
+        "peak private",
+        "days > cap",
+        "shortfall days",
+        "forced sales $m",
+    ):
+        t.add_column(c, justify="right")
+    for r in sizing.trials.to_dict(orient="records"):
+        ps = r["private_share"]
+        t.add_row(
+            f"{100 * r['buffer']:.2f}%",
+            "book" if ps is None or ps != ps else f"{100 * ps:.2f}%",
+            str(r["scenario"]),
+            "yes" if r["survives"] else "no",
+            f"{100 * r['private_share_peak']:.1f}%",
+            f"{r['days_above_cap']:,}",
+            f"{r['shortfall_days']:,}",
+            f"{r['forced_liquid_sales'] / 1e6:,.1f}",
+        )
+    out.print(t)
+
+
 @app.command()
 def demo(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the demo's ledger.")] = Path(

@@ -1,0 +1,305 @@
+"""Stress tests on a ledger: base paths as the ledger knows them, and the runs the CLI prints.
+
+Owns reading what a stress scenario's base needs from the ledger (the real prices of a replay
+window, the book's reported private values as the vehicle's valuation gives them day by day, its
+SYNTHETIC true values, capital calls, distributions and participant orders, and the vehicle's
+recorded net assets and unit price on the start day) into a
+:class:`~altsleeve.liquidity.StressPath`, building a flat projection instead
+(:func:`projection_path`), and running scenarios and buffer sizing on them. The engine itself is
+pure (:mod:`altsleeve.liquidity._stress`). Must not write to the ledger.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from altsleeve.errors import InputError, Problem
+from altsleeve.fund import Vehicle, latest_strikes
+from altsleeve.fund._records import build_inputs, vehicle_calendar
+from altsleeve.ledger import Ledger
+from altsleeve.liquidity import (
+    Design,
+    Scenario,
+    Sizing,
+    StressPath,
+    StressResult,
+    run_stress,
+    size_buffer,
+)
+from altsleeve.pacing import Scenarios, StochasticSettings, quarterly_returns, simulate_holdings
+from altsleeve.planning import SCENARIO_SERIES, ledger_market, ledger_state
+
+ProgressFn = Callable[[str], None]
+
+#: Series whose moves an ``equity`` shock applies to (they map to the equity market).
+EQUITY_SERIES: frozenset[str] = frozenset(
+    s for s, col in SCENARIO_SERIES.items() if col == "FF_MKT_TR"
+)
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+def _equity(vehicle: Vehicle) -> tuple[str, ...]:
+    return tuple(
+        str(s.series) for s in vehicle.sleeves if s.kind == "liquid" and s.series in EQUITY_SERIES
+    )
+
+
+def _struck_on(ledger: Ledger, vehicle: Vehicle, day: pd.Timestamp) -> tuple[float, float]:
+    """Net assets and unit price recorded for ``day`` (dollars; dollars a unit)."""
+    strikes = latest_strikes(ledger, vehicle.vehicle.id)
+    row = strikes[pd.to_datetime(strikes["date"]) == day]
+    if row.empty:
+        raise InputError(
+            [
+                Problem(
+                    str(ledger.path),
+                    f"vehicle {vehicle.vehicle.id} has no strike on {day.date()}: "
+                    f"run `altsleeve strike --to {day.date()}` first",
+                )
+            ]
+        )
+    r = row.iloc[-1]
+    return float(r["net_assets"]), float(r["nav_per_unit"])
+
+
+def last_struck_day(ledger: Ledger, vehicle: Vehicle) -> pd.Timestamp:
+    """The vehicle's last recorded strike (InputError when it was never struck)."""
+    strikes = latest_strikes(ledger, vehicle.vehicle.id)
+    if strikes.empty:
+        raise InputError(
+            [
+                Problem(
+                    str(ledger.path),
+                    f"vehicle {vehicle.vehicle.id} was never struck: run `altsleeve strike` first",
+                )
+            ]
+        )
+    return pd.Timestamp(pd.to_datetime(strikes["date"]).max())
+
+
+def _truth(ledger: Ledger, days: pd.DatetimeIndex) -> pd.Series | None:
+    truth = ledger.synthetic_truth()
+    if truth.empty:
+        return None
+    daily = truth.groupby(pd.to_datetime(truth["date"]))["value"].sum()
+    return daily.reindex(daily.index.union(days)).ffill().reindex(days).fillna(0.0)
+
+
+def replay_path(
+    ledger: Ledger, vehicle: Vehicle, start: dt.date, end: dt.date, label: str = ""
+) -> StressPath:
+    """A replay window of the ledger's data: the base of a ``replay`` scenario.
+
+    ``days[0]`` is the vehicle's last business day before ``start`` (its recorded strike gives
+    the start net assets and unit price); the days run to ``end``. Prices are the real levels of
+    the sleeves' series; the reported private value is the vehicle's valuation of each holding
+    as known that day (:func:`altsleeve.fund._records.build_inputs`); the true value is the
+    sample book's SYNTHETIC truth (the reported value when the ledger has none); calls,
+    distributions and orders are the ledger's, each booked when known.
+    """
+    cal = vehicle_calendar(ledger, vehicle)
+    before = cal[cal < pd.Timestamp(start)]
+    if before.empty:
+        raise InputError([Problem(str(ledger.path), f"no business day before {start}")])
+    days = cal[(cal >= before[-1]) & (cal <= pd.Timestamp(end))]
+    if len(days) < 2:
+        raise InputError([Problem(str(ledger.path), f"no business day in {start}..{end}")])
+    na, nav = _struck_on(ledger, vehicle, days[0])
+    inputs, _, _ = build_inputs(ledger, vehicle, days)
+    truth = _truth(ledger, days)
+    reported = inputs.private_value
+    return StressPath(
+        days=days,
+        prices=inputs.prices,
+        private_reported=reported,
+        private_true=reported.copy() if truth is None else truth,
+        calls=inputs.calls,
+        distributions=inputs.distributions,
+        purchases=inputs.purchases,
+        redemptions=inputs.redemptions,
+        start_net_assets=na,
+        start_nav_per_unit=nav,
+        equity_series=_equity(vehicle),
+        label=label
+        or f"replay {days[0].date()}..{days[-1].date()} (real markets; synthetic private book)",
+    )
+
+
+def projection_path(
+    ledger: Ledger, vehicle: Vehicle, as_of: dt.date | None, n_days: int
+) -> StressPath:
+    """A flat projection from ``as_of``: the base of a ``projection`` scenario.
+
+    ``n_days`` business days (Monday to Friday) after ``as_of`` (default: the last day struck).
+    Liquid sleeves' levels stay at their ``as_of`` level; the cash index grows at its mean daily
+    return over the last 63 days. The private book follows its expected path from its state as
+    known on ``as_of`` (:func:`~altsleeve.planning.ledger_state`): the pacing engine on one
+    market path at the history's mean return with no noise (the deterministic
+    Takahashi-Alexander model), each quarter's calls and distributions spread evenly over its
+    business days and the NAV linear between quarter ends. Participant purchases and
+    redemptions are the trailing 365 days' daily averages. No truth: the true value is the
+    reported one until a shock moves it.
+    """
+    day = pd.Timestamp(as_of) if as_of is not None else last_struck_day(ledger, vehicle)
+    na, nav = _struck_on(ledger, vehicle, day)
+    days = pd.DatetimeIndex([day, *pd.bdate_range(day + pd.Timedelta(days=1), periods=n_days)])
+    start_in, _, _ = build_inputs(ledger, vehicle, pd.DatetimeIndex([day]))
+    market = ledger_market(ledger, day.date())
+    prices = {}
+    cash_series = str(vehicle.cash_sleeve.series)
+    for s in vehicle.sleeves:
+        if s.series is None:
+            continue
+        level = float(start_in.prices[s.series].iloc[0])
+        if s.series == cash_series:
+            hist = market.get(s.series)
+            r = 0.0
+            if hist is not None and len(hist) > 64:
+                h = hist[hist.index <= day].iloc[-64:].to_numpy(float)
+                r = float((h[-1] / h[0]) ** (1 / 63) - 1.0)
+            prices[s.series] = level * (1.0 + r) ** np.arange(len(days))
+        else:
+            prices[s.series] = np.full(len(days), level)
+    price_frame = pd.DataFrame(prices, index=days)
+    p0 = float(start_in.private_value.iloc[0])
+    state = ledger_state(ledger, day.date())
+    n_q = int(np.ceil(n_days / 63)) + 1
+    calls = np.zeros(len(days))
+    dists = np.zeros(len(days))
+    value = np.full(len(days), p0)
+    if not state.empty:
+        cols = sorted(set(state["proxy"]))
+        qret = quarterly_returns({c: market[c] for c in cols}, end=day)
+        mean_log = np.log1p(qret.to_numpy(float)).mean(axis=0)
+        scen = Scenarios(
+            series=tuple(cols),
+            log_returns=np.broadcast_to(mean_log, (1, n_q, len(cols))).copy(),
+            mean_log=mean_log,
+            var_log=np.zeros(len(cols)),
+            source_start=pd.Timestamp(qret.index[0]),
+            source_end=pd.Timestamp(qret.index[-1]),
+            block_quarters=1.0,
+            seed=0,
+        )
+        settings = StochasticSettings(
+            n_paths=1, n_quarters=n_q, call_rate_sd=0.0, distribution_rate_sd=0.0
+        )
+        paths = simulate_holdings(state, scen, settings)
+        q_call = paths.call[:, 0, :].sum(axis=0)
+        q_dist = paths.distribution[:, 0, :].sum(axis=0)
+        q_nav = paths.nav[:, 0, :].sum(axis=0)
+        ends = pd.date_range(day, periods=n_q + 1, freq="QE")
+        ends = ends[ends > day][:n_q]
+        prev_nav, prev_end = p0, day
+        for q, qend in enumerate(ends):
+            inq = np.flatnonzero((days > prev_end) & (days <= qend))
+            if inq.size:
+                calls[inq] = q_call[q] / inq.size
+                dists[inq] = q_dist[q] / inq.size
+                frac = np.arange(1, inq.size + 1) / inq.size
+                value[inq] = prev_nav + frac * (q_nav[q] - prev_nav)
+            prev_nav, prev_end = float(q_nav[q]), qend
+    orders = ledger.as_known_on(day.date(), tables=("orders",)).orders
+    orders = orders[orders["vehicle"] == vehicle.vehicle.id]
+    odays = pd.to_datetime(orders["date"])
+    window = orders[(odays > day - pd.Timedelta(days=365)) & (odays <= day)]
+    year_days = max(1, int(np.busday_count((day - pd.Timedelta(days=365)).date(), day.date())))
+
+    def mean_flow(kind: str) -> float:
+        return float(window.loc[window["kind"] == kind, "amount"].sum()) / year_days
+
+    purch = np.full(len(days), mean_flow("purchase"))
+    red = np.full(len(days), mean_flow("redemption"))
+
+    def ser(a: np.ndarray) -> pd.Series:
+        return pd.Series(np.maximum(a, 0.0), index=days, dtype=float)
+
+    return StressPath(
+        days=days,
+        prices=price_frame,
+        private_reported=ser(value),
+        private_true=ser(value),
+        calls=ser(calls),
+        distributions=ser(dists),
+        purchases=ser(purch),
+        redemptions=ser(red),
+        start_net_assets=na,
+        start_nav_per_unit=nav,
+        equity_series=_equity(vehicle),
+        label=f"projection {n_days} business days from {day.date()} (flat markets; expected "
+        "private flows)",
+    )
+
+
+def base_path(ledger: Ledger, vehicle: Vehicle, scenario: Scenario) -> StressPath:
+    """The base path a scenario asks for (:func:`replay_path` or :func:`projection_path`)."""
+    b = scenario.base
+    if b.kind == "replay":
+        assert b.start is not None and b.end is not None
+        return replay_path(ledger, vehicle, b.start, b.end)
+    return projection_path(ledger, vehicle, b.as_of, b.days)
+
+
+@dataclass(frozen=True)
+class StressRun:
+    """Scenarios run on one design, with the base paths reused across designs."""
+
+    ledger: Ledger
+    vehicle: Vehicle
+    scenarios: Sequence[Scenario]
+    paths: dict[str, StressPath]
+
+    def __call__(self, design: Design) -> list[StressResult]:
+        """Run every scenario on ``design``."""
+        return [run_stress(design, self.paths[s.id], s) for s in self.scenarios]
+
+
+def prepare(
+    ledger: Ledger,
+    vehicle: Vehicle,
+    scenarios: Sequence[Scenario],
+    progress: ProgressFn = _quiet,
+) -> StressRun:
+    """Build each scenario's base path once (a replay window or a projection)."""
+    paths: dict[str, StressPath] = {}
+    built: dict[str, StressPath] = {}
+    for k, s in enumerate(scenarios, start=1):
+        key = s.base.model_dump_json()
+        if key not in built:
+            progress(f"[{k}/{len(scenarios)}] base path of {s.id} ({s.base.kind})")
+            built[key] = base_path(ledger, vehicle, s)
+        paths[s.id] = built[key]
+    return StressRun(ledger, vehicle, list(scenarios), paths)
+
+
+def sizing_json(sizing: Sizing) -> dict[str, Any]:
+    """A :class:`~altsleeve.liquidity.Sizing` as plain JSON values."""
+    return {
+        "buffer": sizing.buffer,
+        "private_share": sizing.private_share,
+        "tolerance": sizing.tolerance,
+        "searched": [sizing.lo, sizing.hi],
+        "criteria": list(sizing.criteria),
+        "trials": sizing.trials.to_dict(orient="records"),
+    }
+
+
+def run_size_buffer(
+    run: StressRun,
+    design: Design,
+    *,
+    hi: float = 0.40,
+    tolerance: float = 0.0025,
+    criteria: Sequence[str] = ("shortfall", "cap"),
+) -> Sizing:
+    """:func:`~altsleeve.liquidity.size_buffer` on the prepared scenarios."""
+    return size_buffer(design, run, hi=hi, tolerance=tolerance, criteria=criteria)
