@@ -208,8 +208,8 @@ def test_forced_liquid_sales_by_hand() -> None:
     path = StressPath(
         **{
             **path.__dict__,
-            "private_reported": path.private_reported + [0, 150],
-            "private_true": path.private_true + [0, 150],
+            "private_reported": path.private_reported + pd.Series([0.0, 150.0], index=path.days),
+            "private_true": path.private_true + pd.Series([0.0, 150.0], index=path.days),
         }
     )
     res = run_stress(Design(v), path, _scenario())
