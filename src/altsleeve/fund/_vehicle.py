@@ -38,13 +38,16 @@ class Sleeve(_Strict):
 
     ``kind = "liquid"`` sleeves hold units of an index ``series`` (bought and sold at its level);
     ``"cash"`` earns a cash index ``series``; ``"private"`` holds the private funds, valued daily
-    by the valuation engine and never sold to rebalance.
+    by the valuation engine and never sold to rebalance. ``days_to_cash`` is the business days
+    from a sale to cash for a liquid or cash sleeve (``None``: 0 for cash, 1 for liquid), used
+    by the liquidity profile's buckets.
     """
 
     id: str = Field(min_length=1)
     kind: Literal["liquid", "cash", "private"]
     series: str | None = None
     band: Weight = 0.05
+    days_to_cash: int | None = Field(default=None, ge=0, le=366)
 
     @model_validator(mode="after")
     def _series_rule(self) -> Self:
@@ -52,6 +55,10 @@ class Sleeve(_Strict):
             raise ValueError(f"a {self.kind} sleeve needs a price series")
         if self.kind == "private" and self.series:
             raise ValueError("the private sleeve is valued by the valuation engine, not a series")
+        if self.kind == "private" and self.days_to_cash is not None:
+            raise ValueError(
+                "the private sleeve's days to cash come from each holding's terms, not the file"
+            )
         return self
 
 
@@ -90,6 +97,16 @@ class CashPolicy(_Strict):
     floor: Weight = 0.01
 
 
+class LiquidityPolicy(_Strict):
+    """The highly liquid investment minimum (a share of net assets; SEC Rule 22e-4's HLIM).
+
+    The liquidity profile (``altsleeve liquidity``, docs/liquidity.md) flags a day whose highly
+    liquid assets (convertible to cash in three business days or less) fall below it.
+    """
+
+    highly_liquid_min: Weight = 0.10
+
+
 class RebalancePolicy(_Strict):
     """When to rebalance (through liquid sleeves and cash only): band breach, schedule, or both."""
 
@@ -125,6 +142,7 @@ class Vehicle(_Strict):
     fees: list[FeeLayer] = Field(default_factory=list)
     cash: CashPolicy = Field(default_factory=CashPolicy)
     rebalance: RebalancePolicy = Field(default_factory=RebalancePolicy)
+    liquidity: LiquidityPolicy = Field(default_factory=LiquidityPolicy)
 
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo) -> Self:

@@ -1,0 +1,227 @@
+"""The liquidity profile on a ledger: the inputs as known on a day, then the pure profile.
+
+Owns gathering what :func:`altsleeve.liquidity.liquidity_profile` needs from a ledger as known on
+the day: the vehicle's recorded strike of that day (each sleeve's value, the fees payable, net
+assets), the private holdings' state (vehicle type, NAV, commitment, paid-in; via
+:func:`altsleeve.planning.ledger_state`), the capital calls expected over each coverage horizon at
+a high quantile (the pacing engine's stochastic projection through
+:func:`altsleeve.planning.cashflow_calendar`, on scenarios bootstrapped from the market history
+known that day), and the trailing year of the vehicle's participant redemptions. Must not write
+to the ledger, strike the vehicle (a day not struck is refused: run ``altsleeve strike`` first) or
+hold liquidity rules (they belong to :mod:`altsleeve.liquidity._profile`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+from altsleeve.errors import InputError, Problem
+from altsleeve.fund import Vehicle, latest_strikes
+from altsleeve.ledger import Ledger
+from altsleeve.liquidity import (
+    COVERAGE_HORIZONS,
+    LiquidityAssumptions,
+    LiquidityProfile,
+    liquidity_profile,
+    split_future_commitments,
+    trailing_redemptions,
+)
+from altsleeve.pacing import StochasticSettings
+from altsleeve.planning import cashflow_calendar, ledger_market, ledger_state, scenarios_as_of
+
+ProgressFn = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+def last_strike_day(ledger: Ledger, vehicle: Vehicle) -> dt.date:
+    """The vehicle's last recorded strike (:class:`InputError` when it was never struck)."""
+    strikes = latest_strikes(ledger, vehicle.vehicle.id)
+    if strikes.empty:
+        raise InputError(
+            [
+                Problem(
+                    str(ledger.path),
+                    f"vehicle {vehicle.vehicle.id} was never struck: run "
+                    "`altsleeve strike --to DATE` first",
+                )
+            ]
+        )
+    return pd.Timestamp(strikes["date"].iloc[-1]).date()
+
+
+def expected_calls(
+    state: pd.DataFrame,
+    market: dict[str, pd.Series],
+    day: pd.Timestamp,
+    windows: dict[str, int],
+    *,
+    quantile: float,
+    paths: int,
+    seed: int,
+) -> dict[str, float]:
+    """Capital calls within each window at ``quantile``, dollars, by window key.
+
+    The pacing engine projects every live holding quarter by quarter over ``paths`` scenarios
+    bootstrapped from the history known on ``day``; :func:`~altsleeve.planning.cashflow_calendar`
+    spreads each quarter's calls evenly over its days (the current quarter's over the days left in
+    it), so a window of a few days gets its days' share of the quarter's calls on every path, and
+    the quantile is taken over the paths. ``windows`` maps a key to calendar days.
+    """
+    if state.empty or not (state["commitment"] - state["paid_in"]).clip(lower=0.0).sum() > 0.0:
+        return dict.fromkeys(windows, 0.0)
+    days = tuple(sorted(set(windows.values())))
+    n_q = max(math.ceil(max(days) / 91.0) + 1, 1)
+    scen = scenarios_as_of(market, day, paths, n_q, seed=seed)
+    settings = StochasticSettings(n_paths=paths, seed=seed, quantiles=(quantile,))
+    cal = cashflow_calendar(state, scen, settings, day, windows=days)
+    col = f"q{round(100 * quantile):02d}"
+    calls = cal.sleeve[cal.sleeve["kind"] == "call"].set_index("days")[col]
+    return {k: max(float(calls.loc[v]), 0.0) for k, v in windows.items()}
+
+
+def profile_from_ledger(
+    ledger: Ledger,
+    vehicle: Vehicle,
+    day: dt.date | str | None = None,
+    *,
+    assumptions: LiquidityAssumptions | None = None,
+    highly_liquid_min: float | None = None,
+    paths: int = 2000,
+    seed: int = 0,
+    progress: ProgressFn = _quiet,
+) -> LiquidityProfile:
+    """The vehicle's liquidity profile on ``day`` (default: its last strike), as known that day.
+
+    Inputs, each strictly as known on ``day``:
+
+    * the strike recorded for ``day`` (its latest version): each sleeve's value, the fees
+      payable; the glide-path targets of ``day`` and the cash floor for the rebalancing need;
+    * the private holdings from :func:`~altsleeve.planning.ledger_state` (GP NAV rolled forward by
+      the flows since, commitment, paid-in, gate), less commitments of later vintages with
+      nothing paid in (:func:`~altsleeve.liquidity.split_future_commitments`);
+    * expected calls over each coverage horizon at ``assumptions.call_quantile``
+      (:func:`expected_calls`, ``paths`` scenarios, ``seed``);
+    * the redemptions of the trailing ``redemption_window_days`` over the average net assets
+      struck then (:func:`~altsleeve.liquidity.trailing_redemptions`).
+
+    Raises
+    ------
+    InputError
+        When the vehicle has no strike recorded on ``day``.
+    """
+    a = assumptions or LiquidityAssumptions()
+    vid = vehicle.vehicle.id
+    when = pd.Timestamp(day).date() if day is not None else last_strike_day(ledger, vehicle)
+    ts = pd.Timestamp(when)
+    strikes = latest_strikes(ledger, vid)
+    row = strikes[pd.to_datetime(strikes["date"]) == ts] if len(strikes) else strikes
+    if row.empty:
+        raise InputError(
+            [
+                Problem(
+                    str(ledger.path),
+                    f"vehicle {vid} was not struck on {when}: run "
+                    f"`altsleeve strike --to {when}` first",
+                )
+            ]
+        )
+    strike = row.iloc[-1]
+    comp = json.loads(str(strike["components"]))
+    targets = vehicle.targets(ts)
+    sleeves = pd.DataFrame(
+        [
+            {
+                "sleeve_id": s.id,
+                "kind": s.kind,
+                "value": float(comp.get(f"value_{s.id}", 0.0)),
+                "target": targets[s.id],
+                "days_to_cash": s.days_to_cash,
+            }
+            for s in vehicle.sleeves
+        ]
+    )
+    progress(f"reading the private book as known on {when}")
+    snap = ledger.as_known_on(when, tables=("holdings", "orders"))
+    vintages = {
+        str(h): (None if pd.isna(v) else int(v))
+        for h, v in zip(snap.holdings["holding_id"], snap.holdings["vintage"], strict=True)
+    }
+    state, later = split_future_commitments(ledger_state(ledger, when), vintages, ts)
+    horizons = COVERAGE_HORIZONS
+    windows = {h.key: h.calendar_days(ts) for h in horizons}
+    progress(f"projecting calls of {len(state)} holdings x {paths} paths")
+    calls = expected_calls(
+        state,
+        ledger_market(ledger, when) if len(state) else {},
+        ts,
+        windows,
+        quantile=a.call_quantile,
+        paths=paths,
+        seed=seed,
+    )
+    orders = snap.orders[snap.orders["vehicle"] == vid]
+    history = strikes[pd.to_datetime(strikes["date"]) <= ts]
+    red = trailing_redemptions(orders, history, ts, window_days=a.redemption_window_days)
+    inputs = json.loads(str(strike["inputs"])) if strike["inputs"] else {}
+    sources: dict[str, Any] = {
+        "ledger": str(ledger.path),
+        "vehicle": vid,
+        "known_on": when.isoformat(),
+        "strike": {
+            "date": when.isoformat(),
+            "version": int(strike["version"]),
+            "nav_per_unit": float(strike["nav_per_unit"]),
+            "net_assets": float(strike["net_assets"]),
+            "inputs_recorded_at": inputs.get("inputs_recorded_at"),
+            "marks_sha256": inputs.get("marks_sha256"),
+        },
+        "holdings": len(state),
+        "later_vintages_left_out": {
+            "holdings": [str(h) for h in later["holding_id"]],
+            "commitment": float(later["commitment"].sum()) if len(later) else 0.0,
+        },
+        "calls": {
+            "method": "pacing stochastic projection (altsleeve.planning.cashflow_calendar); "
+            "a quarter's calls spread evenly over its days; quantile over paths",
+            "quantile": a.call_quantile,
+            "paths": paths,
+            "seed": seed,
+            "windows_days": windows,
+        },
+        "redemptions": {
+            "window_days": a.redemption_window_days,
+            "covered_days": red.covered_days,
+            "dollars": red.redemptions,
+            "orders": red.orders,
+            "average_net_assets": red.average_net_assets,
+        },
+    }
+    progress("profile ready")
+    return liquidity_profile(
+        ts,
+        sleeves,
+        state,
+        fees_payable=float(comp.get("fees_payable", 0.0)),
+        private_max=vehicle.private.max,
+        highly_liquid_min=(
+            vehicle.liquidity.highly_liquid_min if highly_liquid_min is None else highly_liquid_min
+        ),
+        cash_floor=vehicle.cash.floor,
+        redemption_rate=red.rate,
+        expected_calls=calls,
+        assumptions=a,
+        horizons=horizons,
+        sources=sources,
+    )
+
+
+__all__ = ["expected_calls", "last_strike_day", "profile_from_ledger"]

@@ -1,0 +1,349 @@
+"""Monte Carlo liquidity stress on a ledger: the inputs as known on a date, and the chunked run.
+
+Owns reading what :func:`altsleeve.liquidity.run_montecarlo` needs from the ledger, strictly as
+known on the as-of date: the vehicle's struck net assets (the last strike on or before the date),
+the private book's state (:func:`altsleeve.planning.ledger_state`), the real quarterly market
+history (:func:`altsleeve.planning.ledger_market`, the long monthly series of
+:data:`altsleeve.planning.SCENARIO_COLUMNS`), and the participant flow rates measured on the
+trailing year of the vehicle's orders (the sample book's ``FlowParams`` otherwise); then running
+the paths in chunks on Dask (:func:`altsleeve.scaleout.dask_client`) or in this process. Must not
+write to the ledger and must not hold model equations (they are in
+:mod:`altsleeve.liquidity._montecarlo`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from altsleeve.errors import InputError, Problem
+from altsleeve.fund import Vehicle
+from altsleeve.ledger import Ledger
+from altsleeve.liquidity import (
+    Design,
+    FlowModel,
+    MonteCarloInputs,
+    MonteCarloResult,
+    MonteCarloSettings,
+    check_inputs,
+    run_montecarlo,
+)
+from altsleeve.pacing import quarterly_returns
+from altsleeve.planning import SCENARIO_COLUMNS, SCENARIO_SERIES, ledger_market, ledger_state
+from altsleeve.samplebook import FlowParams
+from altsleeve.workflows import ProgressFn
+
+#: Fewer days of order history than this in the trailing year: use the FlowParams defaults.
+MIN_FLOW_DAYS = 90
+
+
+def _quiet(_d: str, _c: int, _t: int) -> None:
+    return None
+
+
+def _strikes_known(ledger: Ledger, vehicle: Vehicle, as_of: dt.date) -> pd.DataFrame:
+    """The vehicle's strikes dated and known on or before ``as_of`` (latest versions then)."""
+    s = ledger.as_known_on(as_of, tables=("strikes",)).strikes
+    s = s[(s["vehicle"] == vehicle.vehicle.id) & (pd.to_datetime(s["date"]) <= pd.Timestamp(as_of))]
+    return s.sort_values("date").reset_index(drop=True)
+
+
+def last_struck_day(ledger: Ledger, vehicle: Vehicle) -> dt.date:
+    """The vehicle's last recorded strike (InputError when it was never struck)."""
+    s = ledger.as_known_on(dt.date(2100, 12, 31), tables=("strikes",)).strikes
+    s = s[s["vehicle"] == vehicle.vehicle.id]
+    if s.empty:
+        raise InputError(
+            [
+                Problem(
+                    str(ledger.path),
+                    f"vehicle {vehicle.vehicle.id} was never struck: run `altsleeve strike` first",
+                )
+            ]
+        )
+    return pd.Timestamp(pd.to_datetime(s["date"]).max()).date()
+
+
+def flow_defaults(params: FlowParams | None = None) -> FlowModel:
+    """The sample book's participant flow model (``docs/sample-book.md`` section 7).
+
+    Contributions ``deferral_rate x payroll_to_assets`` a year (0.12 x 0.8 = 9.6 %), routine
+    redemptions ``routine_redemption_rate``, the stress threshold and multiplier, and the
+    plan-level withdrawals' Poisson rate and uniform size range, all as ``FlowParams`` sets them.
+    """
+    p = params or FlowParams()
+    return FlowModel(
+        contribution_rate=p.deferral_rate * p.payroll_to_assets,
+        redemption_rate=p.routine_redemption_rate,
+        stress_threshold=p.stress_threshold,
+        stress_multiplier=p.stress_multiplier,
+        withdrawal_rate=p.lumpy_rate_per_year,
+        withdrawal_min=p.lumpy_fraction_min,
+        withdrawal_max=p.lumpy_fraction_max,
+    )
+
+
+def trailing_flows(ledger: Ledger, vehicle: Vehicle, as_of: dt.date) -> FlowModel:
+    """Contribution and redemption rates from the vehicle's orders over the year to ``as_of``.
+
+    Orders dated in ``(as_of - 365 days, as_of]`` and known by ``as_of``; each rate is the sum of
+    the kind over the mean net assets struck in the same window, scaled to a year by
+    ``365 / days covered`` (fewer than 365 when the vehicle's first strike falls inside the
+    window). The redemptions include
+    whatever plan-level withdrawals and stress days the year held, so the routine rate is, if
+    anything, high. With fewer than :data:`MIN_FLOW_DAYS` days covered, or no strike, the
+    sample book's defaults (:func:`flow_defaults`). The stress and withdrawal parameters are
+    always the defaults: a year of orders cannot measure rare events.
+    """
+    base = flow_defaults()
+    day = pd.Timestamp(as_of)
+    start = day - pd.Timedelta(days=365)
+    known = _strikes_known(ledger, vehicle, as_of)
+    strikes = known[pd.to_datetime(known["date"]) > start]
+    if strikes.empty:
+        return base
+    # the window starts at the vehicle's first strike when it is younger than a year
+    first = max(pd.Timestamp(pd.to_datetime(known["date"]).min()), start)
+    covered = (day - first).days
+    if covered < MIN_FLOW_DAYS:
+        return base
+    orders = ledger.as_known_on(as_of, tables=("orders",)).orders
+    dates = pd.to_datetime(orders["date"])
+    window = orders[(orders["vehicle"] == vehicle.vehicle.id) & (dates > start) & (dates <= day)]
+    mean_na = float(strikes["net_assets"].to_numpy(dtype=float).mean())
+    years = covered / 365.0
+
+    def rate(kind: str) -> float:
+        amount = float(window.loc[window["kind"] == kind, "amount"].to_numpy(dtype=float).sum())
+        return amount / mean_na / years
+
+    return FlowModel(
+        contribution_rate=rate("purchase"),
+        redemption_rate=rate("redemption"),
+        stress_threshold=base.stress_threshold,
+        stress_multiplier=base.stress_multiplier,
+        withdrawal_rate=base.withdrawal_rate,
+        withdrawal_min=base.withdrawal_min,
+        withdrawal_max=base.withdrawal_max,
+        source=(
+            f"{vehicle.vehicle.id}'s purchases and redemptions over the {covered} days to "
+            f"{as_of} over its mean struck net assets; stress and plan withdrawals: sample book "
+            "FlowParams defaults"
+        ),
+    )
+
+
+def _committed_state(ledger: Ledger, day: dt.date) -> tuple[pd.DataFrame, list[str]]:
+    """:func:`~altsleeve.planning.ledger_state` without the commitments not made by ``day``.
+
+    The ledger's holdings are reference data, known from the start (``known_on`` 1900-01-01 in
+    the sample book, ``docs/ledger.md``), so the state as of an early date lists funds of later
+    vintages as unfunded commitments whose calls would start at once. A holding with no call
+    known by ``day`` and a vintage year after ``day``'s year is taken as not committed yet and
+    left out (its id is returned).
+    """
+    state = ledger_state(ledger, day)
+    if state.empty:
+        return state, []
+    holdings = ledger.as_known_on(day, tables=("holdings",)).holdings
+    vintage = {
+        str(h): int(v)
+        for h, v in zip(holdings["holding_id"], holdings["vintage"], strict=True)
+        if not pd.isna(v)
+    }
+    later = [
+        str(h)
+        for h, paid in zip(state["holding_id"], state["paid_in"], strict=True)
+        if float(paid) == 0.0 and vintage.get(str(h), day.year) > day.year
+    ]
+    kept = state[~state["holding_id"].astype(str).isin(later)].reset_index(drop=True)
+    return kept, later
+
+
+def montecarlo_inputs(
+    ledger: Ledger,
+    design: Design,
+    as_of: dt.date | None = None,
+    progress: ProgressFn = _quiet,
+) -> MonteCarloInputs:
+    """Everything a Monte Carlo run of ``design`` needs, as the ledger knew it on ``as_of``.
+
+    ``as_of`` defaults to the vehicle's last strike. Net assets are those of the last strike on
+    or before ``as_of`` known then; the private book's state is
+    :func:`~altsleeve.planning.ledger_state` (paid-in, NAV as known, calibrated parameters);
+    funds of later vintages with no call yet are left out (:func:`_committed_state`);
+    the market history is the quarterly returns of :data:`~altsleeve.planning.SCENARIO_COLUMNS`
+    complete and known by ``as_of``; each liquid and cash sleeve earns the long series its own
+    series maps to (:data:`~altsleeve.planning.SCENARIO_SERIES`), and the stress trigger is the
+    series the sample book's ``stress_driver`` maps to; the flows are :func:`trailing_flows`.
+
+    Raises
+    ------
+    InputError
+        No strike on or before ``as_of``, a sleeve whose series has no long history, or a
+        missing market series.
+    """
+    vehicle = design.vehicle
+    day = as_of or last_struck_day(ledger, vehicle)
+    strikes = _strikes_known(ledger, vehicle, day)
+    if strikes.empty:
+        raise InputError(
+            [
+                Problem(
+                    str(ledger.path),
+                    f"no strike of {vehicle.vehicle.id} on or before {day} known then: run "
+                    f"`altsleeve strike --to {day}` first",
+                )
+            ]
+        )
+    last = strikes.iloc[-1]
+    sleeve_series: dict[str, str] = {}
+    for s in vehicle.sleeves:
+        if s.kind == "private":
+            continue
+        col = SCENARIO_SERIES.get(str(s.series))
+        if col is None:
+            raise InputError(
+                [
+                    Problem(
+                        "<vehicle>",
+                        f"sleeve {s.id!r}: series {s.series!r} has no long history for the "
+                        f"bootstrap (known: {sorted(SCENARIO_SERIES)})",
+                    )
+                ]
+            )
+        sleeve_series[s.id] = col
+    progress(f"reading the private book as known on {day} (calibrating)", 0, 3)
+    state, not_yet = _committed_state(ledger, day)
+    progress("reading the market history and the trailing year of orders", 1, 3)
+    market = ledger_market(ledger, day)
+    returns = quarterly_returns({c: market[c] for c in SCENARIO_COLUMNS}, end=pd.Timestamp(day))
+    flows = trailing_flows(ledger, vehicle, day)
+    components = json.loads(str(last["components"])) if "components" in strikes else {}
+    synthetic = not ledger.synthetic_books().empty
+    sources = Counter(str(x) for x in state.get("params_source", pd.Series(dtype=str)))
+    provenance: dict[str, Any] = {
+        "ledger": str(ledger.path),
+        "knowledge_date": day.isoformat(),
+        "strike_date": pd.Timestamp(last["date"]).date().isoformat(),
+        "strike_version": int(last["version"]) if "version" in strikes else None,
+        "struck_private_value": components.get("value_private"),
+        "private_state": "last GP mark known, rolled forward by the flows since "
+        "(altsleeve.pacing.book_state)",
+        "params_source": dict(sorted(sources.items())),
+        "holdings_not_yet_committed": not_yet,
+        "private_book": "SYNTHETIC sample book" if synthetic else "as recorded",
+    }
+    return MonteCarloInputs(
+        design=design,
+        as_of=pd.Timestamp(day),
+        net_assets=float(last["net_assets"]),
+        state=state,
+        returns=returns,
+        sleeve_series=sleeve_series,
+        equity_series=SCENARIO_SERIES[FlowParams().stress_driver],
+        flows=flows,
+        label=f"{vehicle.vehicle.id} as of {day}"
+        + (" (private book SYNTHETIC)" if synthetic else ""),
+        provenance=provenance,
+    )
+
+
+def stress_montecarlo(
+    ledger: Ledger,
+    design: Design,
+    *,
+    as_of: dt.date | None = None,
+    settings: MonteCarloSettings | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    chunk_paths: int = 10_000,
+    progress: ProgressFn = _quiet,
+) -> MonteCarloResult:
+    """The Monte Carlo liquidity stress of ``design`` on the ledger as known on ``as_of``.
+
+    Parameters
+    ----------
+    ledger : Ledger
+        Read only.
+    design : Design
+        The vehicle, its buffer and its private share.
+    as_of : datetime.date, optional
+        Knowledge date (default: the vehicle's last strike).
+    settings : MonteCarloSettings, optional
+        Paths, years, seed (default :class:`~altsleeve.liquidity.MonteCarloSettings`).
+    workers : int, optional
+        Worker processes of a local Dask cluster (default: one per core); ``0`` runs the chunks
+        in this process without Dask.
+    scheduler : str, optional
+        Address of a running Dask scheduler instead of a local cluster.
+    chunk_paths : int, default 10000
+        Paths per chunk (one Dask task each).
+    progress : callable
+        ``(description, done, total)`` as the chunks finish.
+
+    Returns
+    -------
+    MonteCarloResult
+        The same, bit for bit, for the same seed whatever ``workers``, ``scheduler`` and
+        ``chunk_paths``.
+    """
+    settings = settings or MonteCarloSettings()
+    if workers is not None and workers < 0:
+        raise InputError(
+            [Problem("<args>", f"--workers {workers} must be >= 0", column="--workers")]
+        )
+    if workers is not None and scheduler is not None:
+        raise InputError(
+            [
+                Problem(
+                    "<args>",
+                    "--workers sizes a local cluster (0: in process); a scheduler's cluster "
+                    "has its own size: drop one of them",
+                    column="--workers",
+                )
+            ]
+        )
+    inputs = montecarlo_inputs(ledger, design, as_of, progress)
+    try:
+        check_inputs(inputs, settings)
+    except ValueError as exc:
+        raise InputError([Problem(str(ledger.path), str(exc))]) from None
+    label = f"{settings.n_paths:,} paths x {settings.years} years"
+
+    def step(done: int, total: int) -> None:
+        progress(f"simulating {label}: {done:,}/{total:,} paths", done, total)
+
+    if workers == 0:
+        progress(f"simulating {label} in process", 0, settings.n_paths)
+        return run_montecarlo(inputs, settings, chunk_paths=chunk_paths, progress=step)
+    from altsleeve.scaleout import dask_client
+
+    progress("starting Dask" + (f" ({scheduler})" if scheduler else " (local cluster)"), 2, 3)
+    with dask_client(scheduler, workers) as client:
+        n = len(client.scheduler_info()["workers"])
+        progress(f"simulating {label} on {n} Dask workers", 0, settings.n_paths)
+        return run_montecarlo(
+            inputs, settings, client=client, chunk_paths=chunk_paths, progress=step
+        )
+
+
+def result_json(result: MonteCarloResult) -> dict[str, Any]:
+    """The result's summary as plain JSON values (NumPy scalars converted)."""
+
+    def plain(x: Any) -> Any:
+        if isinstance(x, dict):
+            return {str(k): plain(v) for k, v in x.items()}
+        if isinstance(x, list | tuple):
+            return [plain(v) for v in x]
+        if isinstance(x, np.generic):
+            return x.item()
+        return x
+
+    out: dict[str, Any] = plain(result.summary)
+    return out
