@@ -1,0 +1,412 @@
+"""Fee reports for people: the fee stack and the break-even as JSON-ready dicts and rich tables.
+
+Owns the assumptions a committee must see next to each figure (the representative gross case,
+the benchmark and its source, the private weight, the alternative's cost), the plain-dict form
+that ``--json`` prints and the demo stores, and the rich tables. Must not compute fees itself:
+it calls :func:`gross_to_net` and :func:`breakeven`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Console
+from rich.table import Table
+
+from altsleeve.fees._breakeven import breakeven
+from altsleeve.fees._gross import benchmark_return
+from altsleeve.fees._layers import FeeStack, sample_stack_path, vehicle_layers
+from altsleeve.fees._stack import (
+    LayerFigures,
+    RouteResult,
+    gross_to_net,
+    representative_cases,
+)
+
+if TYPE_CHECKING:
+    from altsleeve.fund import Vehicle
+
+#: The representative funds' first day; only day counts matter (ACT/365).
+CASE_START = "2010-01-01"
+
+
+def _num(x: float) -> float | None:
+    """A float for JSON: NaN and infinities become ``None``."""
+    return None if x is None or not math.isfinite(x) else float(x)
+
+
+def private_weight_of(vehicle: Vehicle) -> float:
+    """The private sleeve's glide-path target at inception (0.10 if the vehicle has none)."""
+    sleeve = vehicle.private_sleeve
+    if sleeve is None:
+        return 0.10
+    return vehicle.targets(vehicle.vehicle.inception)[sleeve.id]
+
+
+def _layer_row(x: LayerFigures) -> dict[str, Any]:
+    s = x.spec
+    return {
+        "key": s.key,
+        "level": s.level,
+        "name": s.name,
+        "basis": s.basis,
+        "rate": s.rate,
+        "terms": s.terms,
+        "active": s.active,
+        "dollars": _num(x.dollars),
+        "bp_per_year": _num(x.bp_per_year),
+        "irr_after": _num(x.irr_after),
+        "drag_bp": _num(x.drag_bp),
+    }
+
+
+def _route(r: RouteResult) -> dict[str, Any]:
+    return {
+        "fund_id": r.fund_id,
+        "kind": r.kind,
+        "weight": r.weight,
+        "size": r.size,
+        "gross_irr": _num(r.gross.irr),
+        "gross_multiple": _num(r.gross.multiple),
+        "net_irr": _num(r.net.irr),
+        "net_multiple": _num(r.net.multiple),
+        "nav_years": _num(r.nav_years),
+        "total_drag_bp": _num(1e4 * (r.gross.irr - r.net.irr)),
+        "layers": [_layer_row(x) for x in r.layers],
+        "notes": r.notes,
+    }
+
+
+def fee_stack_report(
+    vehicle: Vehicle,
+    stack: FeeStack,
+    *,
+    gross_return: float = 0.15,
+    horizon_years: int = 10,
+    sleeve_size: float | None = None,
+    evergreen_path: str = "constant",
+    history_first: int = 199901,
+) -> dict[str, Any]:
+    """The fee stack on the representative gross case, as a JSON-ready dict.
+
+    Parameters
+    ----------
+    vehicle : Vehicle
+        Gives the vehicle's bp layers (``[[fees]]``) and, by default, the sleeve's size
+        (initial assets times the private target at inception).
+    stack : FeeStack
+        The private layers.
+    gross_return : float, default 0.15
+        Every fund's gross return a year (drawdown: deals' gross IRR; evergreen: annualised).
+    horizon_years : int, default 10
+        The representative funds' life.
+    sleeve_size : float, optional
+        Dollars in the sleeve, split by the funds' weights.
+    evergreen_path : {"constant", "history"}
+        Shape of the evergreen gross path.
+    history_first : int
+        First month (``YYYYMM``) of the history shape.
+    """
+    weight = private_weight_of(vehicle)
+    size = sleeve_size if sleeve_size is not None else vehicle.vehicle.initial_assets * weight
+    v_layers = vehicle_layers(vehicle.fees)
+    cases = representative_cases(
+        stack,
+        gross_return,
+        sleeve_size=size,
+        horizon_years=horizon_years,
+        evergreen_path=evergreen_path,
+        history_first=history_first,
+    )
+    res = gross_to_net(stack, v_layers, cases)
+    shape = (
+        "constant quarterly growth"
+        if evergreen_path == "constant"
+        else f"the Fama-French market's quarterly shape from {history_first // 100}-"
+        f"{history_first % 100:02d}, shifted to that level"
+    )
+    return {
+        "vehicle": vehicle.vehicle.id,
+        "stack": stack.stack.name,
+        "currency": stack.stack.currency,
+        "assumptions": {
+            "gross_return": gross_return,
+            "horizon_years": horizon_years,
+            "sleeve_size": size,
+            "private_weight": weight,
+            "evergreen_path": evergreen_path,
+            "start": CASE_START,
+            "day_count": "ACT/365",
+            "case": (
+                f"Representative gross case (stylised, not the sample book): every fund returns "
+                f"{100 * gross_return:.2f}% a year gross over {horizon_years} years. Drawdown "
+                f"funds: equal deals every six months through the investment period costing 85% "
+                f"of the commitment, each held (horizon - investment period + 0.5) years, outcomes "
+                f"dispersed around a common growth rate (one total loss) solved so the deals' "
+                f"gross XIRR is exactly that level. Evergreen funds: one subscription, {shape}."
+            ),
+        },
+        "sleeve": {
+            "gross_irr": _num(res.gross_irr),
+            "net_irr": _num(res.net_irr),
+            "total_drag_bp": _num(1e4 * (res.gross_irr - res.net_irr)),
+            "total_dollars": _num(res.total_dollars),
+            "total_bp_per_year": _num(res.total_bp_per_year),
+            "nav_years": _num(res.nav_years),
+            "layers": [_layer_row(x) for x in res.sleeve],
+        },
+        "routes": [_route(r) for r in res.routes],
+    }
+
+
+def breakeven_report(
+    vehicle: Vehicle,
+    stack: FeeStack,
+    *,
+    benchmark: float | None = None,
+    beta: float = 1.0,
+    private_weight: float | None = None,
+    alternative_bp: float = 5.0,
+    same_wrapper: bool = False,
+    horizon_years: int = 10,
+    evergreen_path: str = "constant",
+    history_first: int = 199901,
+) -> dict[str, Any]:
+    """The break-even per layer, cumulative, as a JSON-ready dict.
+
+    ``benchmark`` (decimal a year) defaults to the real history: ``rf + beta (market - rf)``
+    with the Fama-French market and T-bill returns annualised over 1927-01..2018-11
+    (:func:`benchmark_return`; 9.89% a year for ``beta = 1``). ``private_weight`` defaults to the
+    vehicle's private target at inception. See :func:`breakeven` for the comparison.
+    """
+    if benchmark is None:
+        info = benchmark_return(beta)
+        bench: dict[str, Any] = {
+            "value": info.value,
+            "market": info.market,
+            "risk_free": info.risk_free,
+            "beta": info.beta,
+            "months": info.months,
+            "first": info.first,
+            "last": info.last,
+            "source": info.source,
+            "text": (
+                f"{100 * info.value:.2f}% a year: "
+                + (
+                    "the Fama-French US market's total return"
+                    if beta == 1.0
+                    else f"T-bills {100 * info.risk_free:.2f}% + beta {beta:g} x (market "
+                    f"{100 * info.market:.2f}% - T-bills)"
+                )
+                + f", annualised over {info.first}..{info.last} (real history)"
+            ),
+        }
+        b = info.value
+    else:
+        b = benchmark
+        bench = {"value": b, "source": "given", "text": f"{100 * b:.2f}% a year (given)"}
+    w = private_weight if private_weight is not None else private_weight_of(vehicle)
+    res = breakeven(
+        stack,
+        vehicle_layers(vehicle.fees),
+        benchmark=b,
+        private_weight=w,
+        alternative_bp=alternative_bp,
+        same_wrapper=same_wrapper,
+        horizon_years=horizon_years,
+        evergreen_path=evergreen_path,
+        history_first=history_first,
+    )
+    alternative = (
+        f"the same vehicle without the sleeve (its index funds at {alternative_bp:g} bp, the "
+        "vehicle layers charged in both)"
+        if same_wrapper
+        else f"an index fund at {alternative_bp:g} bp a year all-in (the vehicle's liquid "
+        "sleeves cost the same; the vehicle layers are charged on all its assets)"
+    )
+    return {
+        "vehicle": vehicle.vehicle.id,
+        "stack": stack.stack.name,
+        "benchmark": bench,
+        "private_weight": w,
+        "alternative_bp": alternative_bp,
+        "same_wrapper": same_wrapper,
+        "alternative": alternative,
+        "horizon_years": horizon_years,
+        "evergreen_path": evergreen_path,
+        "rows": [
+            {
+                "key": r.spec.key,
+                "level": r.spec.level,
+                "name": r.spec.name,
+                "rate": r.spec.rate,
+                "excess": _num(r.excess),
+                "excess_bp": _num(1e4 * r.excess),
+                "increment_bp": _num(1e4 * r.increment),
+                "required_net": _num(r.required_net),
+                "required_gross": _num(b + r.excess),
+            }
+            for r in res.rows
+        ],
+        "total_excess_bp": _num(1e4 * res.total),
+    }
+
+
+def sample_fee_report() -> dict[str, Any]:
+    """The sample vehicle's fee stack and break-even with the defaults (for ``altsleeve demo``).
+
+    Returns ``{"stack": fee_stack_report(...), "breakeven": breakeven_report(...)}`` for
+    ``tdf2045.toml`` and ``sample_stack.toml``; render with :func:`render_fee_report`.
+    """
+    from altsleeve.fund import Vehicle, sample_vehicle_path
+
+    vehicle = Vehicle.from_toml(sample_vehicle_path())
+    stack = FeeStack.from_toml(sample_stack_path())
+    return {
+        "stack": fee_stack_report(vehicle, stack),
+        "breakeven": breakeven_report(vehicle, stack),
+    }
+
+
+# -- rich tables ------------------------------------------------------------------------------
+def _pct(x: float | None, digits: int = 2) -> str:
+    return "-" if x is None else f"{100 * x:.{digits}f}%"
+
+
+def _bp(x: float | None, signed: bool = False) -> str:
+    if x is None:
+        return "-"
+    return f"{x:+,.0f}" if signed else f"{x:,.0f}"
+
+
+def _label(row: dict[str, Any]) -> str:
+    level = {"fund": "fund", "fund of funds": "FoF", "vehicle": "vehicle"}.get(row["level"], "")
+    return f"{level}: {row['name']}" if level else str(row["name"])
+
+
+def _layers_table(
+    title: str, gross_irr: float | None, rows: list[dict[str, Any]], *, terms: bool = True
+) -> Table:
+    t = Table(title=title, title_justify="left")
+    t.add_column("layer")
+    if terms:
+        t.add_column("basis")
+    t.add_column("rate", justify="right")
+    if terms:
+        t.add_column("terms", overflow="fold", max_width=48)
+    for c in ("$m", "bp/yr of NAV", "IRR after", "drag bp"):
+        t.add_column(c, justify="right")
+
+    def add(label: str, basis: str, rate: str, text: str, *figures: str) -> None:
+        head = [label, basis, rate, text] if terms else [label, rate]
+        t.add_row(*head, *figures)
+
+    add("gross", "", "", "", "", "", _pct(gross_irr), "")
+    total_d = total_bp = 0.0
+    for r in rows:
+        if not r["active"] and not r["dollars"]:
+            add(_label(r), "-", "-", "none", "-", "-", _pct(r["irr_after"]), "-")
+            continue
+        total_d += r["dollars"] or 0.0
+        total_bp += r["bp_per_year"] or 0.0
+        add(
+            _label(r),
+            str(r["basis"]),
+            str(r["rate"]),
+            str(r["terms"]),
+            f"{(r['dollars'] or 0.0) / 1e6:,.2f}",
+            _bp(r["bp_per_year"]),
+            _pct(r["irr_after"]),
+            _bp(r["drag_bp"]),
+        )
+    net = rows[-1]["irr_after"] if rows else gross_irr
+    drag = None if net is None or gross_irr is None else 1e4 * (gross_irr - net)
+    add(
+        "[bold]all layers[/bold]",
+        "",
+        "",
+        "",
+        f"[bold]{total_d / 1e6:,.2f}[/bold]",
+        f"[bold]{_bp(total_bp)}[/bold]",
+        f"[bold]{_pct(net)}[/bold]",
+        f"[bold]{_bp(drag)}[/bold]",
+    )
+    return t
+
+
+def render_stack(report: dict[str, Any], console: Console, *, routes: bool = True) -> None:
+    """Print the fee stack: one table per fund (``routes``) and the pooled sleeve."""
+    a = report["assumptions"]
+    if routes:
+        for r in report["routes"]:
+            title = (
+                f"{r['fund_id']} ({r['kind']}, {100 * r['weight']:.0f}% of the sleeve, "
+                f"${r['size'] / 1e6:,.1f}m): gross {_pct(r['gross_irr'])} "
+                f"({r['gross_multiple']:.2f}x) -> net {_pct(r['net_irr'])} "
+                f"({r['net_multiple']:.2f}x)"
+            )
+            console.print(_layers_table(title, r["gross_irr"], r["layers"]))
+            for note in r["notes"]:
+                console.print(f"  note: {note}", markup=False)
+    s = report["sleeve"]
+    title = (
+        f"Fee stack of {report['vehicle']}'s private sleeve (${a['sleeve_size'] / 1e6:,.0f}m, "
+        f"{100 * a['private_weight']:.0f}% of assets): gross {_pct(s['gross_irr'])} -> net "
+        f"{_pct(s['net_irr'])}, drag {_bp(s['total_drag_bp'])} bp a year"
+    )
+    console.print(_layers_table(title, s["gross_irr"], s["layers"], terms=False))
+    console.print(
+        "$m: dollars each layer takes over the life (undiscounted); bp/yr of NAV: those dollars "
+        "over the gross NAV's dollar-years; IRR: XIRR ACT/365 of the investor's flows after the "
+        "layer; drag: the IRR the layer costs. " + a["case"],
+        markup=False,
+    )
+
+
+def render_breakeven(report: dict[str, Any], console: Console) -> None:
+    """Print the break-even per layer, cumulative."""
+    t = Table(
+        title=(
+            f"Break-even: gross excess return a year over the benchmark that {report['vehicle']}"
+            f"'s private sleeve needs, after the layers down to each row"
+        ),
+        title_justify="left",
+    )
+    t.add_column("after layer")
+    t.add_column("rate", justify="right")
+    t.add_column("break-even bp/yr", justify="right")
+    t.add_column("layer adds bp/yr", justify="right")
+    t.add_column("sleeve gross needed", justify="right")
+    t.add_column("sleeve net needed", justify="right")
+    for r in report["rows"]:
+        label = "no fees (gross)" if r["key"] == "gross" else _label(r)
+        t.add_row(
+            label,
+            str(r["rate"]),
+            _bp(r["excess_bp"], signed=True),
+            "" if r["key"] == "gross" else _bp(r["increment_bp"], signed=True),
+            _pct(r["required_gross"]),
+            _pct(r["required_net"]),
+        )
+    console.print(t)
+    console.print(
+        f"Benchmark {report['benchmark']['text']}. Private weight "
+        f"{100 * report['private_weight']:.0f}%; alternative: {report['alternative']}; "
+        f"representative funds over {report['horizon_years']} years, evergreen path "
+        f"{report['evergreen_path']}. Break-even: the vehicle's return equals the "
+        "alternative's (docs/fees.md)."
+        + (
+            ""
+            if report["same_wrapper"]
+            else " The vehicle layers are charged on all the vehicle's assets, so the sleeve "
+            "must also earn (1 - w) / w times their cost."
+        ),
+        markup=False,
+    )
+
+
+def render_fee_report(report: dict[str, Any], console: Console) -> None:
+    """Print :func:`sample_fee_report`'s result: the pooled stack and the break-even."""
+    render_stack(report["stack"], console, routes=False)
+    render_breakeven(report["breakeven"], console)
