@@ -81,6 +81,11 @@ stress_app = typer.Typer(
     help="Stress tests: scenarios (`stress --scenario`), `stress size-buffer`, `stress montecarlo`."
 )
 app.add_typer(stress_app, name="stress")
+fees_app = typer.Typer(
+    help="Fees: the fee stack gross to net (`fees stack`) and the break-even (`fees breakeven`).",
+    no_args_is_help=True,
+)
+app.add_typer(fees_app, name="fees")
 
 _WIDTH = None if sys.stdout.isatty() else 140
 out = Console(highlight=False, soft_wrap=True, width=_WIDTH)
@@ -1058,6 +1063,196 @@ def calls(
         out.print(t2)
 
 
+@app.command()
+def liquidity(
+    db: DbOpt = DEFAULT_DB,
+    vehicle: VehicleOpt = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="Day YYYY-MM-DD (default: the last strike).")
+    ] = None,
+    stress_multiplier: Annotated[
+        float,
+        typer.Option(
+            "--stress-multiplier",
+            help="Multiplier on the trailing redemption rate (Q1 2020: 1.59% vs 0.50%, ~3x).",
+        ),
+    ] = 3.0,
+    plan_withdrawal: Annotated[
+        float,
+        typer.Option(
+            "--plan-withdrawal",
+            help="Plan-level withdrawal in horizons of 30+ days, share of net assets.",
+        ),
+    ] = 0.05,
+    call_quantile: Annotated[
+        float, typer.Option("--call-quantile", help="Quantile of projected capital calls.")
+    ] = 0.95,
+    secondary_discount: Annotated[
+        float,
+        typer.Option("--secondary-discount", help="Discount on a secondary sale (drawdown)."),
+    ] = 0.30,
+    highly_liquid_min: Annotated[
+        float | None,
+        typer.Option(
+            "--highly-liquid-min",
+            help="Highly liquid minimum, share of net assets (default: the vehicle file's).",
+        ),
+    ] = None,
+    paths: PathsOpt = 2000,
+    seed: SeedOpt = 0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Liquidity profile: SEC Rule 22e-4 buckets, limits and coverage of stressed needs."""
+    from altsleeve.liquidity import LiquidityAssumptions
+    from altsleeve.liquidity_profile import profile_from_ledger
+
+    day = _parse_date(date, "--date") if date else None
+    if highly_liquid_min is not None and not 0.0 <= highly_liquid_min <= 1.0:
+        raise InputError(
+            [Problem("<args>", "a share of net assets in [0, 1]", column="--highly-liquid-min")]
+        )
+    try:
+        assumptions = LiquidityAssumptions(
+            stress_multiplier=stress_multiplier,
+            plan_withdrawal=plan_withdrawal,
+            call_quantile=call_quantile,
+            secondary_discount=secondary_discount,
+        )
+    except ValueError as exc:
+        raise InputError([Problem("<args>", str(exc))]) from None
+    _settings(paths, seed)
+    v = _vehicle(vehicle)
+    with Ledger(db, read_only=True) as led, _progress(not as_json) as prog:
+        steps = iter(range(1, 4))
+        prof = profile_from_ledger(
+            led,
+            v,
+            day,
+            assumptions=assumptions,
+            highly_liquid_min=highly_liquid_min,
+            paths=paths,
+            seed=seed,
+            progress=lambda d: prog(d, next(steps, 3), 3),
+        )
+    if as_json:
+        _emit_json(prof.to_dict())
+        return
+    _liquidity_tables(prof)
+
+
+def _signed_m(dollars: float) -> str:
+    return f"{'-' if dollars < 0 else '+'}${abs(dollars) / 1e6:,.1f}m"
+
+
+def _liquidity_tables(prof: Any) -> None:
+    src, lim, unf, a = prof.sources, prof.limits, prof.unfunded, prof.assumptions
+    na = prof.net_assets
+    strike_ = src.get("strike", {})
+    out.print(
+        f"{src.get('vehicle', '')} on {prof.day.date()} (as known that day): net assets "
+        f"${na / 1e6:,.1f}m, NAV per unit {strike_.get('nav_per_unit', float('nan')):.4f} "
+        f"(strike version {strike_.get('version', '?')})"
+    )
+    t = Table(title="Liquidity buckets (SEC Rule 22e-4)")
+    for c in ("bucket", "$m", "share of net assets", "positions"):
+        t.add_column(c, justify="left" if c == "bucket" else "right")
+    for r in prof.buckets.to_dict(orient="records"):
+        t.add_row(
+            str(r["bucket"]), f"{r['dollars'] / 1e6:,.1f}", f"{r['share']:.2%}", str(r["positions"])
+        )
+    out.print(t)
+    t = Table(title="Limits")
+    for c in ("limit", "figure", "threshold", "headroom", "status"):
+        t.add_column(c, justify="left" if c in ("limit", "status") else "right")
+    t.add_row(
+        "private share (cap)",
+        f"{lim['private_share']:.2%}",
+        f"max {lim['private_max']:.2%}",
+        f"{lim['private_headroom']:+.2%} ({_signed_m(lim['private_headroom_dollars'])})",
+        "[red]BREACH[/red]" if lim["private_breach"] else "ok",
+    )
+    t.add_row(
+        "highly liquid share (minimum)",
+        f"{lim['highly_liquid_share']:.2%}",
+        f"min {lim['highly_liquid_min']:.2%}",
+        f"{lim['highly_liquid_share'] - lim['highly_liquid_min']:+.2%} "
+        f"({_signed_m(lim['highly_liquid_surplus'])})",
+        "[red]BREACH[/red]" if lim["highly_liquid_breach"] else "ok",
+    )
+    t.add_row(
+        "unfunded commitments",
+        f"${unf['dollars'] / 1e6:,.1f}m ({unf['share_of_net_assets']:.2%})",
+        "",
+        f"{unf['over_highly_liquid']:.2%} of highly liquid",
+        f"{unf['holdings']} funds",
+    )
+    out.print(t)
+    cov = prof.coverage.to_dict(orient="records")
+    t = Table(title="Coverage: liquid assets over stressed needs ($m)")
+    t.add_column("", justify="left")
+    for r in cov:
+        t.add_column(f"{r['label']} (to {r['until']})", justify="right")
+    q = f"{a.call_quantile:.0%}"
+    lines = (
+        ("liquid assets reachable", "liquid"),
+        (f"stressed redemptions (x{a.stress_multiplier:g})", "redemptions"),
+        ("plan-level withdrawal", "plan_withdrawal"),
+        (f"capital calls ({q} quantile)", "calls"),
+        ("fees payable", "fees_payable"),
+        ("rebalancing to the glide path", "rebalancing"),
+        ("stressed needs", "needs"),
+    )
+    for label, key in lines:
+        t.add_row(label, *(f"{r[key] / 1e6:,.1f}" for r in cov))
+    t.add_row("[bold]coverage ratio[/bold]", *(f"[bold]{r['ratio']:,.2f}x[/bold]" for r in cov))
+    t.add_row("cash sleeve alone / needs", *(f"{r['cash_ratio']:,.2f}x" for r in cov))
+    out.print(t)
+    pos = prof.positions
+    pos = pos[(pos["value"] > 0.0) | (pos["unfunded"] > 0.0)]
+    reach = [c for c in pos.columns if c.startswith("reach_")]
+    t = Table(title="Positions: bucket, calendar days to cash and dollars reachable by ($m)")
+    for c in ("position", "type", "value", "share", "bucket", "days: first", "all"):
+        left = c in ("position", "type", "bucket")
+        t.add_column(c, justify="left" if left else "right", no_wrap=left)
+    for c in reach:
+        t.add_column(c.removeprefix("reach_"), justify="right")
+    t.add_column("unfunded", justify="right")
+
+    def _days(x: float) -> str:
+        return "never" if pd.isna(x) else f"{x:,.0f}"
+
+    for r in pos.to_dict(orient="records"):
+        t.add_row(
+            str(r["position"]),
+            str(r["vehicle_type"] or r["kind"]),
+            f"{r['value'] / 1e6:,.1f}",
+            f"{r['share']:.2%}",
+            str(r["bucket"]),
+            _days(r["days_to_cash"]),
+            _days(r["days_to_all"]),
+            *(f"{r[c] / 1e6:,.1f}" for c in reach),
+            f"{r['unfunded'] / 1e6:,.1f}",
+        )
+    out.print(t)
+    for kind, terms in dict(zip(pos["vehicle_type"], pos["terms"], strict=True)).items():
+        if kind:
+            out.print(f"  {kind}: {terms}", markup=False)
+    red = src.get("redemptions", {})
+    later = src.get("later_vintages_left_out", {})
+    avg_na = red.get("average_net_assets", 0.0)
+    out.print(
+        f"Redemptions: ${red.get('dollars', 0.0) / 1e6:,.1f}m in the {red.get('covered_days', 0)} "
+        f"days to the date over average net assets ${avg_na / 1e6:,.1f}m"
+        f" = {prof.redemption_rate:.2%} a year, x{a.stress_multiplier:g} under stress. "
+        f"Plan-level withdrawal {a.plan_withdrawal:.0%} of net assets in horizons of "
+        f"{a.plan_withdrawal_days}+ days (a CIT may require notice, OCC 12 CFR 9.18). Calls: "
+        f"{q} quantile of {src.get('calls', {}).get('paths', '?')} paths. "
+        f"{len(later.get('holdings', []))} commitments of later vintages "
+        f"(${later.get('commitment', 0.0) / 1e6:,.1f}m) not yet made, left out.",
+        markup=False,
+    )
+
+
 @pacing_app.command("backtest")
 def pacing_backtest(
     vehicle: VehicleOpt = None,
@@ -1483,6 +1678,256 @@ def stress_size_buffer(
 
 
 @app.command()
+def perf(
+    cashflows: Annotated[
+        Path | None,
+        typer.Option(
+            "--cashflows",
+            help="CSV or Parquet: fund_id, date, kind (call|distribution|nav), amount ($ >= 0).",
+        ),
+    ] = None,
+    index: Annotated[
+        Path | None, typer.Option("--index", help="CSV or Parquet: date, level.")
+    ] = None,
+    index_series: Annotated[
+        str | None,
+        typer.Option("--index-series", help="Index series of the ledger's prices (FF_MKT_TR)."),
+    ] = None,
+    from_ledger: Annotated[
+        bool,
+        typer.Option("--from-ledger", help="Measure the ledger's book instead of --cashflows."),
+    ] = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Knowledge date of the ledger reads, YYYY-MM-DD."),
+    ] = None,
+    db: DbOpt = DEFAULT_DB,
+    as_json: JsonOpt = False,
+) -> None:
+    """Fund performance: IRR, TVPI, DPI, RVPI, public-market equivalents (KS, LN, PME+, alpha)."""
+    from altsleeve.performance import (
+        performance_table,
+        pooled_cashflows,
+        sleeve_series,
+        time_weighted_return,
+    )
+    from altsleeve.performance_files import perf_inputs
+
+    day = _parse_date(as_of, "--as-of") if as_of else None
+    inp = perf_inputs(
+        cashflows=cashflows,
+        index=index,
+        index_series=index_series,
+        from_ledger=from_ledger,
+        db=db,
+        as_of=day,
+    )
+    try:
+        table = performance_table(inp.cashflows, inp.index)
+    except ValueError as exc:
+        raise InputError([Problem(inp.source, str(exc))]) from None
+    keys = ("irr", "tvpi", "dpi", "rvpi", "ks_pme", "ln_pme", "pme_plus", "direct_alpha")
+    if as_json:
+        _emit_json(
+            [
+                {"fund_id": r["fund_id"]} | {k: None if r[k] != r[k] else float(r[k]) for k in keys}
+                for r in table.to_dict(orient="records")
+            ]
+        )
+        return
+    pooled = performance_table(pooled_cashflows(inp.cashflows), inp.index)
+    rows = [*table.to_dict(orient="records"), *pooled.to_dict(orient="records")]
+
+    def pct(x: float) -> str:
+        return "n/a" if x != x else f"{x:.1%}"
+
+    def mult(x: float) -> str:
+        return "n/a" if x != x else f"{x:.2f}x"
+
+    t = Table(title=f"Fund performance to each fund's end date ({inp.source})")
+    for c in ("fund", "from", "to", "paid $m", "dist $m", "NAV $m", "IRR", "TVPI"):
+        t.add_column(c, justify="left" if c == "fund" else "right")
+    for c in ("DPI", "RVPI", "KS-PME", "LN-PME", "PME+", "Direct α"):
+        t.add_column(c, justify="right")
+    for i, r in enumerate(rows):
+        t.add_row(
+            "pooled" if i == len(table) else str(r["fund_id"]),
+            f"{r['start']:%Y-%m}",
+            f"{r['end']:%Y-%m}",
+            f"{r['pic'] / 1e6:,.1f}",
+            f"{r['distributed'] / 1e6:,.1f}",
+            f"{r['nav'] / 1e6:,.1f}",
+            pct(r["irr"]),
+            mult(r["tvpi"]),
+            mult(r["dpi"]),
+            mult(r["rvpi"]),
+            "n/a" if r["ks_pme"] != r["ks_pme"] else f"{r['ks_pme']:.2f}",
+            pct(r["ln_pme"]),
+            pct(r["pme_plus"]),
+            "n/a" if r["direct_alpha"] != r["direct_alpha"] else f"{r['direct_alpha']:+.1%}",
+            end_section=i == len(table) - 1,
+        )
+    out.print(t)
+    if inp.index is not None:
+        out.print(
+            f"Index: {inp.index_name}. KS-PME above 1 and Direct α above 0 mean the fund beat "
+            "the index; LN-PME and PME+ are the IRRs of the index on the fund's own flows, to "
+            "compare with its IRR."
+        )
+    else:
+        out.print("No index given (--index or --index-series): public-market equivalents n/a.")
+    out.print(
+        "Rates are a year, compounded annually over ACT/365F days (pyxirr's XIRR). Pooled: all "
+        "funds as one; a fund that ends early leaves at its NAV. $m: millions of dollars."
+    )
+    try:
+        twr = time_weighted_return(*sleeve_series(inp.cashflows))
+    except ValueError as exc:
+        out.print(f"Sleeve time-weighted return: n/a ({exc}).")
+    else:
+        p = twr.periods
+        how = "exact" if twr.method == "exact" else "chain-linked Modified Dietz"
+        out.print(
+            f"Sleeve time-weighted return {p['start'].iloc[0]:%Y-%m-%d} to "
+            f"{p['end'].iloc[-1]:%Y-%m-%d}: {twr.annualised:+.2%} a year "
+            f"({twr.cumulative:+.1%} in all; {how} over {len(p)} periods between NAV dates, "
+            "NAVs rolled forward with cash between statements)."
+        )
+    for note in inp.notes:
+        out.print(f"Note: {note}.")
+
+
+# -- fees ------------------------------------------------------------------------------------
+StackOpt = Annotated[
+    Path | None,
+    typer.Option("--stack", help="Fee stack TOML (default: the sample stack shipped)."),
+]
+HorizonOpt = Annotated[
+    int, typer.Option("--horizon", min=2, max=40, help="Life of the representative funds, years.")
+]
+EvergreenPathOpt = Annotated[
+    str,
+    typer.Option(
+        "--evergreen-path",
+        help="Evergreen funds' gross path: constant, or history (the real market's shape from "
+        "1999, shifted to the level).",
+    ),
+]
+
+
+def _fee_inputs(vehicle: Path | None, stack: Path | None, path: str) -> tuple[Vehicle, Any]:
+    from altsleeve.fees import FeeStack, sample_stack_path
+
+    if path not in ("constant", "history"):
+        raise InputError(
+            [Problem("<args>", "use 'constant' or 'history'", column="--evergreen-path")]
+        )
+    return _vehicle(vehicle), FeeStack.from_toml(stack or sample_stack_path())
+
+
+@fees_app.command("stack")
+def fees_stack(
+    vehicle: VehicleOpt = None,
+    stack: StackOpt = None,
+    gross: Annotated[
+        float,
+        typer.Option("--gross", min=-0.5, max=1.0, help="Every fund's gross return a year."),
+    ] = 0.15,
+    horizon: HorizonOpt = 10,
+    sleeve_size: Annotated[
+        float | None,
+        typer.Option(
+            "--sleeve-size", min=1.0, help="Dollars in the sleeve (default: assets x target)."
+        ),
+    ] = None,
+    evergreen_path: EvergreenPathOpt = "constant",
+    as_json: JsonOpt = False,
+) -> None:
+    """The fee stack layer by layer: basis, rate, terms, dollars, bp a year, IRR gross -> net."""
+    from altsleeve.fees import fee_stack_report, render_stack
+
+    v, s = _fee_inputs(vehicle, stack, evergreen_path)
+    try:
+        rep = fee_stack_report(
+            v,
+            s,
+            gross_return=gross,
+            horizon_years=horizon,
+            sleeve_size=sleeve_size,
+            evergreen_path=evergreen_path,
+        )
+    except ValueError as exc:
+        raise InputError([Problem("<args>", str(exc), column="--gross")]) from None
+    if as_json:
+        _emit_json(rep)
+        return
+    render_stack(rep, out)
+
+
+@fees_app.command("breakeven")
+def fees_breakeven(
+    vehicle: VehicleOpt = None,
+    stack: StackOpt = None,
+    benchmark: Annotated[
+        float | None,
+        typer.Option(
+            "--benchmark",
+            min=-0.5,
+            max=1.0,
+            help="Benchmark's return a year (default: the Fama-French market, 1927-2018).",
+        ),
+    ] = None,
+    beta: Annotated[
+        float, typer.Option("--beta", min=0.0, max=5.0, help="Benchmark = rf + beta (mkt - rf).")
+    ] = 1.0,
+    private_weight: Annotated[
+        float | None,
+        typer.Option(
+            "--private-weight",
+            min=0.001,
+            max=1.0,
+            help="Sleeve's share of the vehicle (default: its private target at inception).",
+        ),
+    ] = None,
+    alternative_bp: Annotated[
+        float,
+        typer.Option(
+            "--alternative-bp", min=0.0, max=500.0, help="Index-fund alternative's cost, bp/yr."
+        ),
+    ] = 5.0,
+    same_wrapper: Annotated[
+        bool,
+        typer.Option(
+            "--same-wrapper",
+            help="The alternative pays the vehicle's layers too (they cancel out).",
+        ),
+    ] = False,
+    horizon: HorizonOpt = 10,
+    evergreen_path: EvergreenPathOpt = "constant",
+    as_json: JsonOpt = False,
+) -> None:
+    """The gross excess return a year the sleeve needs, after each fee layer, to break even."""
+    from altsleeve.fees import breakeven_report, render_breakeven
+
+    v, s = _fee_inputs(vehicle, stack, evergreen_path)
+    rep = breakeven_report(
+        v,
+        s,
+        benchmark=benchmark,
+        beta=beta,
+        private_weight=private_weight,
+        alternative_bp=alternative_bp,
+        same_wrapper=same_wrapper,
+        horizon_years=horizon,
+        evergreen_path=evergreen_path,
+    )
+    if as_json:
+        _emit_json(rep)
+        return
+    render_breakeven(rep, out)
+
+
+@app.command()
 def demo(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the demo's ledger.")] = Path(
         "demo-output"
@@ -1524,7 +1969,12 @@ def demo(
         # 9. Liquidity stress: the 2008-09 replay, the book as it is and at its 10% target
         #    with a 5% and a 20% liquid buffer.
         stress_2008 = _demo_stress(led, vehicle, prog)
-        # 10. Check the audit chain end to end.
+        # 10. Fees: the sample vehicle's fee stack, gross to net, and the break-even excess
+        #     return the sleeve needs over its benchmark.
+        prog("fee stack and break-even", 0, 1)
+        fee_report = _demo_fees()
+        prog("fee stack and break-even", 1, 1)
+        # 11. Check the audit chain end to end.
         check = led.verify(prog)
     result = {
         "ledger": str(db),
@@ -1543,6 +1993,7 @@ def demo(
         },
         "dilution": dil,
         "stress_2008": stress_2008,
+        "fees": fee_report,
         "seconds": round(time.perf_counter() - started, 1),
     }
     (out_dir / "summary.json").write_text(json.dumps(result, indent=2, default=str))
@@ -1550,6 +2001,13 @@ def demo(
         _emit_json(result)
         return
     _print_demo(result)
+
+
+def _demo_fees() -> dict[str, Any]:
+    """The sample vehicle's fee stack and break-even (``altsleeve.fees.sample_fee_report``)."""
+    from altsleeve.fees import sample_fee_report
+
+    return sample_fee_report()
 
 
 def _demo_stress(led: Ledger, vehicle: Vehicle, prog: ProgressFn) -> list[dict[str, Any]]:
@@ -1694,12 +2152,137 @@ def _print_demo(res: dict[str, Any]) -> None:
                 f"{r['stayers_cost'] / 1e6:,.1f}",
             )
         out.print(t)
+    if res.get("fees"):
+        from altsleeve.fees import render_fee_report
+
+        render_fee_report(res["fees"], out)
     out.print(f"Market series loaded: {res['market_series']}. Ledger: {res['ledger']}")
     state = "OK" if res["ledger_ok"] else "FAILED"
     out.print(
         f"Ledger verify: {state} (head hash {res['head_hash'][:16]}…). "
         f"Demo took {res['seconds']} s."
     )
+
+
+# -- stress montecarlo -------------------------------------------------------------------------
+def _mc_pct(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
+def _mc_tables(s: dict[str, Any]) -> None:
+    st, fl, mk = s["start"], s["flows"], s["market"]
+    liquid = sum(v for k, v in st["sleeves"].items() if k != "cash")
+    cash = st["sleeves"].get("cash", 0.0)
+    na = st["net_assets"]
+    out.print(
+        f"[bold]{s['label']}[/bold]: net assets ${na / 1e6:,.1f}m; private "
+        f"${st['private'] / 1e6:,.1f}m ({_mc_pct(st['private_share'])}, cap "
+        f"{_mc_pct(st['private_max'])}), cash ${cash / 1e6:,.1f}m ({_mc_pct(cash / na)}), liquid "
+        f"sleeves ${liquid / 1e6:,.1f}m; unfunded ${st['unfunded'] / 1e6:,.1f}m in "
+        f"{st['holdings']} holdings"
+    )
+    out.print(
+        f"Flows a year: contributions {_mc_pct(fl['contribution_rate'])}, redemptions "
+        f"{_mc_pct(fl['redemption_rate'])} (x{fl['stress_multiplier']:g} in a quarter whose "
+        f"equity return is below {_mc_pct(fl['stress_threshold'])}: "
+        f"{_mc_pct(fl['stress_quarter_share'])} of simulated quarters), plan withdrawals "
+        f"{fl['withdrawal_rate']:g} a year of {_mc_pct(fl['withdrawal_min'])}-"
+        f"{_mc_pct(fl['withdrawal_max'])}, fees {1e4 * st['fee_rate']:.0f} bp. {fl['source']}."
+    )
+    out.print(
+        f"Markets: stationary bootstrap (mean block {mk['block_quarters']:g} quarters) of "
+        f"{mk['source_quarters']} real quarters {mk['source_start']}..{mk['source_end']}. "
+        f"{s['paths']:,} paths x {s['years']} years, quarterly to {s['last_quarter_end']}, seed "
+        f"{s['seed']}."
+    )
+    t = Table(title="Probability within the horizon (paths; ± one standard error)")
+    for c in (
+        "horizon",
+        "shortfall",
+        "buffer exhausted",
+        "cap breach",
+        "peak private share q50 / q95 / q99",
+        "worst quarterly net outflow q50 / q95 / q99",
+    ):
+        t.add_column(c, justify="right")
+    for h in s["horizons"]:
+        cells = []
+        for event in ("shortfall", "buffer_exhausted", "cap_breach"):
+            e = h[event]
+            cells.append(
+                f"{100 * e['probability']:.2f}% ± {100 * e['standard_error']:.2f} ({e['paths']:,})"
+            )
+        peak, worst = h["peak_private_share"], h["worst_net_outflow_share"]
+        t.add_row(
+            f"{h['years']} y ({h['quarters']} q)",
+            *cells,
+            " / ".join(_mc_pct(peak[q]) for q in ("q50", "q95", "q99")),
+            " / ".join(_mc_pct(worst[q]) for q in ("q50", "q95", "q99")),
+        )
+    out.print(t)
+    sec = s["secondary_sales"]
+    out.print(
+        "shortfall: the quarter's net outflow exceeds cash plus the liquid sleeves; buffer "
+        "exhausted: it exceeds the cash sleeve (liquid sleeves sold outside a rebalance); cap "
+        "breach: private share above the cap at a quarter end. Paths with a secondary sale "
+        f"after a shortfall: {sec['paths']:,}; with redemptions left unpaid: "
+        f"{sec['paths_unpaid']:,}. The private book runs off (no new commitments)."
+    )
+
+
+@stress_app.command("montecarlo")
+def stress_montecarlo_cmd(
+    db: DbOpt = DEFAULT_DB,
+    vehicle: VehicleOpt = None,
+    as_of: AsOfOpt = None,
+    paths: Annotated[int, typer.Option("--paths", help="Monte Carlo paths.")] = 10_000,
+    years: Annotated[int, typer.Option("--years", help="Years simulated, by quarter.")] = 10,
+    seed: Annotated[int, typer.Option("--seed", help="Root seed (same seed, same result).")] = 0,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers", help="Local Dask workers (default: one per core; 0: in process)."
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Address of a running Dask scheduler to use instead."),
+    ] = None,
+    chunk: Annotated[
+        int, typer.Option("--chunk", help="Paths per Dask task (best a multiple of 1,000).")
+    ] = 10_000,
+    buffer: BufferOpt = None,
+    private_share: PrivateShareOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Chance of a shortfall, an exhausted cash buffer or a cap breach within 1, 3, 10 years."""
+    from altsleeve.liquidity import MonteCarloSettings
+    from altsleeve.stress_montecarlo import result_json, stress_montecarlo
+
+    try:
+        settings = MonteCarloSettings(n_paths=paths, years=years, seed=seed)
+    except ValueError as exc:
+        raise InputError([Problem("<args>", str(exc))]) from None
+    if chunk < 1:
+        raise InputError([Problem("<args>", "--chunk must be at least 1", column="--chunk")])
+    day = _parse_date(as_of, "--as-of") if as_of else None
+    design = _design(_vehicle(vehicle), buffer, private_share)
+    with Ledger(db, read_only=True) as led, _progress(not as_json) as prog:
+        result = stress_montecarlo(
+            led,
+            design,
+            as_of=day,
+            settings=settings,
+            workers=workers,
+            scheduler=scheduler,
+            chunk_paths=chunk,
+            progress=prog,
+        )
+    payload = result_json(result)
+    if as_json:
+        _emit_json(payload)
+        return
+    _mc_tables(payload)
 
 
 # -- entry point -------------------------------------------------------------------------------
