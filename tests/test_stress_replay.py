@@ -89,3 +89,26 @@ def test_replay_is_point_in_time(struck_ledger: Path, tmp_path: Path) -> None:
         )
     pd.testing.assert_frame_equal(before.daily, after.daily)
     assert before.summary == after.summary
+
+
+def test_vehicle_facts_reads_the_orders_from_the_strikes(struck_ledger: Path) -> None:
+    from altsleeve.planning import vehicle_facts
+
+    v = Vehicle.from_toml(sample_vehicle_path())
+    with Ledger(struck_ledger, read_only=True) as led:
+        facts = vehicle_facts(led, v, dt.date(2011, 12, 30))
+    assert facts.strike_date == pd.Timestamp("2011-12-30")
+    assert facts.net_assets > 0.0
+    # contributions exceed redemptions in the sample book's flow model most years
+    assert -0.5 < facts.net_flow_rate < 0.5 and facts.net_flow_rate != 0.0
+
+
+def test_later_vintages_are_not_commitments_yet(struck_ledger: Path) -> None:
+    from altsleeve.planning import ledger_state
+
+    with Ledger(struck_ledger, read_only=True) as led:
+        state = ledger_state(led, dt.date(2008, 6, 30))
+        holdings = led.as_known_on(dt.date(2008, 6, 30), tables=("holdings",)).holdings
+    later = set(holdings.loc[holdings["vintage"] > 2008, "holding_id"])
+    assert later, "the sample book has funds of later vintages"
+    assert later.isdisjoint(set(state["holding_id"]))

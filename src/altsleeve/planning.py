@@ -11,6 +11,7 @@ frames it is given) and must not hold model equations (they belong to the pacing
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -495,7 +496,9 @@ def vehicle_facts(ledger: Ledger, vehicle: Vehicle, as_of: dt.date) -> VehicleFa
     dates = pd.to_datetime(strikes["date"])
     last = strikes.iloc[-1]
     year = strikes[dates > day - pd.Timedelta(days=365)]
-    flow = float(year["purchases"].sum() - year["redemptions"].sum())
+    # the day's orders are recorded inside each strike's JSON components
+    parts = [json.loads(str(c)) for c in year["components"]]
+    flow = float(sum(float(p["purchases"]) - float(p["redemptions"]) for p in parts))
     rate = flow / float(year["net_assets"].mean()) if len(year) else 0.0
     return VehicleFacts(float(last["net_assets"]), pd.Timestamp(last["date"]), rate)
 

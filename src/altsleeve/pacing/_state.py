@@ -85,7 +85,8 @@ def book_state(
     * market link: ``beta`` and ``idio_vol`` from the class prior of the valuation package
       (:func:`altsleeve.valuation.class_prior`), growth linked to ``proxy``.
 
-    A drawdown fund past its life with nothing left (NAV and unfunded both zero) is dropped.
+    A drawdown fund past its life with nothing left (NAV and unfunded both zero) is dropped, and
+    so is a holding of a vintage after ``as_of``'s year with no call known yet (not committed).
     Perpetual vehicles get the redemption gate of their type and ``redemption_rate``.
 
     Parameters
@@ -119,6 +120,14 @@ def book_state(
     if "known_on" in h.columns:
         h = h[_days(h["known_on"]) <= day]
     cf = _known(cashflows, "date", day)
+    if "vintage" in h.columns:
+        # A holding whose vintage year is after the day and with no call known yet is not a
+        # commitment on that day (the sample book records all its funds as known from the
+        # start; without this, later vintages would count as unfunded commitments).
+        called = set(cf.loc[cf["kind"].astype(str) == "call", "holding_id"].astype(str))
+        vintage = pd.to_numeric(h["vintage"], errors="coerce")
+        future = (vintage > day.year) & ~h["holding_id"].astype(str).isin(called)
+        h = h[~future.to_numpy()]
     st = _known(statements, "as_of", day)
     rows: list[dict[str, Any]] = []
     for hold in h.sort_values("holding_id").itertuples(index=False):
