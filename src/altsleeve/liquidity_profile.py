@@ -155,7 +155,13 @@ def profile_from_ledger(
         str(h): (None if pd.isna(v) else int(v))
         for h, v in zip(snap.holdings["holding_id"], snap.holdings["vintage"], strict=True)
     }
-    state, later = split_future_commitments(ledger_state(ledger, when), vintages, ts)
+    full = ledger_state(ledger, when)
+    state, later = split_future_commitments(full, vintages, ts)
+    # book_state already leaves out later vintages with no call known (attrs)
+    skipped = [*full.attrs.get("not_yet_committed", []), *(str(h) for h in later["holding_id"])]
+    skipped_commitment = float(
+        snap.holdings.loc[snap.holdings["holding_id"].astype(str).isin(skipped), "commitment"].sum()
+    )
     horizons = COVERAGE_HORIZONS
     windows = {h.key: h.calendar_days(ts) for h in horizons}
     progress(f"projecting calls of {len(state)} holdings x {paths} paths")
@@ -186,8 +192,8 @@ def profile_from_ledger(
         },
         "holdings": len(state),
         "later_vintages_left_out": {
-            "holdings": [str(h) for h in later["holding_id"]],
-            "commitment": float(later["commitment"].sum()) if len(later) else 0.0,
+            "holdings": sorted(skipped),
+            "commitment": skipped_commitment,
         },
         "calls": {
             "method": "pacing stochastic projection (altsleeve.planning.cashflow_calendar); "

@@ -149,14 +149,15 @@ def _committed_state(ledger: Ledger, day: dt.date) -> tuple[pd.DataFrame, list[s
     """
     state = ledger_state(ledger, day)
     if state.empty:
-        return state, []
+        return state, list(state.attrs.get("not_yet_committed", []))
     holdings = ledger.as_known_on(day, tables=("holdings",)).holdings
     vintage = {
         str(h): int(v)
         for h, v in zip(holdings["holding_id"], holdings["vintage"], strict=True)
         if not pd.isna(v)
     }
-    later = [
+    # book_state already leaves these out (attrs); the check below catches any it kept
+    later = list(state.attrs.get("not_yet_committed", [])) + [
         str(h)
         for h, paid in zip(state["holding_id"], state["paid_in"], strict=True)
         if float(paid) == 0.0 and vintage.get(str(h), day.year) > day.year

@@ -112,7 +112,8 @@ def book_state(
     -------
     pandas.DataFrame
         :data:`STATE_COLUMNS` then :data:`STATE_EXTRA_COLUMNS`, one row per live holding, sorted
-        by ``holding_id``; ``attrs["as_of"]`` holds the day.
+        by ``holding_id``; ``attrs["as_of"]`` holds the day and ``attrs["not_yet_committed"]``
+        the ids of the later vintages left out.
 
     """
     day = pd.Timestamp(as_of).normalize()
@@ -126,8 +127,11 @@ def book_state(
         # start; without this, later vintages would count as unfunded commitments).
         called = set(cf.loc[cf["kind"].astype(str) == "call", "holding_id"].astype(str))
         vintage = pd.to_numeric(h["vintage"], errors="coerce")
-        future = (vintage > day.year) & ~h["holding_id"].astype(str).isin(called)
-        h = h[~future.to_numpy()]
+        future = ((vintage > day.year) & ~h["holding_id"].astype(str).isin(called)).to_numpy()
+        not_yet = sorted(str(x) for x in h.loc[future, "holding_id"])
+        h = h[~future]
+    else:
+        not_yet = []
     st = _known(statements, "as_of", day)
     rows: list[dict[str, Any]] = []
     for hold in h.sort_values("holding_id").itertuples(index=False):
@@ -219,6 +223,7 @@ def book_state(
     else:
         out = pd.DataFrame(columns=[*STATE_COLUMNS, *STATE_EXTRA_COLUMNS])
     out.attrs["as_of"] = day
+    out.attrs["not_yet_committed"] = not_yet
     return out
 
 
