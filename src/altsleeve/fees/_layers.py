@@ -12,7 +12,6 @@ assets; weights are shares of the private sleeve; day count ACT/365 throughout.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -29,6 +28,7 @@ from pydantic import (
 )
 
 from altsleeve.errors import InputError, Problem
+from altsleeve.tomlfile import read_toml
 
 Rate = Annotated[float, Field(ge=0.0, le=1.0)]
 Basis = Literal["commitment", "invested", "nav"]
@@ -251,14 +251,7 @@ class FeeStack(_Strict):
     @classmethod
     def from_toml(cls, path: str | Path) -> FeeStack:
         """Read and validate a fee-stack file; an :class:`InputError` names each bad key."""
-        label = str(path)
-        try:
-            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        except FileNotFoundError as exc:
-            raise InputError([Problem(label, "file not found")]) from exc
-        except tomllib.TOMLDecodeError as exc:
-            raise InputError([Problem(label, f"not valid TOML: {exc}")]) from exc
-        return cls.from_mapping(data, label=label)
+        return cls.from_mapping(read_toml(path), label=str(path))
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any], *, label: str = "<stack>") -> FeeStack:

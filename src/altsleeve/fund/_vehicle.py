@@ -8,7 +8,6 @@ touch the ledger or value holdings.
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 
@@ -25,6 +24,7 @@ from pydantic import (
 
 from altsleeve.domain import AssetClass
 from altsleeve.errors import InputError, Problem
+from altsleeve.tomlfile import read_toml
 
 Weight = Annotated[float, Field(ge=0.0, le=1.0)]
 
@@ -197,14 +197,7 @@ class Vehicle(_Strict):
     @classmethod
     def from_toml(cls, path: str | Path) -> Vehicle:
         """Read and validate a vehicle file; an :class:`InputError` names each bad key."""
-        label = str(path)
-        try:
-            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        except FileNotFoundError as exc:
-            raise InputError([Problem(label, "file not found")]) from exc
-        except tomllib.TOMLDecodeError as exc:
-            raise InputError([Problem(label, f"not valid TOML: {exc}")]) from exc
-        return cls.from_mapping(data, label=label)
+        return cls.from_mapping(read_toml(path), label=str(path))
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any], *, label: str = "<vehicle>") -> Vehicle:

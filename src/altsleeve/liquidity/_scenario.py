@@ -47,7 +47,6 @@ Units: shares and changes are decimals; days are business days unless named cale
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -55,6 +54,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from altsleeve.errors import InputError, Problem
+from altsleeve.tomlfile import read_toml
 
 
 class _Strict(BaseModel):
@@ -195,14 +195,7 @@ class Scenario(_Strict):
             The file is missing, not valid TOML, or breaks a rule; every problem names the file
             and the dotted key.
         """
-        p = Path(path)
-        try:
-            data = tomllib.loads(p.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise InputError([Problem(str(p), "file not found")]) from None
-        except tomllib.TOMLDecodeError as exc:
-            raise InputError([Problem(str(p), f"not valid TOML: {exc}")]) from None
-        return cls.from_mapping(data, label=str(p))
+        return cls.from_mapping(read_toml(path), label=str(path))
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any], *, label: str = "<scenario>") -> Scenario:

@@ -59,6 +59,20 @@ def _known(frame: pd.DataFrame, date_col: str, day: pd.Timestamp) -> pd.DataFram
     return frame[(dated <= day) & (known <= day)]
 
 
+def _model_fields(params: Any, prior: Any, proxy: str) -> dict[str, Any]:
+    """A state row's Takahashi-Alexander parameters and market link (see :func:`book_state`)."""
+    return {
+        "rate_of_contribution": tuple(float(x) for x in params.rate_of_contribution),
+        "life": float(params.life),
+        "bow": float(params.bow),
+        "growth": float(params.growth),
+        "yield_": float(params.yield_),
+        "beta": float(prior.beta),
+        "idio_vol": float(prior.idio_vol),
+        "proxy": proxy,
+    }
+
+
 def book_state(
     holdings: pd.DataFrame,
     cashflows: pd.DataFrame,
@@ -198,14 +212,7 @@ def book_state(
                 "nav": nav,
                 "age_quarters": int(age),
                 "start_quarter": 0,
-                "rate_of_contribution": tuple(float(x) for x in params.rate_of_contribution),
-                "life": float(params.life),
-                "bow": float(params.bow),
-                "growth": float(params.growth),
-                "yield_": float(params.yield_),
-                "beta": float(prior_v.beta),
-                "idio_vol": float(prior_v.idio_vol),
-                "proxy": proxy,
+                **_model_fields(params, prior_v, proxy),
                 "redemption_rate": 0.0 if terms is None else float(redemption_rate),
                 "gate_per_quarter": 0.0 if terms is None else float(terms.gate_per_quarter),
                 "name": str(getattr(hold, "name", hid)),
@@ -269,14 +276,7 @@ def new_commitment_rows(
                 "nav": 0.0,
                 "age_quarters": 0,
                 "start_quarter": int(start_quarter),
-                "rate_of_contribution": tuple(float(x) for x in params.rate_of_contribution),
-                "life": float(params.life),
-                "bow": float(params.bow),
-                "growth": float(params.growth),
-                "yield_": float(params.yield_),
-                "beta": float(prior_v.beta),
-                "idio_vol": float(prior_v.idio_vol),
-                "proxy": proxy,
+                **_model_fields(params, prior_v, proxy),
                 "redemption_rate": 0.0,
                 "gate_per_quarter": 0.0,
             }
