@@ -188,7 +188,14 @@ def _mgmt_spec(key: str, level: str, m: Management | None) -> LayerSpec:
     return LayerSpec(key, level, "management", basis, rate, terms, True)
 
 
-def _fof_carry_as_incentive(c: Carry) -> Incentive:
+def carry_as_incentive(c: Carry) -> Incentive:
+    """A carry's terms as an NAV-based incentive: rate over the preferred return, HWM, annual.
+
+    How the engine charges a fund-of-funds' carry on an evergreen route (and how
+    ``altsleeve.outcomes`` charges every carry on monthly return paths): ``rate`` of the gain
+    over a ``preferred_return`` hurdle, crystallised annually, with a high-water mark standing in
+    for the clawback, and a catch-up when the carry has one.
+    """
     return Incentive(
         rate=c.rate,
         hurdle=c.preferred_return,
@@ -223,7 +230,7 @@ def layer_specs(
             b, r, t = fof.carry.model_copy(update={"waterfall": "european"}).describe()
             specs.append(LayerSpec("fof.performance", "fund of funds", "carry", b, r, t, True))
         else:
-            b, r, t = _fof_carry_as_incentive(fof.carry).describe()
+            b, r, t = carry_as_incentive(fof.carry).describe()
             specs.append(LayerSpec("fof.performance", "fund of funds", "carry", b, r, t, True))
     for v in vehicle:
         specs.append(
@@ -362,7 +369,7 @@ def _evergreen_route(
             step()
         else:
             step(rate=fm.rate, fixed=g.amount if fm.basis == "commitment" else None)
-        step(inc=_fof_carry_as_incentive(fof.carry) if fof.carry else None)
+        step(inc=carry_as_incentive(fof.carry) if fof.carry else None)
     for v in vehicle:
         step(rate=v.bp_per_year / 1e4)
     return gross, out, []

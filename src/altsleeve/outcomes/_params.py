@@ -1,0 +1,175 @@
+"""The outcomes parameter file: savers, cohorts, the private sleeve's return model, utility.
+
+Owns reading and validating an outcomes TOML file into typed pydantic models, with errors that
+name the file and the dotted key at fault (the house style of ``altsleeve.fund.Vehicle``), and
+the path of the shipped defaults (``outcomes/data/default.toml``, documented in
+``docs/outcomes.md``). Must not simulate: the model is in ``_model``.
+
+Units: rates and returns are decimals a year unless a name says monthly; salaries and balances
+are real US dollars of the as-of date; ages in years.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from altsleeve.errors import InputError, Problem
+from altsleeve.tomlfile import read_toml
+
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+Funding = Literal["equity", "bonds", "both"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+class MatchTier(_Strict):
+    """The employer adds ``rate`` per dollar the saver puts in on the next ``up_to`` of pay."""
+
+    rate: Annotated[float, Field(ge=0.0, le=2.0)]
+    up_to: Share
+
+
+class SalaryGrowth(_Strict):
+    """Real salary growth a year from ``from_age`` until the next band (age-earnings profile)."""
+
+    from_age: Annotated[float, Field(ge=0.0, le=100.0)]
+    real: Annotated[float, Field(ge=-0.5, le=0.5)]
+
+
+class Cohort(_Strict):
+    """Savers of one age and salary today: they save until retirement, then the balance is read."""
+
+    name: str = Field(min_length=1)
+    age: Annotated[float, Field(ge=15.0, le=80.0)]
+    salary: Annotated[float, Field(gt=0.0)]
+    balance: Annotated[float, Field(ge=0.0)] = 0.0
+
+
+class Savers(_Strict):
+    """Contributions, match, salary path and hardship withdrawals (the same for every cohort)."""
+
+    retirement_age: Annotated[float, Field(gt=15.0, le=90.0)] = 65.0
+    contribution_rate: Share = 0.06
+    match: list[MatchTier] = Field(default_factory=list)
+    salary_growth: list[SalaryGrowth] = Field(min_length=1)
+    hardship_probability: Share = 0.0
+    hardship_fraction: Share = 0.0
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        ages = [b.from_age for b in self.salary_growth]
+        if ages != sorted(ages) or len(set(ages)) != len(ages):
+            raise ValueError("salary_growth bands must have strictly increasing from_age")
+        return self
+
+
+class PrivateFundModel(_Strict):
+    """One fund of the fee stack: its gross return as a factor model on the bootstrapped paths.
+
+    Monthly gross return, before smoothing and fees::
+
+        g_t = r_mkt,t + alpha/12 + (beta_equity - 1) (r_mkt,t - r_f,t)
+              + beta_credit (r_baa,t - r_aaa,t) + beta_bonds (r_aaa,t - r_f,t)
+              + idio_vol / sqrt(12) * e_t,      e_t ~ N(0, 1) independent
+
+    i.e. ``r_f + alpha + beta_equity * market excess + ...``, written around the market so that
+    a fund with ``beta_equity = 1`` and nothing else returns the market bit for bit. Reported
+    (smoothed) return: ``y_t = (1 - smoothing) g_t + smoothing y_{t-1}`` (Getmansky, Lo and
+    Makarov 2004 style geometric lag, monthly). ``cash_drag`` is the share of the fund's
+    allocation held in T-bills waiting for capital calls (uncalled commitments kept liquid).
+    """
+
+    alpha: Annotated[float, Field(ge=-0.5, le=0.5)] = 0.0
+    beta_equity: Annotated[float, Field(ge=-3.0, le=3.0)] = 1.0
+    beta_credit: Annotated[float, Field(ge=-5.0, le=5.0)] = 0.0
+    beta_bonds: Annotated[float, Field(ge=-5.0, le=5.0)] = 0.0
+    idio_vol: Annotated[float, Field(ge=0.0, le=2.0)] = 0.0
+    smoothing: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.0
+    cash_drag: Share = 0.0
+    description: str = ""
+
+
+class PrivateModel(_Strict):
+    """The sleeve: the fee stack file it holds (every fee layer) and a return model per fund."""
+
+    fee_stack: str = "sample"
+    funding: Funding = "both"
+    funds: dict[str, PrivateFundModel] = Field(min_length=1)
+
+
+class Simulation(_Strict):
+    """History window, bootstrap, fee sensitivity, utility, and the annuity for income."""
+
+    first_month: str = "1957-02"
+    mean_block_months: Annotated[float, Field(ge=1.0, le=240.0)] = 24.0
+    fee_multipliers: list[Annotated[float, Field(ge=0.0, le=10.0)]] = Field(
+        default_factory=lambda: [0.5, 1.5]
+    )
+    risk_aversion: list[Annotated[float, Field(gt=0.0, le=50.0)]] = Field(
+        default_factory=lambda: [3.0]
+    )
+    annuity_real_rate: Annotated[float, Field(ge=-0.05, le=0.2)] = 0.01
+    annuity_years: Annotated[int, Field(ge=1, le=60)] = 25
+    block_paths: Annotated[int, Field(ge=1, le=1_000_000)] = 10_000
+
+
+class OutcomeParams(_Strict):
+    """The whole outcomes file."""
+
+    name: str = "outcomes"
+    simulation: Simulation = Field(default_factory=Simulation)
+    savers: Savers
+    cohorts: list[Cohort] = Field(min_length=1)
+    private: PrivateModel
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        for i, c in enumerate(self.cohorts):
+            if c.age >= self.savers.retirement_age:
+                raise ValueError(
+                    f"cohorts[{i}] ({c.name}) is {c.age:g}, not below the retirement age "
+                    f"{self.savers.retirement_age:g}"
+                )
+        names = [c.name for c in self.cohorts]
+        if len(set(names)) != len(names):
+            raise ValueError("cohort names must be unique")
+        return self
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> OutcomeParams:
+        """Read and validate an outcomes file; an :class:`InputError` names each bad key."""
+        return cls.from_mapping(read_toml(path), label=str(path))
+
+    @classmethod
+    def from_mapping(cls, data: dict[str, Any], *, label: str = "<outcomes>") -> OutcomeParams:
+        """Validate a parsed mapping; errors name the dotted key (``cohorts[0].age``)."""
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            problems = []
+            for e in exc.errors():
+                key = _dotted(e["loc"])
+                msg = str(e["msg"]).removeprefix("Value error, ")
+                problems.append(Problem(label, f"key '{key}': {msg}" if key else msg))
+            raise InputError(problems) from exc
+
+
+def _dotted(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def default_params_path() -> Path:
+    """The shipped defaults (``altsleeve/outcomes/data/default.toml``)."""
+    return Path(str(resources.files("altsleeve.outcomes") / "data" / "default.toml"))
