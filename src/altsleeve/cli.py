@@ -1974,7 +1974,9 @@ def demo(
         prog("fee stack and break-even", 0, 1)
         fee_report = _demo_fees()
         prog("fee stack and break-even", 1, 1)
-        # 11. Check the audit chain end to end.
+        # 11. Participant outcomes: savers' real wealth at 65 with and without the sleeve.
+        outcomes_report = _demo_outcomes(out_dir / "outcomes", prog)
+        # 12. Check the audit chain end to end.
         check = led.verify(prog)
     result = {
         "ledger": str(db),
@@ -1994,6 +1996,7 @@ def demo(
         "dilution": dil,
         "stress_2008": stress_2008,
         "fees": fee_report,
+        "outcomes": outcomes_report,
         "seconds": round(time.perf_counter() - started, 1),
     }
     (out_dir / "summary.json").write_text(json.dumps(result, indent=2, default=str))
@@ -2008,6 +2011,21 @@ def _demo_fees() -> dict[str, Any]:
     from altsleeve.fees import sample_fee_report
 
     return sample_fee_report()
+
+
+def _demo_outcomes(out_dir: Path, prog: ProgressFn) -> dict[str, Any]:
+    """Savers' outcomes for the demo: 10,000 paths per cohort in process, charts in ``out_dir``."""
+    from altsleeve.outcomes_report import write_outputs
+    from altsleeve.outcomes_run import load_inputs, prepare_inputs, result_json, simulate
+
+    inputs = load_inputs()
+    how = inputs.params.private.funding
+    prep = prepare_inputs(inputs, 2045, how)
+    result = simulate(prep, 10_000, workers=0, progress=prog)
+    payload = result_json(inputs, prep, result, n_paths=10_000, seed=2045, funding=how)
+    prog(f"participant outcomes: charts to {out_dir}", 0, 1)
+    write_outputs(payload, result, out_dir)
+    return {**payload, "folder": str(out_dir)}
 
 
 def _demo_stress(led: Ledger, vehicle: Vehicle, prog: ProgressFn) -> list[dict[str, Any]]:
@@ -2156,6 +2174,11 @@ def _print_demo(res: dict[str, Any]) -> None:
         from altsleeve.fees import render_fee_report
 
         render_fee_report(res["fees"], out)
+    if res.get("outcomes"):
+        from altsleeve.outcomes_report import render
+
+        render(res["outcomes"], out)
+        out.print(f"Outcome charts and outcomes.json: {res['outcomes']['folder']}")
     out.print(f"Market series loaded: {res['market_series']}. Ledger: {res['ledger']}")
     state = "OK" if res["ledger_ok"] else "FAILED"
     out.print(
