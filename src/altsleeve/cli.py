@@ -2322,9 +2322,7 @@ def outcomes(
     vehicle: VehicleOpt = None,
     params: Annotated[
         Path | None,
-        typer.Option(
-            "--params", help="Outcomes parameter TOML (default: the shipped defaults)."
-        ),
+        typer.Option("--params", help="Outcomes parameter TOML (default: the shipped defaults)."),
     ] = None,
     fee_stack: Annotated[
         Path | None,

@@ -107,6 +107,10 @@ def load_inputs(
     try:
         history = monthly_history(load_arch_market_data(), cutoff, par.simulation.first_month)
     except ValueError as exc:
+        if cutoff is not None:
+            raise InputError(
+                [Problem("<args>", f"--as-of {as_of}: {exc}", column="--as-of")]
+            ) from None
         raise InputError([Problem(str(p_path), f"key 'simulation.first_month': {exc}")]) from None
     files = {"vehicle": str(v_path), "params": str(p_path), "fee_stack": str(s_path)}
     return OutcomeInputs(

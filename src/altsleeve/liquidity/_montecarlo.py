@@ -934,7 +934,7 @@ def run_montecarlo(
     else:
         from distributed import as_completed
 
-        shared = client.scatter(prep, broadcast=True)  # type: ignore[no-untyped-call]
+        shared = client.scatter(prep, broadcast=True, hash=False)  # type: ignore[no-untyped-call]
         futures = client.map(_chunk, starts, stops, prep=shared, settings=settings, pure=False)
         for future in as_completed(futures):  # type: ignore[no-untyped-call]
             take(future.result())

@@ -131,9 +131,17 @@ class Prepared:
         return 1 + len(self.multipliers)
 
 
-def block_rng(seed: int, block: int) -> np.random.Generator:
-    """The generator of block ``block``: PCG64 seeded by ``SeedSequence([seed, block])``."""
-    return np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, block])))
+#: Random streams of a block: the market bootstrap, the private funds' noise, hardship events.
+STREAM_MARKET, STREAM_NOISE, STREAM_HARDSHIP = 0, 1, 2
+
+
+def block_rng(seed: int, block: int, stream: int = STREAM_MARKET) -> np.random.Generator:
+    """A block's generator: PCG64 seeded by ``SeedSequence([seed, block, stream])``.
+
+    Separate streams keep common random numbers across settings: switching hardship off, or
+    adding a fund, leaves the market paths of the same seed unchanged.
+    """
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, block, stream])))
 
 
 def bootstrap_indices(
@@ -198,7 +206,9 @@ def _next_hardship(
 
 def simulate_block(prep: Prepared, block: int, n_paths: int) -> BlockResult:
     """Simulate one seeded block of ``n_paths`` savers' paths (every cohort, every variant)."""
-    rng = block_rng(prep.seed, block)
+    rng = block_rng(prep.seed, block, STREAM_MARKET)
+    noise = block_rng(prep.seed, block, STREAM_NOISE)
+    hardship = block_rng(prep.seed, block, STREAM_HARDSHIP)
     n_hist = prep.history.shape[1]
     n_t = prep.n_months
     n_c = len(prep.horizons)
@@ -227,14 +237,14 @@ def simulate_block(prep: Prepared, block: int, n_paths: int) -> BlockResult:
     keep = 1.0 - prep.hardship_fraction
 
     idx = rng.integers(0, n_hist, n_paths)
-    next_hit = _next_hardship(rng, p_hard, -1, (n_c, n_paths))
+    next_hit = _next_hardship(hardship, p_hard, -1, (n_c, n_paths))
     eps = np.empty((n_f, n_paths))
     growth_buf = np.empty((n_c, n_v, n_paths))
     for t in range(n_t):
         if t > 0:
             idx = _next_index(rng, idx, n_hist, p_new)
         if n_f:
-            rng.standard_normal(out=eps)
+            noise.standard_normal(out=eps)
         rows = np.take(table, idx, axis=1)  # (5 + F, n)
         liquid = rows[:4]
         cash = rows[1]
@@ -286,7 +296,7 @@ def simulate_block(prep: Prepared, block: int, n_paths: int) -> BlockResult:
                 hit = np.flatnonzero(next_hit[j] == t)
                 if hit.size:
                     w[j][:, hit] *= keep
-                    next_hit[j, hit] = _next_hardship(rng, p_hard, t, hit.size)
+                    next_hit[j, hit] = _next_hardship(hardship, p_hard, t, hit.size)
         w += prep.contributions[t, :k_c][:, None, None]
         for done in np.flatnonzero(horizons == t + 1):
             out[done] = wealth[done]

@@ -128,18 +128,29 @@ class OutcomeParams(_Strict):
     cohorts: list[Cohort] = Field(min_length=1)
     private: PrivateModel
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Self:
+    def rule_problems(self) -> list[tuple[str, str]]:
+        """Rules across fields, as ``(dotted key, message)``: every offending cohort is listed.
+
+        A cohort must have at least one month to save before the retirement age, and cohort
+        names must be unique.
+        """
+        out: list[tuple[str, str]] = []
+        ret = self.savers.retirement_age
         for i, c in enumerate(self.cohorts):
-            if c.age >= self.savers.retirement_age:
-                raise ValueError(
-                    f"cohorts[{i}] ({c.name}) is {c.age:g}, not below the retirement age "
-                    f"{self.savers.retirement_age:g}"
+            if round((ret - c.age) * 12) < 1:
+                out.append(
+                    (
+                        f"cohorts[{i}].age",
+                        f"{c.age:g} ({c.name}) leaves less than one month before the "
+                        f"retirement age {ret:g}",
+                    )
                 )
-        names = [c.name for c in self.cohorts]
-        if len(set(names)) != len(names):
-            raise ValueError("cohort names must be unique")
-        return self
+        seen: set[str] = set()
+        for i, c in enumerate(self.cohorts):
+            if c.name in seen:
+                out.append((f"cohorts[{i}].name", f"cohort name {c.name!r} is used twice"))
+            seen.add(c.name)
+        return out
 
     @classmethod
     def from_toml(cls, path: str | Path) -> OutcomeParams:
@@ -150,7 +161,7 @@ class OutcomeParams(_Strict):
     def from_mapping(cls, data: dict[str, Any], *, label: str = "<outcomes>") -> OutcomeParams:
         """Validate a parsed mapping; errors name the dotted key (``cohorts[0].age``)."""
         try:
-            return cls.model_validate(data)
+            params = cls.model_validate(data)
         except ValidationError as exc:
             problems = []
             for e in exc.errors():
@@ -158,6 +169,10 @@ class OutcomeParams(_Strict):
                 msg = str(e["msg"]).removeprefix("Value error, ")
                 problems.append(Problem(label, f"key '{key}': {msg}" if key else msg))
             raise InputError(problems) from exc
+        rules = params.rule_problems()
+        if rules:
+            raise InputError([Problem(label, f"key '{k}': {m}") for k, m in rules])
+        return params
 
 
 def _dotted(loc: tuple[int | str, ...]) -> str:

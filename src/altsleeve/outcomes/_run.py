@@ -338,7 +338,7 @@ def run_outcomes(
     else:
         from distributed import as_completed
 
-        shared = client.scatter(prep, broadcast=True)  # type: ignore[no-untyped-call]
+        shared = client.scatter(prep, broadcast=True, hash=False)  # type: ignore[no-untyped-call]
         futures = client.map(
             _chunk, [shared] * len(starts), starts, stops, n_paths=n_paths, pure=False
         )

@@ -1106,7 +1106,7 @@ def project_stochastic(
     elif chunks:
         from distributed import as_completed
 
-        shared = client.scatter(scenarios, broadcast=True)  # type: ignore[no-untyped-call]
+        shared = client.scatter(scenarios, broadcast=True, hash=False)  # type: ignore[no-untyped-call]
         futures = client.map(
             _project_chunk,
             chunks,
