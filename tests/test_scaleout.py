@@ -47,3 +47,14 @@ def test_workers_cannot_be_asked_of_a_remote_scheduler() -> None:
         pass
     with pytest.raises(ValueError, match="at least 1"), dask_client(n_workers=0):
         pass
+
+
+def test_local_workers_keep_glibcs_adaptive_allocator() -> None:
+    """Dask's nannies set MALLOC_TRIM_THRESHOLD_ in their workers, which made NumPy-heavy
+    Monte Carlo workers 3-4x slower than in process (BENCHMARKS.md, participant outcomes); the
+    local cluster unsets it, unless this process's own environment sets it."""
+    import os
+
+    with dask_client(n_workers=1) as client:
+        seen = list(client.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_")).values())
+    assert seen == [os.environ.get("MALLOC_TRIM_THRESHOLD_")]

@@ -19,6 +19,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import dask
 from distributed import Client, LocalCluster
 
 #: The ``scheduler`` value that asks for a local cluster (as does ``None``).
@@ -59,6 +60,12 @@ def dask_client(scheduler: str | None = None, n_workers: int | None = None) -> I
     if scheduler is None or scheduler == LOCAL:
         workers = n_workers or os.cpu_count() or 1
         with (
+            # Dask's nannies set MALLOC_TRIM_THRESHOLD_=65536 in their workers, which switches
+            # off glibc's adaptive mmap threshold: every NumPy temporary over 128 KiB is then
+            # mapped and page-faulted afresh, which made a Monte Carlo worker 3-4x slower than
+            # the same code in process (BENCHMARKS.md, participant outcomes). Unset it (None
+            # unsets a pre-spawn variable) so workers allocate like this process does.
+            dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}),
             LocalCluster(  # type: ignore[no-untyped-call]
                 processes=True,
                 threads_per_worker=1,

@@ -267,3 +267,14 @@ def test_breakeven_per_layer_is_cumulative_and_rises() -> None:
     # with the same wrapper on both sides the vehicle layers add only a few bp
     assert same.total < res.total
     assert abs(same.rows[-1].excess - same.rows[-3].excess) < 0.001
+
+
+@pytest.mark.parametrize("commitment", [68e6, 70e6, 71e6, 74e6, 75e6, 100e6, 101e6])
+def test_representative_drawdown_solves_at_any_size(commitment: float) -> None:
+    """pyxirr has no answer for the nearly-total-loss flows at -90% growth for some commitment
+    sizes (68m, 71m, 74m and up, but not 70m); the solver starts its bracket at the lowest
+    growth pyxirr can price, so the gross IRR is hit at any size."""
+    from altsleeve.fees import representative_drawdown
+
+    case = representative_drawdown(0.164, commitment=commitment)
+    assert xirr(*deal_flows(case.deals)) == pytest.approx(0.164, abs=1e-9)

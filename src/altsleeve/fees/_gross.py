@@ -168,8 +168,14 @@ def representative_drawdown(
     def gap(g: float) -> float:
         return xirr(*deal_flows(build(g))) - gross_return
 
+    # pyxirr has no answer for some nearly-total-loss flows: start the bracket at the lowest
+    # growth whose IRR it can compute (-90%, then up towards the target).
+    lo = next(
+        (x for x in (-0.9, -0.8, -0.7, -0.6, -0.5, -0.4, -0.3, -0.2) if math.isfinite(gap(x))),
+        -0.9,
+    )
     try:
-        g = float(brentq(gap, -0.9, 10.0, xtol=1e-12))
+        g = float(brentq(gap, lo, 10.0, xtol=1e-12))
     except ValueError as exc:
         raise ValueError(f"no deal growth gives a gross IRR of {gross_return:.2%}") from exc
     return DrawdownGross(commitment, start, max(exits), build(g))

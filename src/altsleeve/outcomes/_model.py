@@ -154,6 +154,7 @@ def bootstrap_indices(
     out = np.empty((n_months, n_paths), dtype=np.int64)
     idx = rng.integers(0, n_history, n_paths)
     out[0] = idx
+    idx = idx.copy()
     p = 1.0 / mean_block
     for t in range(1, n_months):
         idx = _next_index(rng, idx, n_history, p)
@@ -164,15 +165,20 @@ def bootstrap_indices(
 def _next_index(rng: np.random.Generator, idx: IntArray, n_history: int, p: float) -> IntArray:
     """One month of the stationary bootstrap for every path, from one uniform draw per path.
 
+    Updates ``idx`` in place and returns it.
+
     ``u < p`` starts a new block at month ``floor(u / p * N)``: given ``u < p``, ``u / p`` is
     uniform on [0, 1), so one draw decides both whether and where a block starts.
     """
-    u = rng.random(idx.shape[0])
-    nxt = idx + 1
-    nxt[nxt == n_history] = 0
+    u: FloatArray = np.asarray(rng.random(idx.shape[0]), dtype=np.float64)
     fresh = u < p
-    start = np.minimum(np.floor(u * (n_history / p)).astype(np.int64), n_history - 1)
-    return np.where(fresh, start, nxt)
+    idx += 1
+    idx[idx == n_history] = 0
+    u *= n_history / p
+    start = u.astype(np.int64)  # u >= 0: truncation is the floor
+    np.minimum(start, n_history - 1, out=start)
+    np.copyto(idx, start, where=fresh)
+    return idx
 
 
 @dataclass
@@ -240,12 +246,13 @@ def simulate_block(prep: Prepared, block: int, n_paths: int) -> BlockResult:
     next_hit = _next_hardship(hardship, p_hard, -1, (n_c, n_paths))
     eps = np.empty((n_f, n_paths))
     growth_buf = np.empty((n_c, n_v, n_paths))
+    rows = np.empty((table.shape[0], n_paths))
     for t in range(n_t):
         if t > 0:
             idx = _next_index(rng, idx, n_hist, p_new)
         if n_f:
             noise.standard_normal(out=eps)
-        rows = np.take(table, idx, axis=1)  # (5 + F, n)
+        np.take(table, idx, axis=1, out=rows)  # (5 + F, n)
         liquid = rows[:4]
         cash = rows[1]
         deflator = prep.vehicle_monthly_factor / (1.0 + rows[4])
