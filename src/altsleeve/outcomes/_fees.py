@@ -183,16 +183,24 @@ def fund_layers(
 
 @dataclass
 class FeeState:
-    """Per-path NAV per unit, high-water mark and crystallisation base of a layer, shape (M, n)."""
+    """Per-path NAV per unit, high-water mark and crystallisation base of a layer, shape (M, n).
+
+    ``net`` and ``scratch`` are the layer's work buffers, reused month after month so that the
+    monthly step allocates nothing outside crystallisation months.
+    """
 
     nav: FloatArray
     hwm: FloatArray
     base: FloatArray
+    net: FloatArray
+    scratch: FloatArray
 
     @classmethod
     def start(cls, m: int, n: int) -> FeeState:
         """Every path at NAV 1 (the subscription), HWM 1, base 1."""
-        return cls(np.ones((m, n)), np.ones((m, n)), np.ones((m, n)))
+        return cls(
+            np.ones((m, n)), np.ones((m, n)), np.ones((m, n)), np.empty((m, n)), np.empty((m, n))
+        )
 
 
 @dataclass(frozen=True)
@@ -226,6 +234,8 @@ class LayerRates:
 def fee_step(r: FloatArray, state: FeeState, rates: LayerRates, month: int) -> FloatArray:
     """Charge one month of a layer on every path; returns the net returns, shape (M, n).
 
+    The returned array is the layer's own buffer (``state.net``): the next call overwrites it.
+
     Parameters
     ----------
     r : numpy.ndarray, shape (M, n) or (n,)
@@ -238,11 +248,13 @@ def fee_step(r: FloatArray, state: FeeState, rates: LayerRates, month: int) -> F
         0-based month since the subscription; crystallises when ``(month + 1)`` is a multiple of
         ``every_months``.
     """
-    net = r - rates.management_monthly
+    net = state.net
+    np.subtract(r, rates.management_monthly, out=net)
     np.maximum(net, -1.0, out=net)
     crystallise = rates.charges_incentive and (month + 1) % rates.every_months == 0
     if not crystallise:
-        state.nav += state.nav * net
+        np.multiply(state.nav, net, out=state.scratch)
+        state.nav += state.scratch
         return net
     post = state.nav * (1.0 + net)
     threshold = state.base * rates.hurdle_factor
@@ -253,7 +265,7 @@ def fee_step(r: FloatArray, state: FeeState, rates: LayerRates, month: int) -> F
         fee = np.maximum(np.minimum(rates.incentive * (post - start), post - threshold), 0.0)
     else:
         fee = rates.incentive * np.maximum(post - threshold, 0.0)
-    net = net - fee / state.nav
+    net -= fee / state.nav
     state.nav = post - fee
     state.hwm = np.maximum(state.hwm, state.nav)
     state.base = state.nav.copy()

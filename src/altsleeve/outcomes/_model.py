@@ -247,6 +247,8 @@ def simulate_block(prep: Prepared, block: int, n_paths: int) -> BlockResult:
     eps = np.empty((n_f, n_paths))
     growth_buf = np.empty((n_c, n_v, n_paths))
     rows = np.empty((table.shape[0], n_paths))
+    scratch = np.empty(n_paths)
+    mix_scratch = np.empty((n_m, n_paths))
     for t in range(n_t):
         if t > 0:
             idx = _next_index(rng, idx, n_hist, p_new)
@@ -255,34 +257,45 @@ def simulate_block(prep: Prepared, block: int, n_paths: int) -> BlockResult:
         np.take(table, idx, axis=1, out=rows)  # (5 + F, n)
         liquid = rows[:4]
         cash = rows[1]
-        deflator = prep.vehicle_monthly_factor / (1.0 + rows[4])
+        deflator = rows[4]  # becomes (1 - v/12) / (1 + inflation), in place
+        deflator += 1.0
+        np.divide(prep.vehicle_monthly_factor, deflator, out=deflator)
 
         # private funds: gross -> smoothed -> fund layer -> cash drag; then the mix and the FoF
+        # (in place on the month's buffers: rows, smoothed, each layer's own net buffer)
         fund_net: list[FloatArray] = []
         for k, f in enumerate(prep.funds):
             g = rows[5 + k]
             if f.sigma > 0.0:
-                g = g + f.sigma * eps[k]
+                eps[k] *= f.sigma
+                g += eps[k]
             y = smoothed[k]
             if f.smoothing > 0.0:
                 y *= f.smoothing
-                y += (1.0 - f.smoothing) * g
+                np.multiply(g, 1.0 - f.smoothing, out=scratch)
+                y += scratch
             else:
                 y[:] = g
             net = fee_step(y, states[k], rates[k], t)
             if f.cash_drag > 0.0:
                 net *= 1.0 - f.cash_drag
-                net += f.cash_drag * cash
+                np.multiply(cash, f.cash_drag, out=scratch)
+                net += scratch
             fund_net.append(net)
         sleeve = fund_net[0]
-        gross_mix = smoothed[0]
-        for k in range(1, n_f):
-            sleeve = sleeve + weights[k] * (fund_net[k] - fund_net[0])
-            gross_mix = gross_mix + weights[k] * (smoothed[k] - smoothed[0])
+        np.add(smoothed[0], 1.0, out=scratch)
+        for k in range(1, n_f):  # r_0 + w_k (r_k - r_0): identical funds give r_0 exactly
+            np.subtract(fund_net[k], sleeve, out=mix_scratch)
+            mix_scratch *= weights[k]
+            sleeve += mix_scratch
+            np.subtract(smoothed[k], smoothed[0], out=mix_scratch[0])
+            mix_scratch[0] *= weights[k]
+            scratch += mix_scratch[0]
+        gross_growth *= scratch
         if fof_rates is not None and fof_state is not None:
             sleeve = fee_step(sleeve, fof_state, fof_rates, t)
-        gross_growth *= 1.0 + gross_mix
-        net_growth *= 1.0 + sleeve[0]
+        np.add(sleeve[0], 1.0, out=scratch)
+        net_growth *= scratch
 
         # accounts of the cohorts still saving
         k_c = int(np.count_nonzero(horizons > t))  # cohorts still saving
