@@ -1,0 +1,218 @@
+"""The committee's policy file: the thresholds the fiduciary evidence report checks.
+
+Owns reading and validating a policy TOML file into typed pydantic models, with errors that name
+the file and the dotted key at fault (the house style of ``altsleeve.fund.Vehicle``), and the
+path of the shipped sample (``report/data/policy.toml``, documented in ``docs/policy.md``). Must
+not evaluate anything: the checks that compare the ledger's figures with these thresholds live
+elsewhere in :mod:`altsleeve.report`.
+
+Units: shares are decimals of net assets (0.15 = 15%); fees are basis points a year; days are
+calendar days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from altsleeve.domain import AssetClass
+from altsleeve.errors import InputError, Problem
+from altsleeve.marketdata import SERIES_IDS
+from altsleeve.tomlfile import read_toml
+
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+Bp = Annotated[float, Field(ge=0.0, le=10_000.0)]
+#: Coverage horizons of the liquidity profile (``altsleeve.liquidity.COVERAGE_HORIZONS``).
+Horizon = Literal["3bd", "7d", "30d"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+class PolicyInfo(_Strict):
+    """Who adopted the policy and when it is reviewed."""
+
+    name: str = Field(min_length=1)
+    committee: str = Field(min_length=1)
+    adopted: dt.date
+    review_every_months: Annotated[int, Field(ge=1, le=60)] = 12
+
+
+class Allocation(_Strict):
+    """The private sleeve's target and cap; a warning within ``warn_margin`` of the cap."""
+
+    private_target: Share
+    private_max: Share
+    warn_margin: Share = 0.01
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.private_target > self.private_max:
+            raise ValueError(
+                f"private_target {self.private_target} is above private_max {self.private_max}"
+            )
+        return self
+
+
+def _unit_coverage() -> dict[Horizon, float]:
+    return {"3bd": 1.0, "7d": 1.0, "30d": 1.0}
+
+
+class Liquidity(_Strict):
+    """Liquidity minimums, the stress scenarios the sleeve must survive, and how.
+
+    ``coverage_min`` is the least liquid assets over stressed needs per horizon (the liquidity
+    profile's coverage ratios); below ``coverage_warn`` times it is a warning.
+    """
+
+    highly_liquid_min: Share = 0.10
+    cash_buffer_min: Share = 0.01
+    coverage_min: dict[Horizon, Annotated[float, Field(gt=0.0, le=1000.0)]] = Field(
+        default_factory=_unit_coverage
+    )
+    coverage_warn: Annotated[float, Field(ge=1.0, le=100.0)] = 1.5
+    stress_scenarios: list[str] = Field(default_factory=lambda: ["gfc-2008-09"])
+    stress_shortfall_allowed: bool = False
+    stress_max_days_above_cap: Annotated[int, Field(ge=0)] = 0
+
+
+class Fees(_Strict):
+    """The fee budget, in basis points a year.
+
+    ``private_layers_max_bp``: all private layers, of the sleeve's NAV; ``vehicle_max_bp``: the
+    vehicle's own layers; ``breakeven_max_bp``: the largest gross excess return over the
+    benchmark the committee accepts the sleeve needing.
+    """
+
+    private_layers_max_bp: Bp
+    vehicle_max_bp: Bp
+    breakeven_max_bp: Bp
+
+
+def _known_series(weights: dict[str, float]) -> None:
+    unknown = sorted(set(weights) - set(SERIES_IDS))
+    if unknown:
+        raise ValueError(f"unknown market series {unknown}; known: {', '.join(SERIES_IDS)}")
+
+
+class Alternative(_Strict):
+    """A comparator: a mix of market series (ids from ``altsleeve.marketdata``) by weight."""
+
+    name: str = Field(min_length=1)
+    weights: dict[str, Share] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _sums_to_one(self) -> Self:
+        _known_series(self.weights)
+        total = sum(self.weights.values())
+        if abs(total - 1.0) > 1e-9:
+            raise ValueError(f"weights sum to {total:.6f}, not 1")
+        return self
+
+
+class Benchmark(_Strict):
+    """The meaningful benchmark (same mandate and risk) and a reasonable set of alternatives.
+
+    ``kind = "glide_without_sleeve"``: the vehicle's own glide path with the sleeve's weight in
+    its ``funding`` source, so the comparison isolates the sleeve (DOL 2020 letter: with and
+    without the private component). ``kind = "mix"``: the fixed mix in ``weights``.
+    """
+
+    name: str = Field(min_length=1)
+    kind: Literal["glide_without_sleeve", "mix"] = "glide_without_sleeve"
+    funding: Literal["equity", "bonds", "both"] = "both"
+    weights: dict[str, Share] = Field(default_factory=dict)
+    rationale: str = Field(min_length=1)
+    horizon_years: Annotated[int, Field(ge=1, le=50)] = 10
+    alternatives: list[Alternative] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _mix_has_weights(self) -> Self:
+        if self.kind == "mix":
+            _known_series(self.weights)
+            total = sum(self.weights.values())
+            if not self.weights or abs(total - 1.0) > 1e-9:
+                raise ValueError("a benchmark of kind 'mix' needs weights that sum to 1")
+        return self
+
+
+class ClassValuation(_Strict):
+    """How one asset class is valued daily and when a mark goes to review."""
+
+    method: Literal["stale", "proxy", "nowcast"] = "nowcast"
+    max_staleness_days: Annotated[int, Field(ge=1, le=730)] = 135
+    trueup_review: Share = 0.05
+
+
+class Valuation(_Strict):
+    """The valuation policy (SEC Rule 2a-5, ASC 820 practical expedient, OCC 9.18)."""
+
+    oversight: str = Field(min_length=1)
+    classes: dict[AssetClass, ClassValuation] = Field(default_factory=dict)
+    default: ClassValuation = Field(default_factory=ClassValuation)
+
+    def for_class(self, asset_class: str) -> ClassValuation:
+        """The policy of an asset class (the default where none is named)."""
+        return self.classes.get(AssetClass(asset_class), self.default)
+
+
+class Monitoring(_Strict):
+    """Triggers that must be reported to the committee when they fire."""
+
+    trueup_trigger: Share = 0.05
+    cap_breach: bool = True
+    coverage_trigger: Annotated[float, Field(gt=0.0, le=1000.0)] = 1.0
+    fee_budget: bool = True
+    underperformance_years: Annotated[int, Field(ge=1, le=30)] = 3
+
+
+class Policy(_Strict):
+    """The whole policy file."""
+
+    policy: PolicyInfo
+    allocation: Allocation
+    liquidity: Liquidity = Field(default_factory=Liquidity)
+    fees: Fees
+    benchmark: Benchmark
+    valuation: Valuation
+    monitoring: Monitoring = Field(default_factory=Monitoring)
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Policy:
+        """Read and validate a policy file; an :class:`InputError` names each bad key."""
+        return cls.from_mapping(read_toml(path), label=str(path))
+
+    @classmethod
+    def from_mapping(cls, data: dict[str, Any], *, label: str = "<policy>") -> Policy:
+        """Validate a parsed mapping; errors name the dotted key (``allocation.private_max``)."""
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            problems = []
+            for e in exc.errors():
+                key = _dotted(e["loc"])
+                msg = str(e["msg"]).removeprefix("Value error, ")
+                problems.append(Problem(label, f"key '{key}': {msg}" if key else msg))
+            raise InputError(problems) from exc
+
+
+def _dotted(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if part == "[key]":
+            continue
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def sample_policy_path() -> Path:
+    """The shipped sample policy (``altsleeve/report/data/policy.toml``)."""
+    return Path(str(resources.files("altsleeve.report") / "data" / "policy.toml"))
