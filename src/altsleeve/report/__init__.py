@@ -14,6 +14,16 @@ Examples
 0.15
 """
 
+from altsleeve.report._checks import (
+    FACTORS,
+    Check,
+    Figures,
+    StressFigures,
+    TrueUp,
+    evaluate,
+    status_counts,
+    triggers,
+)
 from altsleeve.report._policy import (
     Allocation,
     Alternative,
@@ -29,15 +39,23 @@ from altsleeve.report._policy import (
 )
 
 __all__ = [
+    "FACTORS",
     "Allocation",
     "Alternative",
     "Benchmark",
+    "Check",
     "ClassValuation",
     "Fees",
+    "Figures",
     "Liquidity",
     "Monitoring",
     "Policy",
     "PolicyInfo",
+    "StressFigures",
+    "TrueUp",
     "Valuation",
+    "evaluate",
     "sample_policy_path",
+    "status_counts",
+    "triggers",
 ]
