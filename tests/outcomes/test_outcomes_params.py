@@ -295,3 +295,10 @@ def test_result_json_is_the_same_bytes_for_the_same_seed() -> None:
         assert pcts == sorted(pcts)
         assert c["p_better_off"] + c["p_worse_off"] <= 1.0
         assert [s["fee_multiplier"] for s in c["fee_sensitivity"]] == [1.0, 0.5, 1.5]
+
+
+def test_an_as_of_before_any_history_is_an_input_error() -> None:
+    """An as-of date before the first month of any series is an input error naming --as-of,
+    not an internal error."""
+    with pytest.raises(InputError, match="--as-of 1950-01-01"):
+        load_inputs(as_of="1950-01-01")

@@ -80,12 +80,14 @@ def monthly_history(
         ret = level / level.shift(1) - 1.0
         # a return only between consecutive months
         ordinal = np.asarray([p.ordinal for p in level.index], dtype=np.int64)
-        consecutive = pd.Series(np.diff(ordinal, prepend=ordinal[0] - 2) == 1, index=level.index)
+        first = ordinal[0] - 2 if len(ordinal) else 0
+        consecutive = pd.Series(np.diff(ordinal, prepend=first) == 1, index=level.index)
         cols[col] = ret[consecutive]
     frame = pd.concat(cols, axis=1, join="inner").dropna()
     frame = frame[frame.index >= pd.Period(first_month, freq="M")]
     if len(frame) < 24:
-        raise ValueError(f"only {len(frame)} months of history known on {as_of}; need 24")
+        when = cutoff.date().isoformat() if cutoff is not None else "any date"
+        raise ValueError(f"only {len(frame)} months of history known on {when}; need 24")
     ordinals = np.asarray([p.ordinal for p in frame.index], dtype=np.int64)
     if np.any(np.diff(ordinals) != 1):
         raise ValueError("the outcomes history has a gap between months")
