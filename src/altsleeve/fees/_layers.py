@@ -21,14 +21,12 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
 )
 
-from altsleeve.errors import InputError, Problem
-from altsleeve.tomlfile import read_toml
+from altsleeve.tomlfile import read_toml, validate_model
 
 Rate = Annotated[float, Field(ge=0.0, le=1.0)]
 Basis = Literal["commitment", "invested", "nav"]
@@ -256,19 +254,13 @@ class FeeStack(_Strict):
     @classmethod
     def from_mapping(cls, data: dict[str, Any], *, label: str = "<stack>") -> FeeStack:
         """Validate a parsed mapping; errors name the dotted key (``funds[0].carry.rate``)."""
-        try:
-            stack = cls.model_validate(data, context={"defer_rules": True})
-        except ValidationError as exc:
-            problems = []
-            for e in exc.errors():
-                key = _dotted(e["loc"])
-                msg = str(e["msg"]).removeprefix("Value error, ")
-                problems.append(Problem(label, f"key '{key}': {msg}" if key else msg))
-            raise InputError(problems) from exc
-        rules = stack.rule_problems()
-        if rules:
-            raise InputError([Problem(label, f"key '{k}': {m}") for k, m in rules])
-        return stack
+        return validate_model(
+            cls,
+            data,
+            label,
+            context={"defer_rules": True},
+            skip=frozenset({"drawdown", "evergreen"}),  # a discriminated union's tag
+        )
 
 
 @dataclass(frozen=True)
@@ -290,15 +282,3 @@ def vehicle_layers(fees: Any) -> list[VehicleLayer]:
 def sample_stack_path() -> Path:
     """The shipped sample fee stack (``altsleeve/fees/data/sample_stack.toml``)."""
     return Path(str(resources.files("altsleeve.fees") / "data" / "sample_stack.toml"))
-
-
-def _dotted(loc: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in loc:
-        if part in ("drawdown", "evergreen") and out.endswith("]"):
-            continue  # pydantic's tag of a discriminated union: the index already names it
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out

@@ -17,14 +17,12 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    ValidationError,
     ValidationInfo,
     model_validator,
 )
 
 from altsleeve.domain import AssetClass
-from altsleeve.errors import InputError, Problem
-from altsleeve.tomlfile import read_toml
+from altsleeve.tomlfile import read_toml, validate_model
 
 Weight = Annotated[float, Field(ge=0.0, le=1.0)]
 
@@ -202,19 +200,9 @@ class Vehicle(_Strict):
     @classmethod
     def from_mapping(cls, data: dict[str, Any], *, label: str = "<vehicle>") -> Vehicle:
         """Validate a parsed mapping; errors name the dotted key (``glide_path[0].weights``)."""
-        try:
-            vehicle = cls.model_validate(data, context={"defer_rules": True})
-        except ValidationError as exc:
-            problems = []
-            for e in exc.errors():
-                key = _dotted(e["loc"])
-                msg = str(e["msg"]).removeprefix("Value error, ")
-                problems.append(Problem(label, f"key '{key}': {msg}" if key else msg))
-            raise InputError(problems) from exc
-        rules = vehicle.rule_problems()
-        if rules:
-            raise InputError([Problem(label, f"key '{k}': {m}") for k, m in rules])
-        return vehicle
+        return validate_model(
+            cls, data, label, context={"defer_rules": True}, skip=frozenset({"[key]"})
+        )
 
     # -- questions ---------------------------------------------------------------------------
     @property
@@ -262,15 +250,3 @@ class Vehicle(_Strict):
         return str(
             self.private.valuation.get(AssetClass(asset_class), self.private.default_valuation)
         )
-
-
-def _dotted(loc: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in loc:
-        if part == "[key]":  # pydantic's marker for a bad mapping key: the key itself is enough
-            continue
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out

@@ -15,10 +15,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from altsleeve.errors import InputError, Problem
-from altsleeve.tomlfile import read_toml
+from altsleeve.tomlfile import read_toml, validate_model
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Funding = Literal["equity", "bonds", "both"]
@@ -160,29 +159,7 @@ class OutcomeParams(_Strict):
     @classmethod
     def from_mapping(cls, data: dict[str, Any], *, label: str = "<outcomes>") -> OutcomeParams:
         """Validate a parsed mapping; errors name the dotted key (``cohorts[0].age``)."""
-        try:
-            params = cls.model_validate(data)
-        except ValidationError as exc:
-            problems = []
-            for e in exc.errors():
-                key = _dotted(e["loc"])
-                msg = str(e["msg"]).removeprefix("Value error, ")
-                problems.append(Problem(label, f"key '{key}': {msg}" if key else msg))
-            raise InputError(problems) from exc
-        rules = params.rule_problems()
-        if rules:
-            raise InputError([Problem(label, f"key '{k}': {m}") for k, m in rules])
-        return params
-
-
-def _dotted(loc: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out
+        return validate_model(cls, data, label)
 
 
 def default_params_path() -> Path:

@@ -17,12 +17,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from altsleeve.domain import AssetClass
-from altsleeve.errors import InputError, Problem
 from altsleeve.marketdata import SERIES_IDS
-from altsleeve.tomlfile import read_toml
+from altsleeve.tomlfile import read_toml, validate_model
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Bp = Annotated[float, Field(ge=0.0, le=10_000.0)]
@@ -190,27 +189,7 @@ class Policy(_Strict):
     @classmethod
     def from_mapping(cls, data: dict[str, Any], *, label: str = "<policy>") -> Policy:
         """Validate a parsed mapping; errors name the dotted key (``allocation.private_max``)."""
-        try:
-            return cls.model_validate(data)
-        except ValidationError as exc:
-            problems = []
-            for e in exc.errors():
-                key = _dotted(e["loc"])
-                msg = str(e["msg"]).removeprefix("Value error, ")
-                problems.append(Problem(label, f"key '{key}': {msg}" if key else msg))
-            raise InputError(problems) from exc
-
-
-def _dotted(loc: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in loc:
-        if part == "[key]":
-            continue
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out
+        return validate_model(cls, data, label, skip=frozenset({"[key]"}))
 
 
 def sample_policy_path() -> Path:
