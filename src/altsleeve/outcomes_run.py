@@ -35,6 +35,7 @@ from altsleeve.outcomes import (
     run_outcomes,
     summarise,
 )
+from altsleeve.scaleout import check_cluster_options
 
 ProgressFn = Callable[[str, int, int], None]
 
@@ -173,21 +174,7 @@ def simulate(
     """
     if n_paths < 1:
         raise InputError([Problem("<args>", f"--paths {n_paths} must be >= 1", column="--paths")])
-    if workers is not None and workers < 0:
-        raise InputError(
-            [Problem("<args>", f"--workers {workers} must be >= 0", column="--workers")]
-        )
-    if workers is not None and scheduler is not None:
-        raise InputError(
-            [
-                Problem(
-                    "<args>",
-                    "--workers sizes a local cluster (0: in process); a scheduler's cluster "
-                    "has its own size: drop one of them",
-                    column="--workers",
-                )
-            ]
-        )
+    check_cluster_options(workers, scheduler)
     label = f"{n_paths:,} savers' paths x {prep.n_months // 12} years"
 
     def step(done: int, total: int) -> None:

@@ -2,8 +2,11 @@
 
 Owns where Monte Carlo work runs: a local cluster of worker processes on this machine, or a
 running Dask scheduler given by its address. The brief's rule: scale out on Dask, never a
-home-made process pool. Must not hold any model: callers map their own functions onto the
-client it yields (e.g. :func:`altsleeve.pacing._stochastic.project_stochastic`).
+home-made process pool. Also owns mapping a model's chunks onto that client or running them
+here (:func:`map_chunks`) and checking the CLI's ``--workers`` / ``--scheduler`` pair
+(:func:`check_cluster_options`). Must not hold any model: callers hand it their own chunk
+functions (e.g. :func:`altsleeve.pacing._stochastic.project_stochastic`). ``distributed`` is
+imported only when a cluster is asked for.
 
 Examples
 --------
@@ -16,11 +19,16 @@ Examples
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import dask
-from distributed import Client, LocalCluster
+from altsleeve.errors import InputError, Problem
+
+if TYPE_CHECKING:  # distributed is imported when a cluster is asked for, not with altsleeve
+    from distributed import Client
+
+R = TypeVar("R")
 
 #: The ``scheduler`` value that asks for a local cluster (as does ``None``).
 LOCAL = "local"
@@ -57,6 +65,9 @@ def dask_client(scheduler: str | None = None, n_workers: int | None = None) -> I
     """
     if n_workers is not None and n_workers < 1:
         raise ValueError(f"n_workers = {n_workers} must be at least 1")
+    import dask
+    from distributed import Client, LocalCluster
+
     if scheduler is None or scheduler == LOCAL:
         workers = n_workers or os.cpu_count() or 1
         with (
@@ -83,3 +94,67 @@ def dask_client(scheduler: str | None = None, n_workers: int | None = None) -> I
             )
         with Client(scheduler) as client:  # type: ignore[no-untyped-call]
             yield client
+
+
+def map_chunks(
+    func: Callable[..., R],
+    chunks: Sequence[tuple[Any, ...]],
+    take: Callable[[R], None],
+    *,
+    client: Client | None = None,
+    shared: Mapping[str, Any] | None = None,
+    **kwargs: Any,
+) -> None:
+    """Run ``func(*chunk, **shared, **kwargs)`` for every chunk and hand each result to ``take``.
+
+    Without a client the chunks run here, in order. With one, each ``shared`` value (the large
+    inputs every chunk reads) is scattered to the workers once, a task per chunk is mapped, and
+    results reach ``take`` as they finish (in any order: ``take`` must key them). Shared data is
+    scattered with ``hash=False`` and released at the end, so a second run on the same client
+    (a scheduler's address, a notebook) never loses its inputs to the first run's release.
+    """
+    shared = dict(shared or {})
+    if client is None:
+        for args in chunks:
+            take(func(*args, **shared, **kwargs))
+        return
+    if not chunks:
+        return
+    from distributed import as_completed
+
+    futures_of_shared = {
+        k: client.scatter(v, broadcast=True, hash=False)  # type: ignore[no-untyped-call]
+        for k, v in shared.items()
+    }
+    columns = [list(col) for col in zip(*chunks, strict=True)]
+    futures = client.map(func, *columns, **futures_of_shared, **kwargs, pure=False)
+    for future in as_completed(futures):  # type: ignore[no-untyped-call]
+        take(future.result())
+        future.release()
+    for f in futures_of_shared.values():
+        f.release()
+
+
+def check_cluster_options(workers: int | None, scheduler: str | None) -> None:
+    """Check the CLI's ``--workers`` (0: in process) and ``--scheduler`` before anything runs.
+
+    Raises
+    ------
+    InputError
+        Negative workers, or workers given together with a scheduler's address.
+    """
+    if workers is not None and workers < 0:
+        raise InputError(
+            [Problem("<args>", f"--workers {workers} must be >= 0", column="--workers")]
+        )
+    if workers is not None and scheduler is not None:
+        raise InputError(
+            [
+                Problem(
+                    "<args>",
+                    "--workers sizes a local cluster (0: in process); a scheduler's cluster "
+                    "has its own size: drop one of them",
+                    column="--workers",
+                )
+            ]
+        )

@@ -36,6 +36,7 @@ from altsleeve.liquidity import (
 from altsleeve.pacing import quarterly_returns
 from altsleeve.planning import SCENARIO_COLUMNS, SCENARIO_SERIES, ledger_market, ledger_state
 from altsleeve.samplebook import FlowParams
+from altsleeve.scaleout import check_cluster_options
 from altsleeve.workflows import ProgressFn
 
 #: Fewer days of order history than this in the trailing year: use the FlowParams defaults.
@@ -295,21 +296,7 @@ def stress_montecarlo(
         ``chunk_paths``.
     """
     settings = settings or MonteCarloSettings()
-    if workers is not None and workers < 0:
-        raise InputError(
-            [Problem("<args>", f"--workers {workers} must be >= 0", column="--workers")]
-        )
-    if workers is not None and scheduler is not None:
-        raise InputError(
-            [
-                Problem(
-                    "<args>",
-                    "--workers sizes a local cluster (0: in process); a scheduler's cluster "
-                    "has its own size: drop one of them",
-                    column="--workers",
-                )
-            ]
-        )
+    check_cluster_options(workers, scheduler)
     inputs = montecarlo_inputs(ledger, design, as_of, progress)
     try:
         check_inputs(inputs, settings)

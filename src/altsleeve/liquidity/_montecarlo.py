@@ -103,6 +103,7 @@ from altsleeve.pacing import (
     simulate_holdings,
     state_frame,
 )
+from altsleeve.scaleout import map_chunks
 
 if TYPE_CHECKING:
     import distributed
@@ -928,18 +929,14 @@ def run_montecarlo(
         if progress is not None:
             progress(done, n)
 
-    if client is None:
-        for a, b in zip(starts, stops, strict=True):
-            take(_chunk(a, b, prep, settings))
-    else:
-        from distributed import as_completed
-
-        shared = client.scatter(prep, broadcast=True, hash=False)  # type: ignore[no-untyped-call]
-        futures = client.map(_chunk, starts, stops, prep=shared, settings=settings, pure=False)
-        for future in as_completed(futures):  # type: ignore[no-untyped-call]
-            take(future.result())
-            future.release()
-        shared.release()
+    map_chunks(
+        _chunk,
+        list(zip(starts, stops, strict=True)),
+        take,
+        client=client,
+        shared={"prep": prep},
+        settings=settings,
+    )
     ordered = [parts[s] for s in starts]
     outcomes = {k: np.concatenate([p[k] for p in ordered]) for k in ordered[0]}
     return MonteCarloResult(

@@ -27,6 +27,7 @@ from altsleeve.outcomes._fees import FeeLayerModel, fund_layers
 from altsleeve.outcomes._history import COLUMNS
 from altsleeve.outcomes._model import LIQUID, BlockResult, FundTable, Prepared, simulate_block
 from altsleeve.outcomes._params import OutcomeParams
+from altsleeve.scaleout import map_chunks
 
 if TYPE_CHECKING:
     import distributed
@@ -262,7 +263,7 @@ def cohort_plans(params: OutcomeParams, vehicle: Vehicle) -> list[CohortPlan]:
 
 
 # -- running ----------------------------------------------------------------------------------
-def _chunk(prep: Prepared, start: int, stop: int, n_paths: int) -> tuple[int, BlockResult]:
+def _chunk(start: int, stop: int, *, prep: Prepared, n_paths: int) -> tuple[int, BlockResult]:
     """Paths ``[start, stop)``: whole seeded blocks, cut to the range (a Dask task)."""
     bp = prep.block_paths
     parts: list[BlockResult] = []
@@ -332,20 +333,14 @@ def run_outcomes(
         if progress is not None:
             progress(done, n_paths)
 
-    if client is None:
-        for a, b in zip(starts, stops, strict=True):
-            take(_chunk(prep, a, b, n_paths))
-    else:
-        from distributed import as_completed
-
-        shared = client.scatter(prep, broadcast=True, hash=False)  # type: ignore[no-untyped-call]
-        futures = client.map(
-            _chunk, [shared] * len(starts), starts, stops, n_paths=n_paths, pure=False
-        )
-        for future in as_completed(futures):  # type: ignore[no-untyped-call]
-            take(future.result())
-            future.release()
-        shared.release()
+    map_chunks(
+        _chunk,
+        list(zip(starts, stops, strict=True)),
+        take,
+        client=client,
+        shared={"prep": prep},
+        n_paths=n_paths,
+    )
     ordered = [parts[s] for s in starts]
     return BlockResult(
         np.concatenate([p.wealth for p in ordered], axis=2),

@@ -92,6 +92,7 @@ from numpy.typing import NDArray
 
 from altsleeve.domain import AssetClass, VehicleType
 from altsleeve.pacing._takahashi import FloatArray, ta_distribution_rate, to_period_rate
+from altsleeve.scaleout import map_chunks
 
 if TYPE_CHECKING:
     import distributed
@@ -1100,25 +1101,14 @@ def project_stochastic(
         for a, k, value in blocks:
             tree.add(a, k, value)
 
-    if client is None:
-        for s, chunk in zip(starts, chunks, strict=True):
-            take(_project_chunk(chunk, s, scenarios, settings))
-    elif chunks:
-        from distributed import as_completed
-
-        shared = client.scatter(scenarios, broadcast=True, hash=False)  # type: ignore[no-untyped-call]
-        futures = client.map(
-            _project_chunk,
-            chunks,
-            starts,
-            scenarios=shared,
-            settings=settings,
-            pure=False,
-        )
-        for future in as_completed(futures):  # type: ignore[no-untyped-call]
-            take(future.result())
-            future.release()
-        shared.release()
+    map_chunks(
+        _project_chunk,
+        list(zip(chunks, starts, strict=True)),
+        take,
+        client=client,
+        shared={"scenarios": scenarios},
+        settings=settings,
+    )
 
     n_p, n_q = settings.n_paths, settings.n_quarters
     total = tree.total if tree.total is not None else np.zeros((len(VARIABLES), n_q, n_p))
