@@ -2375,7 +2375,12 @@ def outcomes(
         files = []
         if out_dir is not None:
             prog(f"writing outcomes.json and charts to {out_dir}", 0, 1)
-            files = write_outputs(payload, result, out_dir)
+            try:
+                files = write_outputs(payload, result, out_dir)
+            except OSError as exc:
+                raise InputError(
+                    [Problem(str(out_dir), f"cannot write the outputs: {exc}", column="--out")]
+                ) from None
     if as_json:
         _emit_json(payload)
         return

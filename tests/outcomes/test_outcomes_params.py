@@ -302,3 +302,10 @@ def test_an_as_of_before_any_history_is_an_input_error() -> None:
     not an internal error."""
     with pytest.raises(InputError, match="--as-of 1950-01-01"):
         load_inputs(as_of="1950-01-01")
+
+
+def test_the_cli_refuses_an_unwritable_out_folder_with_exit_2() -> None:
+    """``altsleeve outcomes --out`` on a path that cannot be a folder: exit 2, the path named."""
+    from altsleeve.cli import run
+
+    assert run(["outcomes", "--paths", "10", "--workers", "0", "--out", "/dev/null/x"]) == 2
