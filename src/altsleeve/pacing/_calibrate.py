@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import least_squares
 
-from altsleeve.pacing._takahashi import FloatArray, TakahashiAlexanderParams, project_commitment
+from altsleeve.pacing._takahashi import FloatArray, TakahashiAlexanderParams, project_arrays
 
 #: Anything :class:`pandas.Timestamp` reads as a day.
 DateLike: TypeAlias = str | dt.date | np.datetime64
@@ -234,12 +234,17 @@ def _params(x: FloatArray) -> TakahashiAlexanderParams:
 
 def _model(x: FloatArray, n: int) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Quarterly calls, distributions and NAVs per unit of commitment for parameters ``x``."""
-    proj = project_commitment(_params(x), 1.0, periods_per_year=4, n_periods=n)
-    return (
-        proj["call"].to_numpy(dtype=np.float64),
-        proj["distribution"].to_numpy(dtype=np.float64),
-        proj["nav"].to_numpy(dtype=np.float64),
+    call, distribution, nav, _, _ = project_arrays(
+        np.array([x[0]], dtype=np.float64),
+        float(x[1]),
+        float(x[2]),
+        float(x[3]),
+        float(x[4]),
+        1.0,
+        4,
+        n,
     )
+    return call, distribution, nav
 
 
 def _rmse(residual: FloatArray) -> float:

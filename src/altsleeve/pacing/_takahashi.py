@@ -242,6 +242,53 @@ def ta_distribution_rate(
     return float(rate)
 
 
+def project_arrays(
+    schedule_annual: FloatArray,
+    life: float,
+    bow: float,
+    growth: float,
+    yield_: float,
+    commitment: float,
+    periods_per_year: int,
+    n: int,
+    *,
+    calls_stop_at_life: bool = True,
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
+    """The arithmetic of :func:`project_commitment` on plain arrays (no validation, no frame).
+
+    Returns ``(call, distribution, nav, paid_in, unfunded)`` for periods ``1..n`` in dollars;
+    the calibrator's inner loop calls it directly (same numbers as the DataFrame version).
+    """
+    period = np.arange(1, n + 1, dtype=np.int64)
+    age = period / periods_per_year  # years at the end of each period
+    year = np.ceil(age - 1e-12).astype(np.int64)  # 1-based year of life of each period
+    schedule = np.asarray(schedule_annual, dtype=np.float64)
+    rc_annual = schedule[np.minimum(year, schedule.size) - 1]
+    rc = to_period_rate(rc_annual, periods_per_year)
+    rd = to_period_rate(ta_distribution_rate(age, life, bow, yield_), periods_per_year)
+    if calls_stop_at_life:
+        rc = np.where(age >= life - 1e-12, 0.0, rc)
+    g = to_period_growth(growth, periods_per_year)
+
+    # Calls: unfunded_p = CC * prod_{j<=p} (1 - rc_j); C_p = unfunded_{p-1} - unfunded_p.
+    unfunded = commitment * np.cumprod(1.0 - rc)
+    unfunded_before = np.concatenate(([commitment], unfunded[:-1]))
+    call = unfunded_before - unfunded
+    paid_in = commitment - unfunded
+
+    # NAV: M[p, s] = prod_{j=s+1..p} a_j (s <= p), NAV = M @ C. Exact with zeros in a.
+    a = (1.0 - rd) * (1.0 + g)
+    tiles = np.tile(a[:, None], (1, n))
+    tiles[np.triu_indices(n)] = 1.0  # rows j <= column s contribute a factor 1
+    m = np.tril(np.cumprod(tiles, axis=0))
+    nav = m @ call
+    nav_before = np.concatenate(([0.0], nav[:-1]))
+    distribution = rd * (1.0 + g) * nav_before
+    nav = np.maximum(nav, 0.0)
+
+    return call, distribution, nav, paid_in, unfunded
+
+
 def project_commitment(
     params: TakahashiAlexanderParams,
     commitment: float,
@@ -292,34 +339,17 @@ def project_commitment(
         raise ValueError(f"n_periods = {n} must not be negative")
 
     period = np.arange(1, n + 1, dtype=np.int64)
-    age = period / periods_per_year  # years at the end of each period
-    year = np.ceil(age - 1e-12).astype(np.int64)  # 1-based year of life of each period
-    schedule = np.asarray(params.rate_of_contribution, dtype=np.float64)
-    rc_annual = schedule[np.minimum(year, schedule.size) - 1]
-    rc = to_period_rate(rc_annual, periods_per_year)
-    rd = to_period_rate(
-        ta_distribution_rate(age, params.life, params.bow, params.yield_), periods_per_year
+    call, distribution, nav, paid_in, unfunded = project_arrays(
+        np.asarray(params.rate_of_contribution, dtype=np.float64),
+        params.life,
+        params.bow,
+        params.growth,
+        params.yield_,
+        commitment,
+        periods_per_year,
+        n,
+        calls_stop_at_life=calls_stop_at_life,
     )
-    if calls_stop_at_life:
-        rc = np.where(age >= params.life - 1e-12, 0.0, rc)
-    g = to_period_growth(params.growth, periods_per_year)
-
-    # Calls: unfunded_p = CC * prod_{j<=p} (1 - rc_j); C_p = unfunded_{p-1} - unfunded_p.
-    unfunded = commitment * np.cumprod(1.0 - rc)
-    unfunded_before = np.concatenate(([commitment], unfunded[:-1]))
-    call = unfunded_before - unfunded
-    paid_in = commitment - unfunded
-
-    # NAV: M[p, s] = prod_{j=s+1..p} a_j (s <= p), NAV = M @ C. Exact with zeros in a.
-    a = (1.0 - rd) * (1.0 + g)
-    tiles = np.tile(a[:, None], (1, n))
-    tiles[np.triu_indices(n)] = 1.0  # rows j <= column s contribute a factor 1
-    m = np.tril(np.cumprod(tiles, axis=0))
-    nav = m @ call
-    nav_before = np.concatenate(([0.0], nav[:-1]))
-    distribution = rd * (1.0 + g) * nav_before
-    nav = np.maximum(nav, 0.0)
-
     return pd.DataFrame(
         {
             "period": period,
