@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint typecheck unit install install-dev clean
+.PHONY: demo test lint typecheck unit install install-dev test-tools clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,12 @@ lint: install-dev
 typecheck: install-dev
 	$(BIN)/mypy
 
-unit: install-dev
+# Headless Chromium and poppler-utils for the report's browser and PDF-page tests.
+# Installs them with apt-get when missing; where it cannot, says so and the tests skip.
+test-tools:
+	@bash scripts/install-test-tools
+
+unit: install-dev test-tools
 	$(BIN)/pytest
 
 test: lint typecheck unit
