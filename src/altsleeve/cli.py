@@ -1978,6 +1978,22 @@ def demo(
         outcomes_report = _demo_outcomes(out_dir / "outcomes", prog)
         # 12. Check the audit chain end to end.
         check = led.verify(prog)
+        # 13. The fiduciary evidence file for the committee, as known on 2018-12-31.
+        evidence = _write_evidence(
+            led,
+            db,
+            sample_vehicle_path(),
+            _sample_policy(),
+            dt.date(2018, 12, 31),
+            None,
+            None,
+            None,
+            10_000,
+            2045,
+            out_dir / "evidence",
+            True,
+            prog,
+        )
     result = {
         "ledger": str(db),
         "market_series": len(market.series),
@@ -1997,6 +2013,7 @@ def demo(
         "stress_2008": stress_2008,
         "fees": fee_report,
         "outcomes": outcomes_report,
+        "evidence": evidence,
         "seconds": round(time.perf_counter() - started, 1),
     }
     (out_dir / "summary.json").write_text(json.dumps(result, indent=2, default=str))
@@ -2004,6 +2021,12 @@ def demo(
         _emit_json(result)
         return
     _print_demo(result)
+
+
+def _sample_policy() -> Path:
+    from altsleeve.report import sample_policy_path
+
+    return sample_policy_path()
 
 
 def _demo_fees() -> dict[str, Any]:
@@ -2185,6 +2208,19 @@ def _print_demo(res: dict[str, Any]) -> None:
         f"Ledger verify: {state} (head hash {res['head_hash'][:16]}…). "
         f"Demo took {res['seconds']} s."
     )
+    ev = res.get("evidence")
+    if ev:
+        c = ev["counts"]
+        out.print(
+            f"Fiduciary evidence file: {c['pass']} checks pass, {c['warn']} warn, {c['fail']} "
+            f"fail, {c['info']} info; {ev['triggers_fired']} monitoring trigger(s) fired."
+        )
+        if ev.get("pdf_note"):
+            out.print(ev["pdf_note"])
+        for key in ("json", "pdf"):
+            if ev.get(key):
+                out.print(f"  {key.upper()}: {ev[key]}")
+        out.print(f"[bold]Evidence report: {ev['html']}[/bold]")
 
 
 # -- stress montecarlo -------------------------------------------------------------------------
@@ -2387,6 +2423,142 @@ def outcomes(
     render(payload, out)
     for f in files:
         out.print(f"wrote {f}")
+
+
+@app.command()
+def report(
+    db: DbOpt = DEFAULT_DB,
+    vehicle: VehicleOpt = None,
+    policy: Annotated[
+        Path | None,
+        typer.Option("--policy", help="Committee policy TOML (default: the shipped sample)."),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Knowledge date YYYY-MM-DD (default: the last strike)."),
+    ] = None,
+    recorded_by: Annotated[
+        str | None,
+        typer.Option(
+            "--recorded-by",
+            help="Ignore what the ledger recorded after this UTC time, ISO "
+            "(default: everything recorded; the appendix prints the value used).",
+        ),
+    ] = None,
+    fee_stack: Annotated[
+        Path | None,
+        typer.Option("--fee-stack", help="Fee stack TOML (default: the shipped sample)."),
+    ] = None,
+    params: Annotated[
+        Path | None,
+        typer.Option("--params", help="Outcomes parameter TOML (default: the shipped one)."),
+    ] = None,
+    paths: Annotated[
+        int, typer.Option("--paths", help="Savers' Monte Carlo paths per cohort.")
+    ] = 10_000,
+    seed: Annotated[int, typer.Option("--seed", help="Root seed of the outcomes.")] = 2045,
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Folder for evidence.html, evidence.pdf, evidence.json.")
+    ] = Path("evidence"),
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write the PDF.")] = True,
+    as_json: JsonOpt = False,
+) -> None:
+    """The fiduciary evidence file: HTML, PDF and JSON for the plan committee's minutes."""
+    from altsleeve.fund import sample_vehicle_path
+    from altsleeve.report import sample_policy_path
+
+    if paths < 100:
+        raise InputError([Problem("<args>", "at least 100 paths", column="--paths")])
+    cutoff = None
+    if recorded_by is not None:
+        try:
+            cutoff = dt.datetime.fromisoformat(recorded_by)
+        except ValueError:
+            raise InputError(
+                [Problem("<args>", f"not an ISO time: {recorded_by!r}", column="--recorded-by")]
+            ) from None
+    vpath = vehicle or sample_vehicle_path()
+    ppath = policy or sample_policy_path()
+    v = _vehicle(vpath)
+    with Ledger(db, read_only=True) as led, _progress(not as_json) as prog:
+        day = _parse_date(as_of, "--as-of") if as_of else _as_of_day(led, v, None)
+        files = _write_evidence(
+            led,
+            db,
+            vpath,
+            ppath,
+            day,
+            cutoff,
+            fee_stack,
+            params,
+            paths,
+            seed,
+            out_dir,
+            pdf,
+            prog,
+        )
+    if as_json:
+        _emit_json(files)
+        return
+    for key in ("html", "pdf", "json"):
+        if files.get(key):
+            out.print(f"wrote {files[key]}")
+    if files.get("pdf_note"):
+        out.print(files["pdf_note"])
+    out.print(
+        f"Checks: {files['counts']['pass']} pass, {files['counts']['warn']} warn, "
+        f"{files['counts']['fail']} fail, {files['counts']['info']} info; "
+        f"{files['triggers_fired']} trigger(s) fired."
+    )
+
+
+def _write_evidence(
+    led: Ledger,
+    db: Path,
+    vehicle: Path,
+    policy: Path,
+    day: dt.date,
+    cutoff: dt.datetime | None,
+    fee_stack: Path | None,
+    params: Path | None,
+    paths: int,
+    seed: int,
+    out_dir: Path,
+    pdf: bool,
+    prog: ProgressFn,
+) -> dict[str, Any]:
+    """Gather the evidence as known on ``day`` and write the three files to ``out_dir``."""
+    from altsleeve.evidence_gather import EvidenceInputs, gather
+    from altsleeve.evidence_render import write_report
+
+    inp = EvidenceInputs(
+        db=db,
+        vehicle=vehicle,
+        policy=policy,
+        as_of=day,
+        recorded_by=cutoff,
+        fee_stack=fee_stack,
+        outcome_params=params,
+        paths=paths,
+        seed=seed,
+    )
+    ev = gather(led, inp, prog)
+    prog(f"writing the evidence file to {out_dir}", 0, 1)
+    try:
+        files = write_report(ev.payload, out_dir, pdf=pdf)
+    except OSError as exc:
+        raise InputError(
+            [Problem(str(out_dir), f"cannot write the report: {exc}", column="--out")]
+        ) from None
+    prog(f"writing the evidence file to {out_dir}", 1, 1)
+    return {
+        "html": str(files.html),
+        "pdf": None if files.pdf is None else str(files.pdf),
+        "json": str(files.json),
+        "pdf_note": files.pdf_note,
+        "counts": ev.payload["summary"]["status_counts"],
+        "triggers_fired": ev.payload["summary"]["triggers_fired"],
+    }
 
 
 # -- entry point -------------------------------------------------------------------------------

@@ -1,0 +1,188 @@
+"""The evidence file end to end on a real sample ledger: figures, reproducibility, the page.
+
+One module fixture builds the sample book, strikes the vehicle to 2010-12-31 and writes the
+report as known on that day. The tests then check the report as a person would see it
+(headless Chromium, PDF pages), that its figures come back from the ledger through the
+capability packages' own commands, that the appendix's command rebuilds byte-identical JSON
+even after later facts are recorded (point in time), and that bad inputs fail clearly.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import sys
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from altsleeve.cli import run
+from altsleeve.evidence_render import CHARTS, SECTIONS
+from altsleeve.fees import FeeStack, fee_stack_report, sample_stack_path
+from altsleeve.fund import Vehicle, latest_strikes, sample_vehicle_path
+from altsleeve.ledger import Ledger
+from tests.report.browser import pdf_pages, render_page, require_chromium, require_poppler
+
+AS_OF = "2010-12-31"
+PATHS = "500"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    root = tmp_path_factory.mktemp("evidence")
+    db = root / "ledger.duckdb"
+    assert run(["sample", "--db", str(db)]) == 0
+    assert run(["strike", "--db", str(db), "--to", AS_OF]) == 0
+    out = root / "report"
+    args = ["report", "--db", str(db), "--as-of", AS_OF, "--paths", PATHS, "--out", str(out)]
+    assert run(args) == 0
+    payload = json.loads((out / "evidence.json").read_text())
+    return {"db": db, "out": out, "root": root, "payload": payload}
+
+
+def test_files_and_schema(built: dict[str, Any]) -> None:
+    out: Path = built["out"]
+    p = built["payload"]
+    assert (out / "evidence.html").stat().st_size > 10_000
+    assert (out / "evidence.json").read_text().endswith("\n")
+    assert p["schema"] == "altsleeve.evidence/1"
+    assert p["as_of"] == AS_OF
+    assert "SYNTHETIC" in p["synthetic_note"]
+    for key in ("performance", "fees", "liquidity", "valuation", "benchmark", "complexity"):
+        assert key in p
+    factors = {c["factor"] for c in p["checks"]}
+    assert {"allocation", "fees", "liquidity", "valuation", "performance"} <= factors
+    assert sum(p["summary"]["status_counts"].values()) == len(p["checks"])
+    html = (out / "evidence.html").read_text()
+    for bad in ("http://", "https://"):
+        assert f'src="{bad}' not in html and f'href="{bad}' not in html
+
+
+def test_figures_recomputed_from_the_ledger(
+    built: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A sample of figures, each recomputed by the package or command that owns it."""
+    p, db = built["payload"], built["db"]
+    vehicle = Vehicle.from_toml(sample_vehicle_path())
+    # allocation: the strike of the day
+    with Ledger(db, read_only=True) as led:
+        s = latest_strikes(led, "TDF2045")
+    s = s[pd.to_datetime(s["date"]) <= pd.Timestamp(AS_OF)]
+    comp = json.loads(str(s["components"].iloc[-1]))
+    assert p["allocation"]["private_share"] == pytest.approx(comp["weight_private"], abs=1e-12)
+    shares = pd.Series(
+        [json.loads(str(c))["weight_private"] for c in s["components"]],
+        index=pd.to_datetime(s["date"]),
+    )
+    year = shares[shares.index > pd.Timestamp(AS_OF) - pd.Timedelta(days=365)]
+    assert p["allocation"]["days_above_cap_trailing_year"] == int((year > 0.15).sum())
+    # liquidity: `altsleeve liquidity --json` on the same day
+    capsys.readouterr()
+    assert run(["liquidity", "--db", str(db), "--date", AS_OF, "--json"]) == 0
+    prof = json.loads(capsys.readouterr().out)
+    assert p["liquidity"]["highly_liquid_share"] == pytest.approx(
+        prof["limits"]["highly_liquid_share"], rel=1e-12
+    )
+    ratios = {c["horizon"]: c["ratio"] for c in prof["coverage"]}
+    for c in p["liquidity"]["coverage"]:
+        assert c["ratio"] == pytest.approx(ratios[c["horizon"]], rel=1e-12)
+    # stress: `altsleeve stress --scenario gfc-2008-09 --json`
+    assert run(["stress", "--db", str(db), "--scenario", "gfc-2008-09", "--json"]) == 0
+    st = json.loads(capsys.readouterr().out)["results"][0]["summary"]
+    (mine,) = [x for x in p["liquidity"]["stress"] if x["scenario"] == "gfc-2008-09"]
+    assert mine["days_above_cap"] == st["days_above_cap"]
+    assert mine["private_share_peak"] == pytest.approx(st["private_share_peak"], rel=1e-12)
+    # fees: the fee stack report of the vehicle and the sample stack
+    rep = fee_stack_report(vehicle, FeeStack.from_toml(sample_stack_path()))
+    private_bp = sum(x["bp_per_year"] for x in rep["sleeve"]["layers"] if x["level"] != "vehicle")
+    assert p["fees"]["private_layers_bp"] == pytest.approx(private_bp, rel=1e-12)
+    assert p["fees"]["net_irr"] == pytest.approx(rep["sleeve"]["net_irr"], rel=1e-12)
+    # checks carry the same figures
+    by_key = {c["key"]: c for c in p["checks"]}
+    assert by_key["allocation.private_max"]["value"] == p["allocation"]["private_share"]
+    assert by_key["fees.private_layers_max_bp"]["value"] == p["fees"]["private_layers_bp"]
+
+
+def test_html_in_headless_chromium(built: dict[str, Any]) -> None:
+    require_chromium()
+    out: Path = built["out"]
+    page = render_page(out / "evidence.html", out / "screenshot.png")
+    assert page.section_ids == list(SECTIONS)
+    assert sorted(page.figure_ids) == sorted(f"chart-{c}" for c in CHARTS)
+    assert page.broken_images == []
+    assert page.failed_requests == []
+    assert page.external_requests == []
+    assert page.console_errors == []
+    assert page.screenshot.stat().st_size > 50_000
+    assert AS_OF in page.text and "TDF2045" in page.text
+
+
+def test_pdf_pages_and_text(built: dict[str, Any]) -> None:
+    require_poppler()
+    out: Path = built["out"]
+    pdf = out / "evidence.pdf"
+    if not pdf.exists():
+        pytest.skip("the PDF was not written (WeasyPrint's system libraries are missing)")
+    pages, text = pdf_pages(pdf, built["root"] / "pages")
+    assert 5 <= len(pages) <= 60
+    for heading in ("Performance", "Fees", "Liquidity", "Valuation", "Benchmark", "Complexity"):
+        assert heading in text
+    assert AS_OF in text
+
+
+def test_pdf_library_missing_still_writes_html_and_json(
+    built: dict[str, Any], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import altsleeve.evidence_gather as eg
+
+    monkeypatch.setitem(sys.modules, "weasyprint", None)
+    monkeypatch.setattr(eg, "gather", lambda led, inp, prog: eg.Evidence(built["payload"], [], []))
+    out = built["root"] / "nopdf"
+    argv = ["report", "--db", str(built["db"]), "--as-of", AS_OF]
+    capsys.readouterr()
+    assert run([*argv, "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "PDF not written" in text
+    assert (out / "evidence.html").exists() and (out / "evidence.json").exists()
+    assert not (out / "evidence.pdf").exists()
+
+
+def test_bad_inputs_fail_clearly(
+    built: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(built["db"])
+    capsys.readouterr()
+    assert run(["report", "--db", db, "--as-of", "1990-01-01", "--out", str(tmp_path)]) == 2
+    assert "--as-of" in capsys.readouterr().err
+    bad = tmp_path / "policy.toml"
+    bad.write_text(
+        Path(str(sample_policy())).read_text().replace("private_max = 0.15", "private_max = 2")
+    )
+    assert run(["report", "--db", db, "--policy", str(bad), "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert str(bad) in err and "allocation.private_max" in err
+    assert run(["report", "--db", db, "--recorded-by", "yesterday"]) == 2
+    assert "--recorded-by" in capsys.readouterr().err
+
+
+def test_appendix_command_rebuilds_identical_json_after_later_facts(
+    built: dict[str, Any],
+) -> None:
+    """Point in time: later strikes recorded after the report change none of its bytes."""
+    db, root = built["db"], built["root"]
+    assert run(["strike", "--db", str(db), "--to", "2011-03-31"]) == 0
+    command = built["payload"]["appendix"]["command"]
+    argv = shlex.split(command)
+    assert argv[:2] == ["altsleeve", "report"]
+    again = root / "again"
+    argv[argv.index("--out") + 1] = str(again)
+    assert run([*argv[1:], "--no-pdf"]) == 0
+    assert (again / "evidence.json").read_bytes() == (built["out"] / "evidence.json").read_bytes()
+
+
+def sample_policy() -> Path:
+    from altsleeve.report import sample_policy_path
+
+    return sample_policy_path()
