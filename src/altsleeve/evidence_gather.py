@@ -630,7 +630,13 @@ def liquidity_section(
     as_of: dt.date,
     progress: ProgressFn,
 ) -> tuple[dict[str, Any], list[StressFigures], dict[str, str]]:
-    """The Rule 22e-4 profile on the last strike and the policy's stress scenarios."""
+    """The Rule 22e-4 profile on the last strike and the policy's stress scenarios.
+
+    A replay scenario runs its window's real markets and the book's flows with the private book
+    scaled to its share of net assets on ``day`` (``altsleeve stress --private-share S``): the
+    committee's question is whether the vehicle as it stands would get through that market. A
+    projection scenario starts from the book as known on ``day`` itself.
+    """
     from altsleeve.liquidity import Design, load_scenario, run_stress
     from altsleeve.liquidity_profile import profile_from_ledger
     from altsleeve.stress_replay import prepare
@@ -673,7 +679,13 @@ def liquidity_section(
         else:
             sc = sc.model_copy(update={"base": base.model_copy(update={"as_of": day})})
         run_ = prepare(ledger, vehicle, [sc])
-        res = run_stress(Design(vehicle), run_.paths[sc.id], sc)
+        if base.kind == "replay":
+            share = round(float(prof["limits"]["private_share"]), 4)
+            design = Design(vehicle, private_share=share)
+            how = f"the private book scaled to {share:.2%} of net assets, its share on {day}"
+        else:
+            share, design, how = None, Design(vehicle), f"the book as known on {day}"
+        res = run_stress(design, run_.paths[sc.id], sc)
         sm = res.summary
         daily = res.daily
         step = max(1, len(daily) // 260)
@@ -683,6 +695,8 @@ def liquidity_section(
                 "scenario": sid,
                 "name": sc.scenario.title or sid,
                 "path_label": run_.paths[sc.id].label,
+                "design": how,
+                "design_private_share": share,
                 **{
                     k2: _clean(sm.get(k2))
                     for k2 in (
@@ -734,8 +748,8 @@ def liquidity_section(
         "sources": {
             "profile": f"altsleeve liquidity --date {prof['day']} --highly-liquid-min "
             f"{policy.liquidity.highly_liquid_min:g} (strike of the day, book as known then)",
-            "stress": "altsleeve stress --scenario ID (the vehicle as designed; real markets, "
-            "SYNTHETIC private book)",
+            "stress": "altsleeve stress --scenario ID --private-share S (replays: the private "
+            "book scaled to its share on the day; real markets, SYNTHETIC private book)",
         },
     }
     return section, figures, missing
@@ -1064,8 +1078,8 @@ def gather(ledger: Ledger, inp: EvidenceInputs, progress: ProgressFn = _quiet) -
     sources["highly_liquid_share"] = liq["sources"]["profile"]
     sources["coverage"] = liq["sources"]["profile"]
     sources["stress"] = liq["sources"]["stress"]
-    if stress_missing:
-        missing["stress"] = "; ".join(f"{k}: {v}" for k, v in stress_missing.items())
+    for sid, why in stress_missing.items():
+        missing[f"stress.{sid}"] = f"not run: {why}"
 
     progress("valuation back-test and true-ups", 5, steps)
     val, trueups, staleness = valuation_section(

@@ -135,3 +135,18 @@ def test_a_figure_not_measured_is_info_with_the_reason() -> None:
     assert {c.status for c in checks} == {"info"}
     c = next(c for c in checks if c.key == "allocation.private_max")
     assert c.evidence == "no strike on or before the date"
+
+
+def test_a_stress_scenario_not_run_is_info_with_its_reason() -> None:
+    """A scenario the policy names but the date cannot support is never a silent pass."""
+    from dataclasses import replace
+
+    f = replace(
+        good(),
+        stress=[StressFigures("gfc-2008-09", 0.0, 0, 0.13)],
+        missing={"stress.dotcom-2000-02": "not run: its window ends after the as-of date"},
+    )
+    rows = [c for c in evaluate(POLICY, f) if "dotcom-2000-02" in c.title]
+    assert len(rows) == 2
+    assert {c.status for c in rows} == {"info"}
+    assert all(c.evidence.startswith("not run: its window ends") for c in rows)

@@ -10,11 +10,14 @@ even after later facts are recorded (point in time), and that bad inputs fail cl
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -89,9 +92,12 @@ def test_figures_recomputed_from_the_ledger(
     for c in p["liquidity"]["coverage"]:
         assert c["ratio"] == pytest.approx(ratios[c["horizon"]], rel=1e-12)
     # stress: `altsleeve stress --scenario gfc-2008-09 --json`
-    assert run(["stress", "--db", str(db), "--scenario", "gfc-2008-09", "--json"]) == 0
-    st = json.loads(capsys.readouterr().out)["results"][0]["summary"]
     (mine,) = [x for x in p["liquidity"]["stress"] if x["scenario"] == "gfc-2008-09"]
+    share = mine["design_private_share"]
+    assert share == pytest.approx(p["allocation"]["private_share"], abs=5e-5)
+    args = ["stress", "--db", str(db), "--scenario", "gfc-2008-09", "--private-share", str(share)]
+    assert run([*args, "--json"]) == 0
+    st = json.loads(capsys.readouterr().out)["results"][0]["summary"]
     assert mine["days_above_cap"] == st["days_above_cap"]
     assert mine["private_share_peak"] == pytest.approx(st["private_share_peak"], rel=1e-12)
     # fees: the fee stack report of the vehicle and the sample stack
@@ -103,6 +109,81 @@ def test_figures_recomputed_from_the_ledger(
     by_key = {c["key"]: c for c in p["checks"]}
     assert by_key["allocation.private_max"]["value"] == p["allocation"]["private_share"]
     assert by_key["fees.private_layers_max_bp"]["value"] == p["fees"]["private_layers_bp"]
+
+
+class _Cells(HTMLParser):
+    """The text of every table cell of an HTML page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cells: list[str] = []
+        self._depth = 0
+        self._buf: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag == "td":
+            self._depth += 1
+            self._buf = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "td" and self._depth:
+            self._depth -= 1
+            self.cells.append("".join(self._buf).strip())
+
+    def handle_data(self, data: str) -> None:
+        if self._depth:
+            self._buf.append(data)
+
+
+_NUMBER = re.compile(r"^([+-]?)\$?(-?)([\d,]*\.?\d+)(%| bp|x|m|k)?( a year)?$")
+
+
+def _strings(obj: Any) -> set[str]:
+    if isinstance(obj, str):
+        return {obj}
+    if isinstance(obj, dict):
+        return {x for v in obj.values() for x in _strings(v)}
+    if isinstance(obj, list):
+        return {x for v in obj for x in _strings(v)}
+    return set()
+
+
+def _leaves(obj: Any) -> list[float]:
+    if isinstance(obj, bool):
+        return []
+    if isinstance(obj, int | float):
+        return [float(obj)]
+    if isinstance(obj, dict):
+        return [x for v in obj.values() for x in _leaves(v)]
+    if isinstance(obj, list):
+        return [x for v in obj for x in _leaves(v)]
+    return []
+
+
+def test_every_number_in_the_html_tables_is_in_the_json(built: dict[str, Any]) -> None:
+    """Each number shown in a table cell is a JSON figure, formatted (%, bp, $m, x, rounding)."""
+    parser = _Cells()
+    parser.feed((built["out"] / "evidence.html").read_text())
+    values = np.array(_leaves(built["payload"]))
+    texts = _strings(built["payload"])  # e.g. a fee rate given as text: "0.75% a year"
+    checked, unmatched = 0, []
+    for cell in parser.cells:
+        m = _NUMBER.match(cell)
+        if not m or cell in texts:
+            continue
+        sign = -1.0 if "-" in (m.group(1) + m.group(2)) else 1.0
+        digits = m.group(3).replace(",", "")
+        shown = sign * float(digits)
+        decimals = len(digits.split(".")[1]) if "." in digits else 0
+        tol = 0.5 * 10.0**-decimals + 1e-9
+        unit = m.group(4) or ""
+        scales = {"%": (100.0,), " bp": (1.0, 1e4), "x": (1.0,), "m": (1e-6,), "k": (1e-3,)}
+        ok = any(np.any(np.abs(values * k - shown) <= tol) for k in scales.get(unit, (1.0,)))
+        checked += 1
+        if not ok:
+            unmatched.append(cell)
+    assert checked > 200
+    assert unmatched == []
 
 
 def test_html_in_headless_chromium(built: dict[str, Any]) -> None:

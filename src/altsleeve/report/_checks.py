@@ -256,6 +256,7 @@ def evaluate(policy: Policy, f: Figures) -> list[Check]:
     stress = {s.scenario: s for s in f.stress}
     for sid in liq.stress_scenarios:
         s = stress.get(sid)
+        why = _src(f, "stress") if s is not None else f.missing.get(f"stress.{sid}", "not run")
         out.append(
             _upper(
                 "liquidity",
@@ -265,7 +266,7 @@ def evaluate(policy: Policy, f: Figures) -> list[Check]:
                 float("inf") if liq.stress_shortfall_allowed else 0.0,
                 None,
                 "dollars",
-                _src(f, "stress"),
+                why,
             )
         )
         out.append(
@@ -277,7 +278,7 @@ def evaluate(policy: Policy, f: Figures) -> list[Check]:
                 float(liq.stress_max_days_above_cap),
                 None,
                 "days",
-                _src(f, "stress"),
+                why,
             )
         )
     worst = max((abs(t.size) for t in f.trueups), default=None)
