@@ -34,6 +34,7 @@ from altsleeve.errors import InputError, Problem
 from altsleeve.fees import FeeStack, breakeven_report, fee_stack_report, sample_stack_path
 from altsleeve.fees._gross import benchmark_return
 from altsleeve.fund import Vehicle
+from altsleeve.jsonvalues import plain
 from altsleeve.ledger import Ledger
 from altsleeve.report import (
     Check,
@@ -176,25 +177,7 @@ def _num(x: Any) -> float | None:
     return f if math.isfinite(f) else None
 
 
-def _clean(value: Any) -> Any:
-    """Plain JSON values: finite floats or None, ISO dates, lists for tuples, str keys."""
-    if isinstance(value, Mapping):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    if isinstance(value, bool | np.bool_):
-        return bool(value)
-    if isinstance(value, int | np.integer):
-        return int(value)
-    if isinstance(value, float | np.floating):
-        return _num(value)
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
+_clean = plain
 
 
 def _iso(days: Any) -> list[str]:

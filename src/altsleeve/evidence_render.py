@@ -40,26 +40,17 @@ import jinja2
 import numpy as np
 from numpy.typing import NDArray
 
+from altsleeve.report import FACTORS
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 #: Charts drawn by :func:`chart_svgs`; each is ``<figure id="chart-NAME">`` in the HTML.
 CHARTS: tuple[str, ...] = ("growth", "outcomes", "fee-waterfall", "stress", "nav", "private-share")
-#: The HTML's sections, in order (each a ``<section id="NAME">``).
-SECTIONS: tuple[str, ...] = (
-    "summary",
-    "performance",
-    "fees",
-    "liquidity",
-    "valuation",
-    "benchmark",
-    "complexity",
-    "allocation",
-    "checks",
-    "triggers",
-    "appendix",
-)
+#: The HTML's sections, in order (each a ``<section id="NAME">``): a summary, one section per
+#: factor of :data:`altsleeve.report.FACTORS`, then the checks, the triggers and the appendix.
+SECTIONS: tuple[str, ...] = ("summary", *FACTORS, "checks", "triggers", "appendix")
 
 TEMPLATE = "evidence.html.j2"
 

@@ -58,6 +58,7 @@ import numpy as np
 import pandas as pd
 
 from altsleeve.domain import VehicleType
+from altsleeve.jsonvalues import plain
 from altsleeve.pacing import redemption_terms
 
 DateLike = str | dt.date | pd.Timestamp
@@ -286,21 +287,7 @@ class LiquidityProfile:
         }
 
 
-def _clean(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    if isinstance(value, bool | np.bool_):
-        return bool(value)
-    if isinstance(value, int | np.integer):
-        return int(value)
-    if isinstance(value, float | np.floating):
-        f = float(value)
-        return f if math.isfinite(f) else None
-    if isinstance(value, pd.Timestamp | dt.date):
-        return value.isoformat()[:10]
-    return value
+_clean = plain
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
