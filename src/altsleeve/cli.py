@@ -856,6 +856,14 @@ def _settings(paths: int, seed: int) -> Any:
 
 PathsOpt = Annotated[int, typer.Option("--paths", help="Scenario paths (bootstrap draws).")]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed of the scenarios.")]
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option("--workers", help="Local Dask workers (default: one per core; 0: in process)."),
+]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option("--scheduler", help="Address of a running Dask scheduler to use instead."),
+]
 AsOfOpt = Annotated[
     str | None, typer.Option("--as-of", help="Day of the state YYYY-MM-DD (default: last strike).")
 ]
@@ -2297,16 +2305,8 @@ def stress_montecarlo_cmd(
     paths: Annotated[int, typer.Option("--paths", help="Monte Carlo paths.")] = 10_000,
     years: Annotated[int, typer.Option("--years", help="Years simulated, by quarter.")] = 10,
     seed: Annotated[int, typer.Option("--seed", help="Root seed (same seed, same result).")] = 0,
-    workers: Annotated[
-        int | None,
-        typer.Option(
-            "--workers", help="Local Dask workers (default: one per core; 0: in process)."
-        ),
-    ] = None,
-    scheduler: Annotated[
-        str | None,
-        typer.Option("--scheduler", help="Address of a running Dask scheduler to use instead."),
-    ] = None,
+    workers: WorkersOpt = None,
+    scheduler: SchedulerOpt = None,
     chunk: Annotated[
         int, typer.Option("--chunk", help="Paths per Dask task (best a multiple of 1,000).")
     ] = 10_000,
@@ -2374,16 +2374,8 @@ def outcomes(
         Funding | None,
         typer.Option("--funding", help="Fund the sleeve from equity, bonds or both (pro rata)."),
     ] = None,
-    workers: Annotated[
-        int | None,
-        typer.Option(
-            "--workers", help="Local Dask workers (default: one per core; 0: in process)."
-        ),
-    ] = None,
-    scheduler: Annotated[
-        str | None,
-        typer.Option("--scheduler", help="Address of a running Dask scheduler to use instead."),
-    ] = None,
+    workers: WorkersOpt = None,
+    scheduler: SchedulerOpt = None,
     chunk: Annotated[
         int | None,
         typer.Option("--chunk", help="Paths per Dask task (whole blocks; default one block)."),

@@ -135,6 +135,48 @@ def map_chunks(
         f.release()
 
 
+def map_path_ranges(
+    func: Callable[..., tuple[int, R]],
+    n_paths: int,
+    chunk: int,
+    /,
+    *,
+    client: Client | None = None,
+    shared: Mapping[str, Any] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    **kwargs: Any,
+) -> list[R]:
+    """Paths ``0..n_paths`` in chunks of ``chunk``, each run by :func:`map_chunks`, in path order.
+
+    ``func(start, stop, **shared, **kwargs)`` returns ``(start, result)`` for paths
+    ``[start, stop)``; ``progress(paths done, n_paths)`` is called as each chunk arrives. The
+    results come back ordered by ``start`` whatever order the workers finish in.
+    """
+    starts = list(range(0, n_paths, chunk))
+    stops = [min(s + chunk, n_paths) for s in starts]
+    sizes = {a: b - a for a, b in zip(starts, stops, strict=True)}
+    parts: dict[int, R] = {}
+    done = 0
+
+    def take(result: tuple[int, R]) -> None:
+        nonlocal done
+        start, value = result
+        parts[start] = value
+        done += sizes[start]
+        if progress is not None:
+            progress(done, n_paths)
+
+    map_chunks(
+        func,
+        list(zip(starts, stops, strict=True)),
+        take,
+        client=client,
+        shared=shared,
+        **kwargs,
+    )
+    return [parts[s] for s in starts]
+
+
 def check_cluster_options(workers: int | None, scheduler: str | None) -> None:
     """Check the CLI's ``--workers`` (0: in process) and ``--scheduler`` before anything runs.
 

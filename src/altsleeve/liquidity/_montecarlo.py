@@ -103,7 +103,7 @@ from altsleeve.pacing import (
     simulate_holdings,
     state_frame,
 )
-from altsleeve.scaleout import map_chunks
+from altsleeve.scaleout import map_path_ranges
 
 if TYPE_CHECKING:
     import distributed
@@ -916,28 +916,15 @@ def run_montecarlo(
         raise ValueError(f"chunk_paths = {chunk_paths} must be at least 1")
     prep = _prepare(inputs, settings)
     n = settings.n_paths
-    starts = list(range(0, n, chunk_paths))
-    stops = [min(s + chunk_paths, n) for s in starts]
-    parts: dict[int, dict[str, NDArray[Any]]] = {}
-    done = 0
-
-    def take(result: tuple[int, dict[str, NDArray[Any]]]) -> None:
-        nonlocal done
-        start, values = result
-        parts[start] = values
-        done += len(next(iter(values.values())))
-        if progress is not None:
-            progress(done, n)
-
-    map_chunks(
+    ordered = map_path_ranges(
         _chunk,
-        list(zip(starts, stops, strict=True)),
-        take,
+        n,
+        chunk_paths,
         client=client,
         shared={"prep": prep},
+        progress=progress,
         settings=settings,
     )
-    ordered = [parts[s] for s in starts]
     outcomes = {k: np.concatenate([p[k] for p in ordered]) for k in ordered[0]}
     return MonteCarloResult(
         summary=_summarise(prep, inputs, settings, outcomes),

@@ -27,7 +27,7 @@ from altsleeve.outcomes._fees import FeeLayerModel, fund_layers
 from altsleeve.outcomes._history import COLUMNS
 from altsleeve.outcomes._model import LIQUID, BlockResult, FundTable, Prepared, simulate_block
 from altsleeve.outcomes._params import OutcomeParams
-from altsleeve.scaleout import map_chunks
+from altsleeve.scaleout import map_path_ranges
 
 if TYPE_CHECKING:
     import distributed
@@ -320,28 +320,15 @@ def run_outcomes(
     if chunk < 1:
         raise ValueError(f"chunk_paths = {chunk} must be at least 1")
     chunk = max(bp, math.ceil(chunk / bp) * bp)
-    starts = list(range(0, n_paths, chunk))
-    stops = [min(s + chunk, n_paths) for s in starts]
-    parts: dict[int, BlockResult] = {}
-    done = 0
-
-    def take(result: tuple[int, BlockResult]) -> None:
-        nonlocal done
-        start, res = result
-        parts[start] = res
-        done += res.sleeve_net.shape[0]
-        if progress is not None:
-            progress(done, n_paths)
-
-    map_chunks(
+    ordered = map_path_ranges(
         _chunk,
-        list(zip(starts, stops, strict=True)),
-        take,
+        n_paths,
+        chunk,
         client=client,
         shared={"prep": prep},
+        progress=progress,
         n_paths=n_paths,
     )
-    ordered = [parts[s] for s in starts]
     return BlockResult(
         np.concatenate([p.wealth for p in ordered], axis=2),
         np.concatenate([p.sleeve_gross for p in ordered]),
