@@ -35,7 +35,7 @@ from altsleeve.fees import FeeStack, breakeven_report, fee_stack_report, sample_
 from altsleeve.fees._gross import benchmark_return
 from altsleeve.fund import Vehicle
 from altsleeve.jsonvalues import plain
-from altsleeve.ledger import Ledger
+from altsleeve.ledger import Ledger, LedgerSnapshot
 from altsleeve.report import (
     Check,
     Figures,
@@ -212,9 +212,9 @@ def _head(ledger: Ledger, cutoff: dt.datetime) -> tuple[int, str]:
     return int(top["seq"]), str(top["entry_hash"])
 
 
-def _strikes(ledger: Ledger, vid: str, as_of: dt.date, cutoff: dt.datetime) -> pd.DataFrame:
-    """The vehicle's strikes dated on or before ``as_of`` (latest version recorded by cutoff)."""
-    s = ledger.as_known_on(as_of, recorded_at=cutoff, tables=("strikes",)).strikes
+def _strikes(strikes: pd.DataFrame, vid: str, as_of: dt.date) -> pd.DataFrame:
+    """The vehicle's strikes dated on or before ``as_of`` (from the snapshot's strikes)."""
+    s = strikes
     s = s[(s["vehicle"] == vid) & (pd.to_datetime(s["date"]) <= pd.Timestamp(as_of))]
     return s.sort_values("date").reset_index(drop=True)
 
@@ -225,9 +225,8 @@ def _components(strikes: pd.DataFrame) -> pd.DataFrame:
     return comp
 
 
-def _prices(ledger: Ledger, as_of: dt.date, cutoff: dt.datetime) -> pd.DataFrame:
-    """Index levels known on ``as_of``: a wide frame, one column per series."""
-    p = ledger.as_known_on(as_of, recorded_at=cutoff, tables=("prices",)).prices
+def _prices(p: pd.DataFrame) -> pd.DataFrame:
+    """The snapshot's index levels as a wide frame, one column per series."""
     if p.empty:
         return pd.DataFrame()
     wide = p.pivot_table(index="date", columns="series_id", values="level", aggfunc="last")
@@ -741,6 +740,7 @@ def liquidity_section(
 # -- valuation --------------------------------------------------------------------------------
 def valuation_section(
     ledger: Ledger,
+    snap: LedgerSnapshot,
     vehicle: Vehicle,
     policy: Policy,
     as_of: dt.date,
@@ -754,7 +754,6 @@ def valuation_section(
 
     start = (pd.Timestamp(as_of) - pd.DateOffset(years=years)).date()
     inputs = inputs_from_ledger(ledger, recorded_at=cutoff)
-    snap = ledger.as_known_on(as_of, recorded_at=cutoff, tables=("holdings", "statements"))
     holdings = snap.holdings
     classes = holdings.set_index("holding_id")["asset_class"].astype(str)
     truth_frame = ledger.synthetic_truth()
@@ -973,7 +972,8 @@ def gather(ledger: Ledger, inp: EvidenceInputs, progress: ProgressFn = _quiet) -
     steps = 7
 
     progress("reading the ledger as known on the date", 0, steps)
-    strikes = _strikes(ledger, vid, as_of, cutoff)
+    snap = ledger.as_known_on(as_of, recorded_at=cutoff)
+    strikes = _strikes(snap.strikes, vid, as_of)
     if strikes.empty:
         raise InputError(
             [
@@ -986,7 +986,7 @@ def gather(ledger: Ledger, inp: EvidenceInputs, progress: ProgressFn = _quiet) -
             ]
         )
     comp = _components(strikes)
-    prices = _prices(ledger, as_of, cutoff)
+    prices = _prices(snap.prices)
     day = pd.Timestamp(strikes["date"].iloc[-1]).date()
     sources: dict[str, str] = {}
     missing: dict[str, str] = {}
@@ -1066,7 +1066,7 @@ def gather(ledger: Ledger, inp: EvidenceInputs, progress: ProgressFn = _quiet) -
 
     progress("valuation back-test and true-ups", 5, steps)
     val, trueups, staleness = valuation_section(
-        ledger, vehicle, policy, as_of, cutoff, inp.trailing_valuation_years, progress
+        ledger, snap, vehicle, policy, as_of, cutoff, inp.trailing_valuation_years, progress
     )
     sources["trueups"] = val["sources"]["trueups"]
     sources["staleness_days"] = f"the last GP statement known on {as_of} per holding still held"
@@ -1101,7 +1101,6 @@ def gather(ledger: Ledger, inp: EvidenceInputs, progress: ProgressFn = _quiet) -
     checks = evaluate(policy, figures)
     fired = triggers(policy, checks, figures)
 
-    snap = ledger.as_known_on(as_of, recorded_at=cutoff)
     seq, head = _head(ledger, cutoff)
     counts = _complexity_counts(snap.tables, as_of, stack, len(fees["layers"]))
     book = ledger.synthetic_books()
