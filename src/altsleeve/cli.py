@@ -2534,6 +2534,12 @@ def _write_evidence(
         paths=paths,
         seed=seed,
     )
+    try:  # refuse an unusable --out before the minute of gathering, not after
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(
+            [Problem(str(out_dir), f"cannot write the report: {exc}", column="--out")]
+        ) from None
     ev = gather(led, inp, prog)
     prog(f"writing the evidence file to {out_dir}", 0, 1)
     try:

@@ -26,6 +26,7 @@ from altsleeve.evidence_render import CHARTS, SECTIONS
 from altsleeve.fees import FeeStack, fee_stack_report, sample_stack_path
 from altsleeve.fund import Vehicle, latest_strikes, sample_vehicle_path
 from altsleeve.ledger import Ledger
+from tests.conftest import fingerprint
 from tests.report.browser import pdf_pages, render_page, require_chromium, require_poppler
 
 AS_OF = "2010-12-31"
@@ -234,6 +235,7 @@ def test_bad_inputs_fail_clearly(
     built: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = str(built["db"])
+    before = fingerprint(built["db"])
     capsys.readouterr()
     assert run(["report", "--db", db, "--as-of", "1990-01-01", "--out", str(tmp_path)]) == 2
     assert "--as-of" in capsys.readouterr().err
@@ -246,6 +248,14 @@ def test_bad_inputs_fail_clearly(
     assert str(bad) in err and "allocation.private_max" in err
     assert run(["report", "--db", db, "--recorded-by", "yesterday"]) == 2
     assert "--recorded-by" in capsys.readouterr().err
+    a_file = tmp_path / "a-file"
+    a_file.write_text("")
+    assert run(["report", "--db", db, "--out", str(a_file / "sub")]) == 2
+    err = capsys.readouterr().err
+    assert "--out" in err and "a-file" in err
+    assert run(["report", "--db", str(tmp_path / "missing.duckdb")]) == 2
+    assert not (tmp_path / "missing.duckdb").exists()
+    assert fingerprint(built["db"]) == before  # the report only reads the ledger
 
 
 def test_appendix_command_rebuilds_identical_json_after_later_facts(
