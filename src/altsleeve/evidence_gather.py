@@ -37,6 +37,7 @@ from altsleeve.fund import Vehicle
 from altsleeve.jsonvalues import plain
 from altsleeve.ledger import Ledger, LedgerSnapshot
 from altsleeve.report import (
+    TRIGGERS,
     Check,
     Figures,
     Policy,
@@ -44,7 +45,7 @@ from altsleeve.report import (
     TrueUp,
     evaluate,
     status_counts,
-    triggers,
+    triggers_by_key,
 )
 
 ProgressFn = Callable[[str, int, int], None]
@@ -1099,7 +1100,8 @@ def gather(ledger: Ledger, inp: EvidenceInputs, progress: ProgressFn = _quiet) -
         missing=missing,
     )
     checks = evaluate(policy, figures)
-    fired = triggers(policy, checks, figures)
+    fired_by_key = triggers_by_key(policy, checks, figures)
+    fired = [text for texts in fired_by_key.values() for text in texts]
 
     seq, head = _head(ledger, cutoff)
     counts = _complexity_counts(snap.tables, as_of, stack, len(fees["layers"]))
@@ -1183,7 +1185,7 @@ def gather(ledger: Ledger, inp: EvidenceInputs, progress: ProgressFn = _quiet) -
             "counts": counts,
         },
         "checks": [asdict(c) for c in checks],
-        "triggers": _trigger_rows(policy, fired),
+        "triggers": _trigger_rows(fired_by_key),
         "appendix": {
             "command": report_command(inp, cutoff),
             "ledger": {
@@ -1261,24 +1263,10 @@ def _data_rows(prices: pd.DataFrame, series: pd.DataFrame) -> list[dict[str, Any
     return rows
 
 
-_TRIGGERS: tuple[tuple[str, str, str], ...] = (
-    ("monitoring.cap_breach", "Private share above the cap", "Cap breach"),
-    ("monitoring.coverage_trigger", "A liquidity coverage ratio below the trigger", "Coverage"),
-    ("monitoring.trueup_trigger", "A true-up larger than the trigger", "True-up"),
-    ("monitoring.fee_budget", "Fees above the policy's budget", "Fee budget"),
-    (
-        "monitoring.underperformance_years",
-        "Net of fees below the benchmark over the trailing years",
-        "Underperformance",
-    ),
-)
-
-
-def _trigger_rows(policy: Policy, fired: Sequence[str]) -> list[dict[str, Any]]:
+def _trigger_rows(fired: Mapping[str, Sequence[str]]) -> list[dict[str, Any]]:
     rows = []
-    for key, title, prefix in _TRIGGERS:
-        hits = [f for f in fired if f.startswith(prefix)]
-        shown = hits[:10]
+    for key, title in TRIGGERS:
+        hits = list(fired.get(key, ()))
         more = f" (and {len(hits) - 10} more: valuation.trueups)" if len(hits) > 10 else ""
         rows.append(
             {
@@ -1286,7 +1274,7 @@ def _trigger_rows(policy: Policy, fired: Sequence[str]) -> list[dict[str, Any]]:
                 "title": title,
                 "fired": bool(hits),
                 "count": len(hits),
-                "detail": "; ".join(shown) + more if hits else "not fired",
+                "detail": "; ".join(hits[:10]) + more if hits else "not fired",
             }
         )
     return rows

@@ -16,6 +16,7 @@ Examples
 
 from altsleeve.report._checks import (
     FACTORS,
+    TRIGGERS,
     Check,
     Figures,
     StressFigures,
@@ -23,6 +24,7 @@ from altsleeve.report._checks import (
     evaluate,
     status_counts,
     triggers,
+    triggers_by_key,
 )
 from altsleeve.report._policy import (
     Allocation,
@@ -40,6 +42,7 @@ from altsleeve.report._policy import (
 
 __all__ = [
     "FACTORS",
+    "TRIGGERS",
     "Allocation",
     "Alternative",
     "Benchmark",
@@ -58,4 +61,5 @@ __all__ = [
     "sample_policy_path",
     "status_counts",
     "triggers",
+    "triggers_by_key",
 ]

@@ -330,39 +330,60 @@ def evaluate(policy: Policy, f: Figures) -> list[Check]:
     return out
 
 
-def triggers(policy: Policy, checks: Sequence[Check], f: Figures) -> list[str]:
-    """The monitoring triggers that fired, in words, for the committee's minutes."""
+#: The monitoring triggers, in the order the report lists them: policy key and title.
+TRIGGERS: tuple[tuple[str, str], ...] = (
+    ("monitoring.cap_breach", "Private share above the cap"),
+    ("monitoring.coverage_trigger", "A liquidity coverage ratio below the trigger"),
+    ("monitoring.trueup_trigger", "A true-up larger than the trigger"),
+    ("monitoring.fee_budget", "Fees above the policy's budget"),
+    (
+        "monitoring.underperformance_years",
+        "Net of fees below the benchmark over the trailing years",
+    ),
+)
+
+
+def triggers_by_key(policy: Policy, checks: Sequence[Check], f: Figures) -> dict[str, list[str]]:
+    """Each trigger of :data:`TRIGGERS` and what fired it, in words (empty: not fired)."""
     m = policy.monitoring
-    fired: list[str] = []
+    fired: dict[str, list[str]] = {key: [] for key, _ in TRIGGERS}
     by_key = {c.key: c for c in checks}
     if m.cap_breach:
+        cap = fired["monitoring.cap_breach"]
         c = by_key.get("monitoring.cap_breach")
         if c is not None and c.status == "fail":
-            fired.append(f"Cap breach: {c.value:.0f} days above the private cap in the year")
+            cap.append(f"Cap breach: {c.value:.0f} days above the private cap in the year")
         c = by_key.get("allocation.private_max")
         if c is not None and c.status == "fail" and c.value is not None:
-            fired.append(f"Cap breach: the private share is {c.value:.1%} on {f.as_of}")
+            cap.append(f"Cap breach: the private share is {c.value:.1%} on {f.as_of}")
     for h, ratio in sorted(f.coverage.items()):
         if ratio < m.coverage_trigger:
-            fired.append(f"Coverage over {h} is {ratio:.2f}, below {m.coverage_trigger:g}")
+            fired["monitoring.coverage_trigger"].append(
+                f"Coverage over {h} is {ratio:.2f}, below {m.coverage_trigger:g}"
+            )
     for t in f.trueups:
         if abs(t.size) > m.trueup_trigger:
-            fired.append(
+            fired["monitoring.trueup_trigger"].append(
                 f"True-up of {t.size:+.1%} on {t.holding_id} ({t.asset_class}) on {t.date}"
             )
     if m.fee_budget:
         for c in checks:
             if c.factor == "fees" and c.status == "fail":
-                fired.append(
+                fired["monitoring.fee_budget"].append(
                     f"Fee budget: {c.title} is {c.value:,.0f} bp, above {c.threshold:,.0f}"
                 )
     c = by_key.get("monitoring.underperformance_years")
     if c is not None and c.status == "fail" and c.value is not None:
-        fired.append(
+        fired["monitoring.underperformance_years"].append(
             f"Underperformance: {c.value:+.2%} a year against the benchmark over "
             f"{m.underperformance_years} years"
         )
     return fired
+
+
+def triggers(policy: Policy, checks: Sequence[Check], f: Figures) -> list[str]:
+    """The monitoring triggers that fired, in words, for the committee's minutes."""
+    return [text for texts in triggers_by_key(policy, checks, f).values() for text in texts]
 
 
 def status_counts(checks: Sequence[Check]) -> dict[str, int]:
