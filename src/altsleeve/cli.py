@@ -29,10 +29,14 @@ from rich.table import Table
 from altsleeve import __version__
 from altsleeve.errors import InputError, Problem
 from altsleeve.fund import (
+    VEHICLE_ENV,
+    StrikeStoppedError,
     Vehicle,
     dilution_report,
     latest_strikes,
     record_breaches,
+    registered_vehicle,
+    resolve_vehicle_id,
     sample_vehicle_path,
     strike_diff,
     strike_range,
@@ -86,6 +90,17 @@ fees_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(fees_app, name="fees")
+vehicle_app = typer.Typer(
+    help="Vehicles as ledger data: register a definition (versioned, effective from a date), "
+    "list them, show one.",
+    no_args_is_help=True,
+)
+app.add_typer(vehicle_app, name="vehicle")
+exceptions_app = typer.Typer(
+    help="Exceptions the strike and the price checks found, and accepting one with a reason.",
+    no_args_is_help=True,
+)
+app.add_typer(exceptions_app, name="exceptions")
 
 _WIDTH = None if sys.stdout.isatty() else 140
 out = Console(highlight=False, soft_wrap=True, width=_WIDTH)
@@ -104,6 +119,7 @@ class IngestKind(StrEnum):
     holdings = "holdings"
     statements = "statements"
     cashflows = "cashflows"
+    series = "series"
     prices = "prices"
     orders = "orders"
 
@@ -179,12 +195,22 @@ def ingest(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Validate only; write nothing.")
     ] = False,
+    accept_move: Annotated[
+        bool,
+        typer.Option(
+            "--accept-move",
+            help="Record prices that move beyond their series' tolerance (needs --reason); "
+            "each is kept as an accepted exception.",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Validate a file completely, then append it to the ledger in one transaction."""
+    if accept_move and not reason:
+        raise InputError([Problem("<args>", "--accept-move needs --reason", column="--reason")])
     with Ledger(db) as led, _progress(not as_json) as prog:
         if dry_run:
-            checked = check_file(led, kind.value, file, progress=prog)
+            checked = check_file(led, kind.value, file, accept_move=accept_move, progress=prog)
             res: dict[str, Any] = {
                 "kind": kind.value,
                 "file": str(file),
@@ -193,7 +219,15 @@ def ingest(
                 "written": 0,
             }
         else:
-            rep = ingest_file(led, kind.value, file, restate=restate, reason=reason, progress=prog)
+            rep = ingest_file(
+                led,
+                kind.value,
+                file,
+                restate=restate,
+                reason=reason,
+                accept_move=accept_move,
+                progress=prog,
+            )
             r = rep.result
             res = {
                 "kind": rep.kind,
@@ -230,6 +264,45 @@ def marketdata_load(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
     _series_table(res.series, f"Market data in {db} ({res.rows_written} rows written)")
 
 
+@marketdata_app.command("register")
+def marketdata_register(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV/Parquet: series, description, unit, frequency, asset_type"
+            "[, move_tolerance, source]."
+        ),
+    ],
+    db: DbOpt = DEFAULT_DB,
+    restate: Annotated[
+        bool, typer.Option("--restate", help="Record changed metadata as new versions.")
+    ] = False,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why (kept in the audit log).")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Register your own price series (what each is, its unit, frequency and tolerance)."""
+    with Ledger(db) as led, _progress(not as_json) as prog:
+        rep = ingest_file(led, "series", file, restate=restate, reason=reason, progress=prog)
+    res = {
+        "file": rep.path,
+        "sha256": rep.sha256,
+        "rows": rep.rows_read,
+        "new": rep.result.new,
+        "restated": rep.result.restated,
+        "unchanged": rep.result.unchanged,
+        "batch_id": rep.result.batch_id,
+    }
+    if as_json:
+        _emit_json(res)
+        return
+    out.print(
+        f"{file}: {res['new']} series registered, {res['restated']} restated, "
+        f"{res['unchanged']} unchanged (see `altsleeve marketdata list`)"
+    )
+
+
 @marketdata_app.command("list")
 def marketdata_list(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
     """List the price series in the ledger with their provenance."""
@@ -243,6 +316,8 @@ def marketdata_list(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
         rows.append(
             {
                 "series_id": sid,
+                "description": s["description"],
+                "asset_type": None if pd.isna(s.get("asset_type")) else s.get("asset_type"),
                 "unit": s["unit"],
                 "frequency": s["frequency"],
                 "first": p["min"].date().isoformat() if p is not None else "",
@@ -260,15 +335,11 @@ def marketdata_list(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
 
 def _series_table(rows: Sequence[dict[str, Any]], title: str) -> None:
     t = Table(title=title)
-    for c in ("series_id", "unit", "frequency", "first", "last", "rows", "source"):
+    cols = ("series_id", "asset_type", "unit", "frequency", "first", "last", "rows", "source")
+    for c in cols:
         t.add_column(c, justify="right" if c == "rows" else "left")
     for r in rows:
-        t.add_row(
-            *(
-                str(r[c])
-                for c in ("series_id", "unit", "frequency", "first", "last", "rows", "source")
-            )
-        )
+        t.add_row(*(str(r.get(c, "") or "") for c in cols))
     out.print(t)
 
 
@@ -651,13 +722,27 @@ def value(
 
 # -- fund accounting ---------------------------------------------------------------------------
 VehicleOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--vehicle",
+        envvar=VEHICLE_ENV,
+        help="A registered vehicle's id (default: $ALTSLEEVE_VEHICLE, or the only one).",
+    ),
+]
+VehicleFileOpt = Annotated[
     Path | None,
     typer.Option("--vehicle", help="Vehicle TOML (default: the sample 2045 CIT shipped)."),
 ]
 
 
-def _vehicle(path: Path | None) -> Vehicle:
+def _file_vehicle(path: Path | None) -> Vehicle:
     return Vehicle.from_toml(path or sample_vehicle_path())
+
+
+def _vehicle(db: Path, given: str | None, day: dt.date | None = None) -> Vehicle:
+    """The registered vehicle a command means, as defined on ``day`` (default: latest)."""
+    with Ledger(db, read_only=True) as led:
+        return registered_vehicle(led, given, day)
 
 
 def _day_range(date: str | None, start: str | None, end: str | None) -> tuple[str | None, str]:
@@ -698,20 +783,20 @@ def strike(
     if restrike and not reason:
         raise InputError([Problem("<args>", "--restrike needs --reason", column="--reason")])
     first, last = _day_range(date, start, end)
-    v = _vehicle(vehicle)
     with Ledger(db) as led, _progress(not as_json) as prog:
-        run_ = strike_range(led, v, first, last, restrike=restrike, reason=reason, progress=prog)
-        done = latest_strikes(led, v.vehicle.id)
+        vid = resolve_vehicle_id(led, vehicle)
+        try:
+            run_ = strike_range(
+                led, vid, first, last, restrike=restrike, reason=reason, progress=prog
+            )
+        except StrikeStoppedError as exc:
+            if as_json:
+                _emit_json(exc.run.to_dict())
+            raise
+        done = latest_strikes(led, vid)
     tail = done.tail(1)
     summary: dict[str, Any] = {
-        "vehicle": v.vehicle.id,
-        "first": run_.first,
-        "last": run_.last,
-        "days": run_.days,
-        "new": run_.new,
-        "restruck": run_.restruck,
-        "unchanged": run_.unchanged,
-        "breaches": run_.breaches,
+        **run_.to_dict(),
         "nav_per_unit": float(tail["nav_per_unit"].iloc[0]) if len(tail) else None,
         "net_assets": float(tail["net_assets"].iloc[0]) if len(tail) else None,
     }
@@ -719,9 +804,11 @@ def strike(
         _emit_json(summary)
         return
     out.print(
-        f"{v.vehicle.id}: struck {run_.days} days {run_.first}..{run_.last}: "
+        f"{vid}: struck {run_.days} days {run_.first}..{run_.last}: "
         f"{run_.new} new, {run_.restruck} restruck, {run_.unchanged} unchanged; "
         f"{run_.breaches} limit breaches"
+        + (f"; {run_.carried} price(s) carried forward" if run_.carried else "")
+        + (f"; {run_.accepted} accepted exception(s)" if run_.accepted else "")
     )
     if len(tail):
         out.print(
@@ -741,13 +828,13 @@ def strike_diff_cmd(
     if not date:
         raise InputError([Problem("<args>", "give --date D", column="--date")])
     _parse_date(date, "--date")
-    v = _vehicle(vehicle)
     with Ledger(db, read_only=True) as led:
-        diff = strike_diff(led, v.vehicle.id, date)
+        vid = resolve_vehicle_id(led, vehicle)
+        diff = strike_diff(led, vid, date)
     if as_json:
         _emit_json(diff.to_dict(orient="records"))
         return
-    t = Table(title=f"{v.vehicle.id} on {date}: strike versions compared")
+    t = Table(title=f"{vid} on {date}: strike versions compared")
     for c in diff.columns:
         t.add_column(str(c), justify="left" if c == "component" else "right")
     for r in diff.itertuples(index=False):
@@ -763,9 +850,9 @@ def limits(
     vehicle: VehicleOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Limit breaches recorded by the strikes: private cap, cash floor, uncurable band breach."""
-    v = _vehicle(vehicle)
+    """Limit breaches found by the latest strikes: private cap, cash floor, uncurable band."""
     with Ledger(db, read_only=True) as led:
+        v = registered_vehicle(led, vehicle)
         b = record_breaches(led, v.vehicle.id)
     if as_json:
         _emit_json(
@@ -801,8 +888,8 @@ def dilution(
     """Wealth moved between trading and staying participants by each valuation method's NAV."""
     if end:
         _parse_date(end, "--to")
-    v = _vehicle(vehicle)
     with Ledger(db, read_only=True) as led, _progress(not as_json) as prog:
+        v = registered_vehicle(led, vehicle)
         rep = dilution_report(led, v, end=end, progress=prog)
     if as_json:
         _emit_json(rep)
@@ -826,6 +913,266 @@ def _dilution_table(rep: dict[str, Any]) -> None:
             f"{x['gross_bp_per_year']:.2f}",
         )
     out.print(t)
+
+
+# -- vehicles ----------------------------------------------------------------------------------
+@vehicle_app.command("register")
+def vehicle_register(
+    file: Annotated[Path, typer.Argument(help="The vehicle's TOML file (docs/vehicle.md).")],
+    db: DbOpt = DEFAULT_DB,
+    effective: Annotated[
+        str | None,
+        typer.Option(
+            "--effective",
+            help="First day the definition applies to (default: the inception, for the first).",
+        ),
+    ] = None,
+    known_on: Annotated[
+        str | None,
+        typer.Option("--known-on", help="When it became known (default: the effective date)."),
+    ] = None,
+    restate: Annotated[
+        bool,
+        typer.Option("--restate", help="Correct the definition recorded for that date."),
+    ] = False,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why (kept in the audit log).")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Record a vehicle's definition in the ledger (a change: --effective DATE)."""
+    from altsleeve.fund import register_vehicle
+
+    eff = _parse_date(effective, "--effective") if effective else None
+    known = _parse_date(known_on, "--known-on") if known_on else None
+    with Ledger(db) as led:
+        reg = register_vehicle(
+            led, file, effective=eff, known_on=known, restate=restate, reason=reason
+        )
+    res = reg.to_dict()
+    if as_json:
+        _emit_json(res)
+        return
+    if reg.result.batch_id is None:
+        out.print(
+            f"{reg.vehicle_id}: this definition is already registered (effective "
+            f"{reg.effective}); nothing written"
+        )
+    else:
+        what = "restated" if reg.result.restated else "registered"
+        out.print(
+            f"{reg.vehicle_id}: definition {what}, effective {reg.effective} (known on "
+            f"{reg.known_on}), sha256 {reg.sha256[:16]}…"
+        )
+
+
+@vehicle_app.command("list")
+def vehicle_list(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
+    """The registered vehicles and each definition (effective date, version, fees, cap)."""
+    from altsleeve.fund import vehicle_table
+
+    with Ledger(db, read_only=True) as led:
+        rows = vehicle_table(led)
+    if as_json:
+        _emit_json(rows)
+        return
+    if not rows:
+        out.print("no vehicle registered (altsleeve vehicle register FILE)")
+        return
+    t = Table(title=f"Vehicles in {db}")
+    cols = ("vehicle", "effective", "version", "known_on", "private_max", "fee_bp_per_year", "name")
+    for c in cols:
+        t.add_column(c)
+    for r in rows:
+        t.add_row(*(str(r[c]) for c in cols))
+    out.print(t)
+
+
+@vehicle_app.command("show")
+def vehicle_show(
+    db: DbOpt = DEFAULT_DB,
+    vehicle: VehicleOpt = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="The definition in force on this day.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """A registered vehicle's definition (in force on --date, default the latest) as JSON."""
+    from altsleeve.fund import definition_on
+
+    day = _parse_date(date, "--date") if date else None
+    with Ledger(db, read_only=True) as led:
+        vid = resolve_vehicle_id(led, vehicle)
+        d = definition_on(led, vid, day)
+    res = {
+        **d.provenance(),
+        "known_on": d.known_on.isoformat(),
+        "definition": json.loads(d.vehicle.to_json()),
+    }
+    _emit_json(res)
+
+
+# -- exceptions --------------------------------------------------------------------------------
+@exceptions_app.command("list")
+def exceptions_list(
+    db: DbOpt = DEFAULT_DB,
+    vehicle: VehicleOpt = None,
+    status: Annotated[
+        str, typer.Option("--status", help="open, accepted, resolved or all.")
+    ] = "all",
+    as_json: JsonOpt = False,
+) -> None:
+    """Exceptions found by the strike and the price checks, latest status of each."""
+    from altsleeve.fund import PRICES_SCOPE, exceptions_table
+
+    if status not in ("open", "accepted", "resolved", "all"):
+        raise InputError(
+            [
+                Problem(
+                    "<args>", "--status must be open, accepted, resolved or all", column="--status"
+                )
+            ]
+        )
+    with Ledger(db, read_only=True) as led:
+        vid = resolve_vehicle_id(led, vehicle)
+        ex = exceptions_table(led, (vid, PRICES_SCOPE))
+    if status != "all":
+        ex = ex[ex["status"] == status]
+    rows = [
+        {
+            "scope": r["scope"],
+            "date": pd.Timestamp(r["date"]).date().isoformat(),
+            "kind": r["kind"],
+            "subject": r["subject"],
+            "status": r["status"],
+            "version": int(r["version"]),
+            "value": None if pd.isna(r["value"]) else float(r["value"]),
+            "threshold": None if pd.isna(r["threshold"]) else float(r["threshold"]),
+            "reason": r["reason"],
+            "detail": json.loads(str(r["detail"])),
+            "recorded_at": str(r["recorded_at"]),
+        }
+        for r in ex.to_dict("records")
+    ]
+    if as_json:
+        _emit_json(rows)
+        return
+    if not rows:
+        out.print(f"{vid}: no {'' if status == 'all' else status + ' '}exceptions")
+        return
+    t = Table(title=f"{vid}: exceptions ({status})")
+    for c in ("date", "kind", "subject", "status", "value", "threshold", "reason / finding"):
+        t.add_column(c, justify="right" if c in ("value", "threshold") else "left")
+    for r in rows:
+        t.add_row(
+            r["date"],
+            r["kind"],
+            r["subject"],
+            r["status"],
+            "" if r["value"] is None else f"{r['value']:.4f}",
+            "" if r["threshold"] is None else f"{r['threshold']:.4f}",
+            r["reason"] or r["detail"].get("message", ""),
+        )
+    out.print(t)
+
+
+@exceptions_app.command("accept")
+def exceptions_accept(
+    db: DbOpt = DEFAULT_DB,
+    vehicle: VehicleOpt = None,
+    date: Annotated[str, typer.Option("--date", help="The day of the exception.")] = "",
+    kind: Annotated[
+        str, typer.Option("--kind", help="price_move, missing_price or nav_move.")
+    ] = "",
+    subject: Annotated[
+        str | None, typer.Option("--subject", help="The series (default: the only one that day).")
+    ] = None,
+    reason: Annotated[str, typer.Option("--reason", help="Why it is right (kept).")] = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Accept an open exception with a reason, so the strike can go on past it."""
+    from altsleeve.fund import exceptions_table
+
+    if not date:
+        raise InputError([Problem("<args>", "give --date D", column="--date")])
+    day = _parse_date(date, "--date")
+    if kind not in ("price_move", "missing_price", "nav_move"):
+        raise InputError(
+            [
+                Problem(
+                    "<args>",
+                    "--kind must be price_move, missing_price or nav_move",
+                    column="--kind",
+                )
+            ]
+        )
+    if not reason.strip():
+        raise InputError([Problem("<args>", "an acceptance needs --reason", column="--reason")])
+    with Ledger(db) as led:
+        vid = resolve_vehicle_id(led, vehicle)
+        ex = exceptions_table(led, (vid,))
+        hits = ex[
+            (pd.to_datetime(ex["date"]) == pd.Timestamp(day))
+            & (ex["kind"] == kind)
+            & (ex["status"] == "open")
+        ]
+        if subject is not None:
+            hits = hits[hits["subject"] == subject]
+        if len(hits) != 1:
+            found = ", ".join(sorted(set(hits["subject"]))) or "none"
+            raise InputError(
+                [
+                    Problem(
+                        "<args>",
+                        f"{len(hits)} open {kind} exception(s) of {vid} on {day} (subjects: "
+                        f"{found}); give --subject"
+                        if len(hits) > 1
+                        else f"no open {kind} exception of {vid} on {day}"
+                        + (f" for {subject}" if subject else "")
+                        + " (see `altsleeve exceptions list --status open`)",
+                        column="--subject" if len(hits) > 1 else "--date",
+                    )
+                ]
+            )
+        row = hits.iloc[0].to_dict()
+        new = {
+            c: row[c]
+            for c in (
+                "scope",
+                "date",
+                "kind",
+                "subject",
+                "value",
+                "threshold",
+                "detail",
+                "known_on",
+            )
+        }
+        new.update(status="accepted", reason=reason.strip())
+        res = led.append(
+            "exceptions",
+            pd.DataFrame([new]),
+            action="accept",
+            source=f"exceptions accept {vid}",
+            restate=True,
+            detail={"reason": reason.strip()},
+        )
+    summary = {
+        "vehicle": vid,
+        "date": day.isoformat(),
+        "kind": kind,
+        "subject": str(row["subject"]),
+        "status": "accepted",
+        "reason": reason.strip(),
+        "batch_id": res.batch_id,
+    }
+    if as_json:
+        _emit_json(summary)
+        return
+    out.print(
+        f"{vid}: {kind} of {row['subject']} on {day} accepted ({reason.strip()}); strike again "
+        "to go on past it"
+    )
 
 
 # -- demo --------------------------------------------------------------------------------------
@@ -920,7 +1267,7 @@ def pacing_plan(
 
     if chart_format not in ("png", "svg"):
         raise InputError([Problem("<args>", "--format must be png or svg", column="--format")])
-    v = _vehicle(vehicle)
+    v = _vehicle(db, vehicle)
     settings = _settings(paths, seed)
     base = PlannerSettings()
     try:
@@ -1020,9 +1367,9 @@ def calls(
     """Expected capital calls and distributions over the next 30, 90 and 365 days, with ranges."""
     from altsleeve.planning import cashflow_calendar, ledger_market, ledger_state, scenarios_as_of
 
-    v = _vehicle(vehicle)
     settings = _settings(paths, seed)
     with Ledger(db, read_only=True) as led, _progress(not as_json) as prog:
+        v = registered_vehicle(led, vehicle)
         day = _as_of_day(led, v, as_of)
         prog("reading the book as known on " + day.isoformat(), 0, 2)
         state = ledger_state(led, day)
@@ -1129,7 +1476,7 @@ def liquidity(
     except ValueError as exc:
         raise InputError([Problem("<args>", str(exc))]) from None
     _settings(paths, seed)
-    v = _vehicle(vehicle)
+    v = _vehicle(db, vehicle)
     with Ledger(db, read_only=True) as led, _progress(not as_json) as prog:
         steps = iter(range(1, 4))
         prof = profile_from_ledger(
@@ -1263,7 +1610,7 @@ def _liquidity_tables(prof: Any) -> None:
 
 @pacing_app.command("backtest")
 def pacing_backtest(
-    vehicle: VehicleOpt = None,
+    vehicle: VehicleFileOpt = None,
     start_year: Annotated[int, typer.Option("--start-year", help="First planned year.")] = 2003,
     paths: PathsOpt = 300,
     seed: SeedOpt = 0,
@@ -1273,7 +1620,7 @@ def pacing_backtest(
     """Follow the planner on the SYNTHETIC sample book from a year and compare constant plans."""
     from altsleeve.planning import arch_market, compare_strategies
 
-    v = _vehicle(vehicle)
+    v = _file_vehicle(vehicle)
     settings = _settings(paths, seed)
     with _progress(not as_json) as prog:
         res = compare_strategies(
@@ -1497,7 +1844,7 @@ def stress(
         return
     from altsleeve.stress_replay import prepare
 
-    v = _vehicle(vehicle)
+    v = _vehicle(db, vehicle)
     chosen = _scenarios(scenario, shock)
     design = _design(v, buffer, private_share)
     with Ledger(db, read_only=True) as led, _progress(not as_json) as prog:
@@ -1620,7 +1967,7 @@ def stress_size_buffer(
                 )
             ]
         )
-    v = _vehicle(vehicle)
+    v = _vehicle(db, vehicle)
     chosen = _scenarios(scenario, shock)
     design = _design(v, None, private_share)
     with Ledger(db, read_only=True) as led, _progress(not as_json) as prog:
@@ -1830,12 +2177,12 @@ def _fee_inputs(vehicle: Path | None, stack: Path | None, path: str) -> tuple[Ve
         raise InputError(
             [Problem("<args>", "use 'constant' or 'history'", column="--evergreen-path")]
         )
-    return _vehicle(vehicle), FeeStack.from_toml(stack or sample_stack_path())
+    return _file_vehicle(vehicle), FeeStack.from_toml(stack or sample_stack_path())
 
 
 @fees_app.command("stack")
 def fees_stack(
-    vehicle: VehicleOpt = None,
+    vehicle: VehicleFileOpt = None,
     stack: StackOpt = None,
     gross: Annotated[
         float,
@@ -1874,7 +2221,7 @@ def fees_stack(
 
 @fees_app.command("breakeven")
 def fees_breakeven(
-    vehicle: VehicleOpt = None,
+    vehicle: VehicleFileOpt = None,
     stack: StackOpt = None,
     benchmark: Annotated[
         float | None,
@@ -2325,7 +2672,7 @@ def stress_montecarlo_cmd(
     if chunk < 1:
         raise InputError([Problem("<args>", "--chunk must be at least 1", column="--chunk")])
     day = _parse_date(as_of, "--as-of") if as_of else None
-    design = _design(_vehicle(vehicle), buffer, private_share)
+    design = _design(_vehicle(db, vehicle), buffer, private_share)
     with Ledger(db, read_only=True) as led, _progress(not as_json) as prog:
         result = stress_montecarlo(
             led,
@@ -2355,7 +2702,7 @@ class Funding(StrEnum):
 
 @app.command()
 def outcomes(
-    vehicle: VehicleOpt = None,
+    vehicle: VehicleFileOpt = None,
     params: Annotated[
         Path | None,
         typer.Option("--params", help="Outcomes parameter TOML (default: the shipped defaults)."),
@@ -2420,7 +2767,7 @@ def outcomes(
 @app.command()
 def report(
     db: DbOpt = DEFAULT_DB,
-    vehicle: VehicleOpt = None,
+    vehicle: VehicleFileOpt = None,
     policy: Annotated[
         Path | None,
         typer.Option("--policy", help="Committee policy TOML (default: the shipped sample)."),
@@ -2471,7 +2818,7 @@ def report(
             ) from None
     vpath = vehicle or sample_vehicle_path()
     ppath = policy or sample_policy_path()
-    v = _vehicle(vpath)
+    v = _file_vehicle(vpath)
     with Ledger(db, read_only=True) as led, _progress(not as_json) as prog:
         day = _parse_date(as_of, "--as-of") if as_of else _as_of_day(led, v, None)
         files = _write_evidence(

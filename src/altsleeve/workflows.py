@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from altsleeve.errors import InputError, Problem
+from altsleeve.fund import register_vehicle, sample_vehicle_path
 from altsleeve.ledger import (
     FORMATS,
     AppendResult,
@@ -45,6 +46,9 @@ from altsleeve.valuation._metrics import backtest_report, report_table
 
 #: Called with (step description, completed, total) to report progress.
 ProgressFn = Callable[[str, int, int], None]
+
+#: The sample book's vehicle (its definition ships as ``fund/data/tdf2045.toml``).
+SAMPLE_VEHICLE = "TDF2045"
 
 #: The series the sample book's private funds are driven by.
 SAMPLE_DRIVERS: tuple[str, ...] = ("SP500", "NASDAQ")
@@ -97,12 +101,22 @@ def load_market_data(ledger: Ledger, progress: ProgressFn = _quiet) -> MarketDat
                         "column_name": m.column,
                         "derivation": m.derivation,
                         "synthetic": False,
+                        "asset_type": m.asset_type,
+                        "move_tolerance": m.move_tolerance,
                     }
                 ]
             )
             src = f"{m.package} {m.package_version}: {m.file_name}"
+            # restate: a ledger loaded by an older altsleeve gets the series' asset type and
+            # tolerance as a new version of its metadata (the old version is kept)
             ledger.append(
-                "series", meta, action="marketdata", source=src, source_sha256=m.file_sha256
+                "series",
+                meta,
+                action="marketdata",
+                source=src,
+                source_sha256=m.file_sha256,
+                restate=True,
+                detail={"reason": "series metadata from the shipped data"},
             )
             prices = s.data.assign(series_id=m.series_id)
             res = ledger.append(
@@ -196,7 +210,9 @@ def build_sample_book(
 ) -> SampleBookLoad:
     """Generate the synthetic sample book and record it in the ledger as one transaction.
 
-    Market data is loaded first if missing. Holdings, statements, cash flows and orders pass the
+    Market data is loaded first if missing, and the sample vehicle (TDF2045, whose participants'
+    orders the book holds) is registered if it is not. Holdings, statements, cash flows and
+    orders pass the
     same validation as user files; the true daily values go to ``synthetic_truth`` (never read by
     an estimator) and the generator's parameters to ``synthetic_books``. Building the same seed
     again writes nothing; a different seed into a ledger that already holds a book is refused.
@@ -230,6 +246,9 @@ def build_sample_book(
         ("orders", book.orders),
     ]
     with ledger.transaction():
+        if SAMPLE_VEHICLE not in ledger.latest_keys("vehicles", "vehicle_id"):
+            progress("registering the sample vehicle", 0, len(steps) + 2)
+            register_vehicle(ledger, sample_vehicle_path())
         for i, (kind, frame) in enumerate(steps):
             progress(f"recording {kind}", i, len(steps) + 2)
             fmt = FORMATS[kind]

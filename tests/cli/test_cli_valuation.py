@@ -12,6 +12,7 @@ import pytest
 
 from altsleeve.cli import run
 from altsleeve.ledger import Ledger, ingest_file
+from tests.conftest import register_series
 
 DAYS = pd.bdate_range("2008-01-02", "2009-06-30")
 
@@ -95,6 +96,7 @@ def _ledger(tmp_path: Path, write: Callable[[str, str | bytes], Path]) -> Path:
     f = _files(write)
     db = tmp_path / "v.duckdb"
     with Ledger(db) as led:
+        register_series(led, tmp_path, {"IDX": "equity"})
         ingest_file(led, "prices", f["proxies"])
         ingest_file(
             led,

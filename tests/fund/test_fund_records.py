@@ -18,15 +18,17 @@ import pytest
 
 from altsleeve.cli import run
 from altsleeve.errors import InputError
-from altsleeve.fund import Vehicle, latest_strikes, strike_diff, strike_range
+from altsleeve.fund import Vehicle, business_days, latest_strikes, strike_diff, strike_range
 from altsleeve.ledger import FAULT_PAUSE_ENV, Ledger, ingest_file
+from tests.conftest import register_test_vehicle
 
-DAYS = pd.bdate_range("2008-01-02", "2008-08-29")
+DAYS = pd.bdate_range("2008-01-02", "2008-08-29")  # prices on every weekday (holidays too)
+SESSIONS = business_days("XNYS", "2008-01-02", "2008-08-29")  # the days struck
 
 VEHICLE = {
     "vehicle": {"id": "V1", "inception": "2008-01-02", "initial_assets": 100_000_000.0},
     "sleeves": [
-        {"id": "equity", "kind": "liquid", "series": "EQ", "band": 0.05},
+        {"id": "equity", "kind": "liquid", "series": "EQ", "asset_type": "equity", "band": 0.05},
         {"id": "cash", "kind": "cash", "series": "CASH", "band": 0.02},
         {"id": "private", "kind": "private", "band": 0.05},
     ],
@@ -53,6 +55,7 @@ def _ledger(tmp_path: Path, write: Callable[[str, str | bytes], Path]) -> Path:
     )
     db = tmp_path / "f.duckdb"
     with Ledger(db) as led:
+        register_test_vehicle(led, tmp_path, VEHICLE)
         ingest_file(led, "prices", write("p.csv", prices))
         ingest_file(
             led,
@@ -108,15 +111,15 @@ def test_strike_then_strike_again_is_a_noop(
     v = Vehicle.from_mapping(VEHICLE)
     with Ledger(db) as led:
         first = strike_range(led, v, None, "2008-08-29")
-        assert first.days == len(DAYS) - 1 and first.new == first.days
+        assert first.days == len(SESSIONS) - 1 and first.new == first.days
         again = strike_range(led, v, "2008-03-01", "2008-08-29")
         assert again.new == 0 and again.restruck == 0 and again.unchanged == again.days
         assert led.verify().ok
     rows = _content(db)
     assert (rows["version"] == 1).all()
     # the state is kept on each month's last business day only
-    month_ends = set(pd.Series(DAYS).groupby(DAYS.to_period("M")).max())
-    assert set(rows.loc[rows["state"] != "", "date"]) == month_ends - {DAYS[0]}
+    month_ends = set(pd.Series(SESSIONS).groupby(SESSIONS.to_period("M")).max())
+    assert set(rows.loc[rows["state"] != "", "date"]) == month_ends - {SESSIONS[0]}
 
 
 def test_killed_run_resumes_with_no_duplicate_or_partial_day(
@@ -174,8 +177,9 @@ def test_restatement_needs_restrike_and_diff_shows_the_change(
             restate=True,
             reason="typo",
         )
-        with pytest.raises(InputError, match="restate"):
+        with pytest.raises(InputError, match="--restrike") as refused:
             strike_range(led, v, "2008-05-15", "2008-08-29")
+        assert "--restate" not in str(refused.value) and "row " not in str(refused.value)
         res = strike_range(led, v, "2008-05-15", "2008-08-29", restrike=True, reason="Q1 fix")
         assert res.restruck > 0
         untouched = latest_strikes(led, "V1")
@@ -192,25 +196,25 @@ def test_cli_strike_limits_and_errors(
 ) -> None:
     db = _ledger(tmp_path, write)
     vt = write("v.toml", _toml(VEHICLE))
-    assert (
-        run(["strike", "--db", str(db), "--vehicle", str(vt), "--to", "2008-08-29", "--json"]) == 0
-    )
+    assert run(["vehicle", "register", str(vt), "--db", str(db)]) == 0  # already: a no-op
+    assert run(["strike", "--db", str(db), "--vehicle", str(vt), "--to", "2008-08-29"]) == 2
+    assert "vehicle register" in capsys.readouterr().err  # a file is not a registered id
+    assert run(["strike", "--db", str(db), "--vehicle", "V1", "--to", "2008-08-29", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["days"] == len(DAYS) - 1 and out["nav_per_unit"] > 0
-    assert run(["limits", "--db", str(db), "--vehicle", str(vt), "--json"]) == 0
+    assert out["days"] == len(SESSIONS) - 1 and out["nav_per_unit"] > 0
+    assert run(["limits", "--db", str(db), "--json"]) == 0  # the only vehicle is the default
     json.loads(capsys.readouterr().out)
-    assert (
-        run(["strike", "diff", "--db", str(db), "--vehicle", str(vt), "--date", "2008-05-15"]) == 2
-    )  # only one version
+    assert run(["strike", "diff", "--db", str(db), "--date", "2008-05-15"]) == 2  # one version
     bad = write("bad.toml", _toml(VEHICLE).replace("bp_per_year = 10", "bp_per_year = -1"))
-    assert run(["strike", "--db", str(db), "--vehicle", str(bad), "--to", "2008-08-29"]) == 2
+    assert run(["vehicle", "register", str(bad), "--db", str(db), "--effective", "2008-06-02"]) == 2
     assert "key 'fees[0].bp_per_year'" in capsys.readouterr().err
-    assert run(["strike", "--db", str(db), "--vehicle", str(vt)]) == 2
+    assert run(["strike", "--db", str(db), "--vehicle", "V1"]) == 2
     assert (
-        run(["strike", "--db", str(db), "--vehicle", str(vt), "--to", "2008-08-29", "--restrike"])
-        == 2
+        run(["strike", "--db", str(db), "--vehicle", "V1", "--to", "2008-08-29", "--restrike"]) == 2
     )
-    assert run(["dilution", "--db", str(db), "--vehicle", str(vt)]) == 2
+    assert run(["strike", "--db", str(db), "--vehicle", "V2", "--to", "2008-08-29"]) == 2
+    assert "unknown vehicle 'V2'" in capsys.readouterr().err
+    assert run(["dilution", "--db", str(db), "--vehicle", "V1"]) == 2
     assert "synthetic book" in capsys.readouterr().err
 
 

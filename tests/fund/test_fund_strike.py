@@ -41,7 +41,7 @@ HAND: dict[str, Any] = {
         "initial_nav_per_unit": 10.0,
     },
     "sleeves": [
-        {"id": "equity", "kind": "liquid", "series": "EQ", "band": 0.05},
+        {"id": "equity", "kind": "liquid", "series": "EQ", "asset_type": "equity", "band": 0.05},
         {"id": "cash", "kind": "cash", "series": "CASH", "band": 0.04},
         {"id": "private", "kind": "private", "band": 0.05},
     ],
@@ -148,6 +148,7 @@ def test_hand_worked_book_every_figure() -> None:
             "redemptions": 0.0,
             "calls": 40_000.0,
             "distributions": 0.0,
+            "holding_fees": 0.0,
             "fees_accrued": 10.0,
             "fees_paid": 10.0,
             "fees_payable": 0.0,
@@ -186,6 +187,7 @@ def test_hand_worked_book_every_figure() -> None:
             "redemptions": 19_999.8,
             "calls": 0.0,
             "distributions": 10_000.0,
+            "holding_fees": 0.0,
             "fees_accrued": 10.1,
             "fees_paid": 0.0,
             "fees_payable": 10.1,
@@ -221,6 +223,7 @@ def test_hand_worked_book_every_figure() -> None:
             "redemptions": 0.0,
             "calls": 0.0,
             "distributions": 0.0,
+            "holding_fees": 0.0,
             "fees_accrued": 9.979700208,
             "fees_paid": 0.0,
             "fees_payable": 20.079700208,
@@ -257,6 +260,7 @@ def test_hand_worked_book_every_figure() -> None:
             "redemptions": 0.0,
             "calls": 60_000.0,
             "distributions": 0.0,
+            "holding_fees": 0.0,
             "fees_accrued": fee4,
             "fees_paid": 0.0,
             "fees_payable": 20.079700208 + fee4,
@@ -291,6 +295,7 @@ def test_hand_worked_book_every_figure() -> None:
             "redemptions": 0.0,
             "calls": 0.0,
             "distributions": 0.0,
+            "holding_fees": 0.0,
             "fees_accrued": fee5,
             "fees_paid": 0.0,
             "fees_payable": 20.079700208 + fee4 + fee5,
@@ -392,7 +397,9 @@ def test_redemption_larger_than_cash_sells_liquid_pro_rata() -> None:
 
 def test_two_liquid_sleeves_cover_pro_rata_and_overdraft_when_exhausted() -> None:
     data = copy.deepcopy(HAND)
-    data["sleeves"].insert(1, {"id": "bonds", "kind": "liquid", "series": "BD", "band": 0.05})
+    data["sleeves"].insert(
+        1, {"id": "bonds", "kind": "liquid", "series": "BD", "asset_type": "bond", "band": 0.05}
+    )
     data["glide_path"][0]["weights"] = {
         "equity": 0.54,
         "bonds": 0.18,
@@ -594,7 +601,13 @@ def books(draw: st.DrawFn) -> Book:
     pmax = draw(st.floats(0.05, 0.5))
     names = [f"L{i}" for i in range(n_liquid)]
     sleeves: list[dict[str, Any]] = [
-        {"id": f"liq{i}", "kind": "liquid", "series": s, "band": draw(st.floats(0.005, 0.2))}
+        {
+            "id": f"liq{i}",
+            "kind": "liquid",
+            "series": s,
+            "asset_type": "equity",
+            "band": draw(st.floats(0.005, 0.2)),
+        }
         for i, s in enumerate(names)
     ]
     sleeves.append({"id": "cash", "kind": "cash", "series": "C", "band": draw(st.floats(0.0, 0.1))})

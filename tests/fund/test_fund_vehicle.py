@@ -229,19 +229,25 @@ CROSS = [
     ),
     (
         "two cash sleeves",
-        _set("sleeves", 1, "kind", value="cash"),
+        _both(_set("sleeves", 1, "kind", value="cash"), _pop("sleeves", 1, "asset_type")),
         "sleeves",
         "exactly one sleeve must be of kind 'cash'",
     ),
     (
         "no cash sleeve",
-        _set("sleeves", 2, "kind", value="liquid"),
+        _both(
+            _set("sleeves", 2, "kind", value="liquid"),
+            _set("sleeves", 2, "asset_type", value="other"),
+        ),
         "sleeves",
         "exactly one sleeve must be of kind 'cash'",
     ),
     (
         "two private sleeves",
-        _both(_set("sleeves", 1, "kind", value="private"), _pop("sleeves", 1, "series")),
+        _both(
+            _set("sleeves", 1, "kind", value="private"),
+            _both(_pop("sleeves", 1, "series"), _pop("sleeves", 1, "asset_type")),
+        ),
         "sleeves",
         "at most one sleeve may be of kind 'private'",
     ),
@@ -351,7 +357,8 @@ def glide_paths(draw: st.DrawFn) -> tuple[dict[str, Any], list[dt.date]]:
     with_private = draw(st.booleans())
     ids = [f"s{i}" for i in range(n_liquid)] + ["cash"] + (["priv"] if with_private else [])
     sleeves: list[dict[str, Any]] = [
-        {"id": f"s{i}", "kind": "liquid", "series": f"S{i}"} for i in range(n_liquid)
+        {"id": f"s{i}", "kind": "liquid", "series": f"S{i}", "asset_type": "equity"}
+        for i in range(n_liquid)
     ]
     sleeves.append({"id": "cash", "kind": "cash", "series": "CASH"})
     if with_private:

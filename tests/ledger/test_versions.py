@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from altsleeve.ledger import KNOWLEDGE_TABLES, Ledger, ingest_file
-from tests.conftest import STATEMENTS, fingerprint
+from tests.conftest import STATEMENTS, fingerprint, register_series
 
 S_HEAD = "holding_id,as_of,known_on,nav\n"
 
@@ -52,6 +52,7 @@ def test_as_known_on_returns_exactly_what_was_known(
             "statements",
             write("r.csv", S_HEAD + "H1,2008-06-30,2008-10-15,1050000\n"),
             restate=True,
+            reason="GP restated",
         )
 
         def navs(day: str) -> dict[tuple[str, str], tuple[int, float]]:
@@ -74,6 +75,7 @@ def test_as_recorded_axis_ignores_later_recordings(
 ) -> None:
     times = iter(dt.datetime(2026, 1, d) for d in range(1, 20))
     with Ledger(tmp_path / "l.duckdb", clock=lambda: next(times)) as led:
+        register_series(led, tmp_path, {"IDX": "equity"})
         ingest_file(led, "prices", write("p.csv", "series,date,level\nIDX,2008-01-02,100\n"))
         ingest_file(
             led,
@@ -90,6 +92,7 @@ def test_as_recorded_axis_ignores_later_recordings(
             "statements",
             write("r.csv", S_HEAD + "H1,2008-06-30,2008-08-25,90\n"),
             restate=True,
+            reason="GP restated",
         )
         recorded = led.history("statements").recorded_at.tolist()
         cut = recorded[0].to_pydatetime() + dt.timedelta(hours=1)

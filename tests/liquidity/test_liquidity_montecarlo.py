@@ -37,8 +37,8 @@ from tests.pacing.test_pacing_stochastic import history, perpetual, row
 HAND_VEHICLE: dict[str, Any] = {
     "vehicle": {"id": "HAND", "inception": dt.date(2000, 1, 3), "initial_assets": 1.0e9},
     "sleeves": [
-        {"id": "equity", "kind": "liquid", "series": "EQ_D"},
-        {"id": "bonds", "kind": "liquid", "series": "BOND_D"},
+        {"id": "equity", "kind": "liquid", "series": "EQ_D", "asset_type": "equity"},
+        {"id": "bonds", "kind": "liquid", "series": "BOND_D", "asset_type": "bond"},
         {"id": "cash", "kind": "cash", "series": "CASH_D"},
         {"id": "private", "kind": "private"},
     ],

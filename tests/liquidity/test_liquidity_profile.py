@@ -30,6 +30,7 @@ from altsleeve.liquidity import (
     trailing_redemptions,
 )
 from altsleeve.liquidity_profile import profile_from_ledger
+from tests.conftest import register_series, register_test_vehicle
 
 DAY = "2024-01-03"  # a Wednesday
 
@@ -324,6 +325,7 @@ initial_assets = 1.0e8
 id = "equity"
 kind = "liquid"
 series = "EQ"
+asset_type = "equity"
 days_to_cash = 2
 
 [[sleeves]]
@@ -405,6 +407,19 @@ def small_ledger(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     vpath = root / "t.toml"
     vpath.write_text(VEHICLE_TOML)
     with Ledger(db) as led:
+        register_series(
+            led,
+            root,
+            {
+                "FF_MKT_TR": "equity",
+                "BOND_AAA_TR": "bond",
+                "BOND_BAA_TR": "bond",
+                "CASH_TBILL": "cash",
+            },
+            name="monthly-series.csv",
+            frequency="monthly",
+        )
+        register_test_vehicle(led, root, Vehicle.from_toml(vpath))
         daily = root / "daily.csv"
         daily.write_text(_daily_csv())
         ingest_file(led, "prices", daily)
@@ -467,8 +482,8 @@ def test_profile_on_a_small_ledger(
 
 
 def test_cli_liquidity(small_ledger: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
-    db, vpath = small_ledger
-    base = ["liquidity", "--db", str(db), "--vehicle", str(vpath), "--paths", "50"]
+    db, _ = small_ledger
+    base = ["liquidity", "--db", str(db), "--vehicle", "T", "--paths", "50"]
     capsys.readouterr()
     assert run([*base, "--date", D, "--json"]) == 0
     obj = json.loads(capsys.readouterr().out)

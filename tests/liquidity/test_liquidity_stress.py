@@ -53,7 +53,7 @@ def _vehicle(
 
 
 EQ_CASH_PRIV = [
-    {"id": "equity", "kind": "liquid", "series": "EQ", "band": 0.9},
+    {"id": "equity", "kind": "liquid", "series": "EQ", "asset_type": "equity", "band": 0.9},
     {"id": "cash", "kind": "cash", "series": "CASH", "band": 0.9},
     {"id": "private", "kind": "private", "band": 0.9},
 ]

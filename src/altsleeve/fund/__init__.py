@@ -1,9 +1,13 @@
 """Fund accounting: the vehicle's definition and its daily strike.
 
 Public surface: :class:`Vehicle` (``Vehicle.from_toml``), the shipped sample vehicle
-(:func:`sample_vehicle_path`), the pure engine (:func:`launch_state`, :func:`strike_days`) and
-its ledger edge (:func:`strike_range`, :func:`strike_diff`, :func:`record_breaches`,
-:func:`dilution_report`). Owns turning holding values into the vehicle's unit price; must not
+(:func:`sample_vehicle_path`), the pure engine (:func:`launch_state`, :func:`strike_days`), the
+strike's controls (:func:`check_prices`, :func:`nav_moves`) and business days
+(:func:`business_days`), and its ledger edge: registered vehicles (:func:`register_vehicle`,
+:func:`definitions`, :func:`registered_vehicle`), :func:`strike_range`, :func:`strike_diff`,
+:func:`record_breaches`, :func:`exceptions_table`, :func:`dilution_report`.
+
+Owns turning holding values into the vehicle's unit price; must not
 estimate holding values (``valuation`` does) nor read synthetic truth except in the dilution
 report, which says so.
 """
@@ -11,14 +15,34 @@ report, which says so.
 from importlib import resources
 from pathlib import Path
 
+from altsleeve.fund._calendar import business_days
+from altsleeve.fund._controls import Finding, check_prices, nav_moves
 from altsleeve.fund._records import (
+    PRICES_SCOPE,
     StrikeRun,
+    StrikeStoppedError,
     dilution_report,
+    exceptions_table,
     latest_strikes,
+    launch_day,
     record_breaches,
     strike,
     strike_diff,
     strike_range,
+)
+from altsleeve.fund._registry import (
+    VEHICLE_ENV,
+    Definition,
+    Registration,
+    definition_on,
+    definitions,
+    in_force,
+    register_definition,
+    register_vehicle,
+    registered_vehicle,
+    resolve_vehicle_id,
+    vehicle_ids,
+    vehicle_table,
 )
 from altsleeve.fund._strike import (
     STRIKE_COLUMNS,
@@ -32,6 +56,7 @@ from altsleeve.fund._vehicle import (
     CashPolicy,
     FeeLayer,
     GlidePoint,
+    PricingPolicy,
     PrivatePolicy,
     RebalancePolicy,
     Sleeve,
@@ -46,26 +71,47 @@ def sample_vehicle_path() -> Path:
 
 
 __all__ = [
+    "PRICES_SCOPE",
     "STRIKE_COLUMNS",
+    "VEHICLE_ENV",
     "CashPolicy",
+    "Definition",
     "FeeLayer",
+    "Finding",
     "GlidePoint",
+    "PricingPolicy",
     "PrivatePolicy",
     "RebalancePolicy",
+    "Registration",
     "Sleeve",
     "StrikeInputs",
     "StrikeRun",
     "StrikeState",
+    "StrikeStoppedError",
     "Vehicle",
     "VehicleInfo",
+    "business_days",
+    "check_prices",
+    "definition_on",
+    "definitions",
     "dilution_report",
+    "exceptions_table",
+    "in_force",
     "latest_strikes",
+    "launch_day",
     "launch_state",
+    "nav_moves",
     "record_breaches",
+    "register_definition",
+    "register_vehicle",
+    "registered_vehicle",
+    "resolve_vehicle_id",
     "sample_vehicle_path",
     "strike",
     "strike_columns",
     "strike_days",
     "strike_diff",
     "strike_range",
+    "vehicle_ids",
+    "vehicle_table",
 ]

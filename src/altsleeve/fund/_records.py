@@ -1,12 +1,15 @@
-"""Striking the vehicle against the ledger: inputs in, strikes and limit breaches out.
+"""Striking the vehicle against the ledger: inputs in, strikes, limit breaches and exceptions out.
 
-Owns the I/O edge of fund accounting: assembling each day's strike inputs from the ledger (sleeve
-prices, the private sleeve valued by the valuation engine as known that day, calls,
-distributions, participant orders), running the pure engine (``_strike``) day by day, and
-recording each day (its components, the state carried to the next day and the inputs it used) in
-the ledger. Whole days are written in one transaction, so a run killed at any point leaves no
-partial day and resumes from the last day recorded. Must not hold accounting rules (``_strike``
-does) nor estimate values (``valuation`` does).
+Owns the I/O edge of fund accounting: the vehicle's business days (its exchange calendar), the
+definition in force on each day (registered in the ledger), assembling each day's strike inputs
+from the ledger (sleeve prices, the private sleeve valued by the valuation engine as known that
+day, calls, distributions, the fees holdings bill outside their NAV, participant orders), the
+controls (``_controls``: a price missing or moving beyond tolerance, a NAV move beyond the
+vehicle's tolerance) with the exceptions a person must clear, running the pure engine
+(``_strike``) day by day, and recording each day (its components, the state carried to the next
+day and the inputs it used) in the ledger. Whole days are written in one transaction, so a run
+killed at any point leaves no partial day and resumes from the last day recorded. Must not hold
+accounting rules (``_strike`` does) nor estimate values (``valuation`` does).
 """
 
 from __future__ import annotations
@@ -14,14 +17,27 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from altsleeve.domain import series_tolerance
 from altsleeve.errors import InputError, Problem
+from altsleeve.fund._calendar import business_days
+from altsleeve.fund._controls import (
+    CARRIED_PRICE,
+    MISSING_PRICE,
+    PRICE_MOVE,
+    Finding,
+    NavBase,
+    check_prices,
+    nav_moves,
+)
+from altsleeve.fund._registry import Definition, definitions, in_force
 from altsleeve.fund._strike import StrikeInputs, StrikeState, launch_state, strike_days
 from altsleeve.fund._vehicle import Vehicle
 from altsleeve.ledger import Ledger
@@ -33,11 +49,19 @@ from altsleeve.valuation import (
 
 ProgressFn = Callable[[str, int, int], None]
 
+_FAR = dt.date(2100, 12, 31)
+
+#: Scope of exceptions found on prices at ingest (not tied to one vehicle).
+PRICES_SCOPE = "prices"
+
 _BREACHES = {
     "breach_private_max": "private_max",
     "breach_cash_floor": "cash_floor",
     "breach_band_uncurable": "private_band_uncurable",
 }
+
+#: Valuation methods that move a holding's value with its proxy series (which must be priced).
+_PROXY_METHODS = ("proxy", "nowcast")
 
 
 def _quiet(_: str, __: int, ___: int) -> None:
@@ -58,21 +82,63 @@ def state_from_json(text: str) -> StrikeState:
     return StrikeState(**d)
 
 
+class StrikeStoppedError(InputError):
+    """The strike stopped on a day with an exception no person has accepted (exit status 2).
+
+    The days before it were struck and recorded; the exception is recorded as ``open``.
+    """
+
+    def __init__(self, problems: list[Problem], run: StrikeRun) -> None:
+        super().__init__(problems)
+        self.run = run
+
+
+def launch_day(vehicle: Vehicle) -> pd.Timestamp:
+    """The vehicle's launch: its first business day on or after the inception."""
+    info = vehicle.vehicle
+    days = business_days(info.calendar, info.inception, info.inception + dt.timedelta(days=15))
+    return pd.Timestamp(days[0])
+
+
+def _prices_frame(
+    ledger: Ledger, series: Iterable[str], *, recorded_at: dt.datetime | None = None
+) -> dict[str, pd.Series]:
+    """Every recorded level of each series (latest version by ``recorded_at``), by date."""
+    wanted = sorted(set(series))
+    prices = ledger.as_known_on(
+        _FAR, recorded_at=recorded_at, tables=("prices",), where={"series_id": wanted}
+    ).prices
+    out: dict[str, pd.Series] = {}
+    for sid in wanted:
+        rows = prices[prices["series_id"] == sid]
+        out[sid] = pd.Series(
+            rows["level"].to_numpy(float), index=pd.DatetimeIndex(rows["date"]), name=sid
+        ).sort_index()
+    return out
+
+
 def vehicle_calendar(ledger: Ledger, vehicle: Vehicle) -> pd.DatetimeIndex:
-    """Business days of the vehicle: dates of its first liquid sleeve's price series."""
-    series = next(s.series for s in vehicle.sleeves if s.kind == "liquid" and s.series)
-    prices = ledger.as_known_on(dt.date(2100, 12, 31), tables=("prices",)).prices
-    days = pd.DatetimeIndex(prices.loc[prices["series_id"] == series, "date"]).sort_values()
-    if days.empty:
+    """Business days from the vehicle's launch to the last day every sleeve series is priced.
+
+    The days are the sessions of the vehicle's exchange calendar (``vehicle.calendar``), never
+    the dates a price file happens to have; the end is the last date on which each liquid and
+    cash sleeve's series has a level (for a replay or a study of the recorded history).
+    """
+    series = [s.series for s in vehicle.sleeves if s.series]
+    observed = _prices_frame(ledger, [str(s) for s in series])
+    empty = [sid for sid, s in observed.items() if s.empty]
+    if empty:
         raise InputError(
             [
                 Problem(
                     str(ledger.path),
-                    f"no prices for series {series!r}; run `altsleeve marketdata load` first",
+                    f"no prices for series {', '.join(repr(e) for e in empty)}; ingest them "
+                    "(or run `altsleeve marketdata load` for the shipped data) first",
                 )
             ]
         )
-    return days
+    last = min(s.index.max() for s in observed.values())
+    return business_days(vehicle.vehicle.calendar, launch_day(vehicle), last)
 
 
 def private_values(
@@ -100,6 +166,48 @@ def private_values(
     return daily, est
 
 
+def required_series(
+    vehicle: Vehicle, holdings: pd.DataFrame, method: str | None = None
+) -> dict[str, list[str]]:
+    """Each series a day's strike needs, with what needs it (a sleeve, or the holdings' proxy).
+
+    The liquid and cash sleeves' series, and the proxy of every private holding valued by a
+    method that moves with it (``proxy``, ``nowcast``).
+    """
+    out: dict[str, list[str]] = {}
+    for s in vehicle.sleeves:
+        if s.series:
+            out.setdefault(s.series, []).append(f"sleeve {s.id}")
+    if vehicle.private_sleeve is not None and len(holdings):
+        for r in holdings.to_dict("records"):
+            m = method or vehicle.valuation_method(str(r["asset_class"]))
+            if m in _PROXY_METHODS:
+                out.setdefault(str(r["proxy"]), []).append(f"proxy of {r['holding_id']}")
+    return out
+
+
+def series_tolerances(
+    ledger: Ledger, vehicle: Vehicle, series: Iterable[str]
+) -> dict[str, float | None]:
+    """The move tolerance of each series: the vehicle's override, the series' own, its type's."""
+    meta = ledger.as_known_on(_FAR, tables=("series",)).series.set_index("series_id")
+    out: dict[str, float | None] = {}
+    for sid in series:
+        if sid in vehicle.pricing.move_tolerance:
+            out[sid] = float(vehicle.pricing.move_tolerance[sid])
+        elif sid in meta.index:
+            row = meta.loc[sid]
+            explicit = row.get("move_tolerance")
+            out[sid] = series_tolerance(
+                None if pd.isna(row.get("asset_type")) else str(row.get("asset_type")),
+                str(row.get("frequency", "daily")),
+                None if explicit is None or pd.isna(explicit) else float(explicit),
+            )
+        else:
+            out[sid] = series_tolerance(None, "daily", None)
+    return out
+
+
 def build_inputs(
     ledger: Ledger,
     vehicle: Vehicle,
@@ -108,31 +216,34 @@ def build_inputs(
     recorded_at: dt.datetime | None = None,
     method: str | None = None,
     prices_only: bool = False,
+    levels: pd.DataFrame | None = None,
 ) -> tuple[StrikeInputs, pd.DataFrame, dt.datetime]:
-    """Everything the engine needs for ``days``, as the ledger knew it (by ``recorded_at``)."""
+    """Everything the engine needs for ``days``, as the ledger knew it (by ``recorded_at``).
+
+    ``levels`` are the sleeves' levels per day as checked by the strike's controls (carried
+    prices included); without them every sleeve series must have its own level on every day,
+    else an :class:`InputError` names the series and the first day without one (nothing is
+    carried forward in silence).
+    """
     cutoff = recorded_at or ledger.inputs_recorded_at()
-    snap = ledger.as_known_on(
-        dt.date(2100, 12, 31), recorded_at=cutoff, tables=("prices", "cashflows", "orders")
-    )
-    prices = snap.prices
-    cols = {}
-    for s in vehicle.sleeves:
-        if s.series is None:
-            continue
-        rows = prices[prices["series_id"] == s.series]
-        if rows.empty:
+    sleeve_series = [str(s.series) for s in vehicle.sleeves if s.series]
+    if levels is None:
+        observed = _prices_frame(ledger, sleeve_series, recorded_at=cutoff)
+        check = check_prices(days, observed, {}, {})
+        missing = [f for f in check.findings if f.kind == MISSING_PRICE]
+        if missing:
             raise InputError(
-                [Problem(str(ledger.path), f"no prices for sleeve {s.id!r}'s series {s.series!r}")]
+                [Problem(str(ledger.path), missing[0].message, column=missing[0].subject)]
             )
-        ser = pd.Series(rows["level"].to_numpy(float), index=pd.DatetimeIndex(rows["date"]))
-        cols[s.series] = ser.reindex(ser.index.union(days)).ffill().reindex(days)
-    price_frame = pd.DataFrame(cols, index=days)
+        levels = check.levels
+    price_frame = levels.reindex(index=days, columns=sleeve_series)
     if prices_only:
         pv, est = pd.Series(dtype=float), pd.DataFrame()
     else:
         pv, est = private_values(
             inputs_from_ledger(ledger, recorded_at=cutoff), vehicle, days[0], days[-1], method
         )
+    snap = ledger.as_known_on(_FAR, recorded_at=cutoff, tables=("cashflows", "orders"))
     cf = snap.cashflows
     day_ns = np.asarray(days.values, dtype="datetime64[ns]")
     eff = np.maximum(
@@ -163,20 +274,26 @@ def build_inputs(
         distributions=by_day(cf, "distribution"),
         purchases=by_day(orders, "purchase"),
         redemptions=by_day(orders, "redemption"),
+        holding_fees=by_day(cf, "fee"),
     )
     return inp, est, cutoff
 
 
 def latest_strikes(ledger: Ledger, vehicle_id: str) -> pd.DataFrame:
     """The latest version of every recorded strike of a vehicle, by date."""
-    s = ledger.as_known_on(dt.date(2100, 12, 31), tables=("strikes",)).strikes
+    s = ledger.as_known_on(_FAR, tables=("strikes",)).strikes
     return s[s["vehicle"] == vehicle_id].sort_values("date").reset_index(drop=True)
 
 
 @dataclass(frozen=True)
 class StrikeRun:
-    """What a strike run did (days counted once, breaches as found on the days struck)."""
+    """What a strike run did (days counted once, breaches as found on the days struck).
 
+    ``stopped`` names the day the run stopped on and why (``None`` when it struck every day);
+    ``carried`` counts the prices carried forward within the vehicle's allowance.
+    """
+
+    vehicle: str
     first: str
     last: str
     days: int
@@ -184,6 +301,14 @@ class StrikeRun:
     restruck: int
     unchanged: int
     breaches: int
+    carried: int = 0
+    accepted: int = 0
+    stopped: dict[str, Any] | None = None
+    definitions: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready figures."""
+        return asdict(self)
 
 
 def _marks_digests(est: pd.DataFrame) -> dict[pd.Timestamp, tuple[int, str]]:
@@ -201,14 +326,16 @@ def _marks_digests(est: pd.DataFrame) -> dict[pd.Timestamp, tuple[int, str]]:
 
 
 def _rows_to_records(
-    vehicle: Vehicle,
+    defn: Definition,
     rows: pd.DataFrame,
     states: list[StrikeState | None],
     digests: dict[pd.Timestamp, tuple[int, str]],
     cutoff: dt.datetime,
     reason: str,
+    notes: Mapping[pd.Timestamp, dict[str, Any]],
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Ledger rows for struck days: one strike per day, one breach row per limit breached."""
+    vehicle = defn.vehicle
     methods = {
         ac: vehicle.valuation_method(ac)
         for ac in ("buyout", "venture", "private_credit", "real_estate", "infrastructure")
@@ -230,12 +357,14 @@ def _rows_to_records(
             if k != "date"
         }
         n_marks, digest = digests.get(day, (0, ""))
-        inputs = {
+        inputs: dict[str, Any] = {
             "inputs_recorded_at": cutoff.isoformat(),
             "valuation": methods,
             "holdings_valued": n_marks,
             "marks_sha256": digest,
+            "definition": defn.provenance(),
         }
+        inputs.update(notes.get(day, {}))
         strikes.append(
             {
                 "vehicle": vehicle.vehicle.id,
@@ -274,9 +403,196 @@ def _rows_to_records(
     return pd.DataFrame(strikes), pd.DataFrame(breaches, columns=cols)
 
 
+# -- exceptions -------------------------------------------------------------------------------
+EXCEPTION_COLUMNS = (
+    "scope",
+    "date",
+    "kind",
+    "subject",
+    "status",
+    "value",
+    "threshold",
+    "detail",
+    "reason",
+    "known_on",
+)
+
+
+def exceptions_table(
+    ledger: Ledger,
+    scopes: Iterable[str] | None = None,
+    *,
+    recorded_at: dt.datetime | None = None,
+) -> pd.DataFrame:
+    """The latest version of every exception (of the given scopes), by date."""
+    ex = ledger.as_known_on(_FAR, recorded_at=recorded_at, tables=("exceptions",)).exceptions
+    if scopes is not None:
+        ex = ex[ex["scope"].isin(list(scopes))]
+    return ex.sort_values(["date", "scope", "kind", "subject"]).reset_index(drop=True)
+
+
+def finding_row(
+    scope: str, f: Finding, status: str, reason: str = "", extra: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """An ``exceptions`` row for a finding."""
+    detail = {**f.detail, "message": f.message, **(extra or {})}
+    return {
+        "scope": scope,
+        "date": f.date,
+        "kind": f.kind,
+        "subject": f.subject,
+        "status": status,
+        "value": f.value,
+        "threshold": f.threshold,
+        "detail": json.dumps(detail, sort_keys=True, default=str),
+        "reason": reason,
+        "known_on": f.date,
+    }
+
+
+def _write_exceptions(ledger: Ledger, rows: list[dict[str, Any]], source: str) -> None:
+    if rows:
+        ledger.append(
+            "exceptions",
+            pd.DataFrame(rows, columns=list(EXCEPTION_COLUMNS)),
+            action="exception",
+            source=source,
+            restate=True,
+        )
+
+
+@dataclass(frozen=True)
+class _Acceptances:
+    """Exceptions a person accepted, by (day, kind, subject), with their recorded rows."""
+
+    rows: Mapping[tuple[pd.Timestamp, str, str], Mapping[str, Any]]
+    open_rows: Mapping[tuple[pd.Timestamp, str, str], Mapping[str, Any]]
+
+    def accepts(self, f: Finding) -> Mapping[str, Any] | None:
+        """The acceptance that covers a finding (a price move only at the level accepted)."""
+        row = self.rows.get(f.key)
+        if row is None:
+            return None
+        if f.kind == PRICE_MOVE:
+            accepted = json.loads(str(row["detail"])).get("level")
+            level = f.detail.get("level")
+            if accepted is None or level is None:
+                return None
+            if not math.isclose(float(accepted), float(level), rel_tol=1e-12, abs_tol=0.0):
+                return None
+        return row
+
+    def missing(self) -> frozenset[tuple[pd.Timestamp, str]]:
+        """Missing prices accepted to be carried for a day."""
+        return frozenset((d, s) for (d, k, s) in self.rows if k == MISSING_PRICE)
+
+
+def _acceptances(ledger: Ledger, vehicle_id: str) -> _Acceptances:
+    ex = exceptions_table(ledger, (vehicle_id, PRICES_SCOPE))
+    acc: dict[tuple[pd.Timestamp, str, str], Mapping[str, Any]] = {}
+    opened: dict[tuple[pd.Timestamp, str, str], Mapping[str, Any]] = {}
+    for rec in ex.to_dict("records"):
+        r = {str(k): val for k, val in rec.items()}
+        key = (pd.Timestamp(r["date"]), str(r["kind"]), str(r["subject"]))
+        if r["status"] == "accepted":
+            # a vehicle's own acceptance wins over the ledger-wide one at ingest
+            if key not in acc or r["scope"] == vehicle_id:
+                acc[key] = r
+        elif r["status"] == "open" and r["scope"] == vehicle_id:
+            opened[key] = r
+    return _Acceptances(acc, opened)
+
+
+def _stop_problem(vid: str, findings: list[Finding], run: StrikeRun) -> list[Problem]:
+    day = findings[0].date.date()
+    done = (
+        f"struck {run.days} day(s) {run.first}..{run.last} before it"
+        if run.days
+        else "no day struck"
+    )
+    out = [
+        Problem(
+            f"strike {vid}",
+            f"stopped on {day}: {f.message}",
+            column=f.subject,
+        )
+        for f in findings
+    ]
+    kinds = sorted({f.kind for f in findings})
+    subject = findings[0].subject
+    out.append(
+        Problem(
+            f"strike {vid}",
+            f"{done}; the exception is recorded (see `altsleeve exceptions list`). Correct the "
+            "input and strike again, or, if it is right, accept it with `altsleeve exceptions "
+            f"accept --vehicle {vid} --date {day} --kind {kinds[0]} --subject {subject} "
+            "--reason TEXT` and strike again",
+        )
+    )
+    return out
+
+
+def _segments(
+    defs: list[Definition], days: pd.DatetimeIndex
+) -> list[tuple[Definition, pd.DatetimeIndex]]:
+    """Consecutive runs of days with the same definition in force (as known each day)."""
+    out: list[tuple[Definition, pd.DatetimeIndex]] = []
+    current: Definition | None = None
+    start = 0
+    for i, d in enumerate(days):
+        defn = in_force(defs, d)
+        if defn is None:
+            raise InputError(
+                [
+                    Problem(
+                        "<vehicle>",
+                        f"no definition of {defs[0].vehicle_id} is in force on {d.date()}",
+                    )
+                ]
+            )
+        if current is None or defn != current:
+            if current is not None:
+                out.append((current, days[start:i]))
+            current, start = defn, i
+    if current is not None:
+        out.append((current, days[start:]))
+    return out
+
+
+def _base_from(row: Mapping[str, Any], vehicle: Vehicle) -> NavBase:
+    """The NAV base of a strike row (its components)."""
+    priv = vehicle.private_sleeve
+    return NavBase(
+        nav_per_unit=float(row["nav_per_unit"]),
+        net_assets=float(row["net_assets"]),
+        weights={
+            k.removeprefix("weight_"): float(v) for k, v in row.items() if k.startswith("weight_")
+        },
+        private_value=float(row.get(f"value_{priv.id}", 0.0)) if priv else 0.0,
+    )
+
+
+def _nav_base(
+    done: pd.DataFrame, state: StrikeState, vehicle: Vehicle, levels: Mapping[str, float]
+) -> NavBase:
+    """The strike the first day's NAV move is measured from (the launch when none before)."""
+    prior = done[pd.to_datetime(done["date"]) == state.day]
+    if len(prior):
+        return _base_from(json.loads(str(prior.iloc[-1]["components"])), vehicle)
+    series = {s.id: s.series for s in vehicle.sleeves if s.series}
+    values = {sid: state.sleeve_units[sid] * levels[str(ser)] for sid, ser in series.items()}
+    na = math.fsum(values.values()) - state.fees_payable
+    return NavBase(
+        nav_per_unit=na / state.units_outstanding,
+        net_assets=na,
+        weights={k: v / na for k, v in values.items()},
+        private_value=0.0,
+    )
+
+
 def strike_range(
     ledger: Ledger,
-    vehicle: Vehicle,
+    vehicle: str | Vehicle,
     start: str | dt.date | None,
     end: str | dt.date,
     *,
@@ -287,57 +603,294 @@ def strike_range(
 ) -> StrikeRun:
     """Strike every business day in ``[start, end]``, resuming from the last state recorded.
 
+    The vehicle is a registered one (its id, or a :class:`Vehicle` whose id is registered); each
+    day is struck with the definition in force that day as known that day. The days are the
+    sessions of the vehicle's exchange calendar. Without ``start`` the run begins after the last
+    day struck, so ``strike --to D`` strikes only the days not yet struck (and re-checks the days
+    of that month back to its last recorded state).
+
+    Before a day is struck, its prices are checked (``_controls.check_prices``): a required
+    price that is missing (and not allowed or accepted to be carried), or that moved beyond its
+    tolerance (and was not accepted), stops the run on that day; after it is struck, a NAV move
+    beyond the vehicle's tolerance (not accepted) stops it too. The days before the stop are
+    recorded, the finding is recorded as an ``open`` exception and :class:`StrikeStoppedError` (an
+    :class:`InputError`) is raised. Carried prices and accepted exceptions are recorded with the
+    strike of their day; an open exception no longer found is recorded as ``resolved``.
+
     The engine runs a calendar month at a time; the state carried to the next day is recorded on
     each month's last business day (a rule of the date alone, so that striking again with the
-    same knowledge reproduces every row exactly). A run starts from the last recorded state before
-    ``start`` (or the launch), so days not yet struck, or struck by a run killed before its
-    month's state was recorded, are struck first. A day struck again with the same knowledge
+    same knowledge reproduces every row exactly). A day struck again with the same knowledge
     writes nothing; a day whose figures differ is refused unless ``restrike`` (then it becomes a
     new version with ``reason``, the old one kept). Whole months are written ``months_per_write``
     at a time, each group in one transaction with its limit breaches, so a killed run leaves no
     partial day.
     """
-    vid = vehicle.vehicle.id
-    cal = vehicle_calendar(ledger, vehicle)
-    launch = cal[cal >= pd.Timestamp(vehicle.vehicle.inception)]
-    if launch.empty:
+    vid = vehicle if isinstance(vehicle, str) else vehicle.vehicle.id
+    defs = definitions(ledger, vid)
+    if not defs:
         raise InputError(
             [
                 Problem(
-                    "<vehicle>",
-                    "no business day on or after the inception",
-                    column="vehicle.inception",
+                    "<args>",
+                    f"vehicle {vid!r} is not registered: register its file with `altsleeve "
+                    "vehicle register FILE`",
+                    column="--vehicle",
                 )
             ]
         )
-    launch_day = launch[0]
+    first_def = defs[0].vehicle
+    code = first_def.vehicle.calendar
+    launch = launch_day(first_def)
     end_ts = pd.Timestamp(end)
-    start_ts = max(pd.Timestamp(start), launch_day) if start is not None else launch_day
+    if end_ts < launch:
+        raise InputError(
+            [
+                Problem(
+                    "<args>",
+                    f"{end_ts.date()} is before {vid}'s launch on {launch.date()}",
+                    column="--to",
+                )
+            ]
+        )
     done = latest_strikes(ledger, vid)
-    with_state = done[(pd.to_datetime(done["date"]) < start_ts) & (done["state"] != "")]
+    done_days = pd.DatetimeIndex(pd.to_datetime(done["date"]))
+    if start is not None:
+        start_ts = max(pd.Timestamp(start), launch)
+    elif len(done_days):
+        start_ts = max(done_days.max() + pd.Timedelta(days=1), launch)
+    else:
+        start_ts = launch
+    with_state = done[(done_days < start_ts) & (done["state"] != "")]
+    cal_all = business_days(code, launch, max(end_ts, launch))
     if not with_state.empty:
         state = state_from_json(str(with_state.iloc[-1]["state"]))
     else:
-        state = launch_state(vehicle, launch_day, _price_row(ledger, vehicle, cal, launch_day))
-    days = cal[(cal > state.day) & (cal <= end_ts)]
+        lp = _launch_prices(ledger, first_def, launch)
+        state = launch_state(first_def, launch, lp)
+    days = cal_all[(cal_all > state.day) & (cal_all <= end_ts)]
     if days.empty:
-        return StrikeRun(str(start_ts.date()), str(end_ts.date()), 0, 0, 0, 0, 0)
-    month_end = set(pd.Series(cal).groupby(cal.to_period("M")).max())
-    progress("assembling strike inputs (valuing the private sleeve)", 0, len(days))
-    inp, est, cutoff = build_inputs(ledger, vehicle, days)
-    digests = _marks_digests(est)
-    new = restruck = unchanged = n_breach = 0
-    months = days.to_period("M")
-    groups = [days[months == m] for m in months.unique()]
-    for g0 in range(0, len(groups), months_per_write):
-        frames, states = [], []
-        for month_days in groups[g0 : g0 + months_per_write]:
-            rows, state = strike_days(vehicle, _slice(inp, month_days), state)
-            frames.append(rows)
-            states += [state if d in month_end else None for d in month_days]
-        frame = pd.concat(frames, ignore_index=True)
-        strikes, breaches = _rows_to_records(vehicle, frame, states, digests, cutoff, reason)
+        return StrikeRun(vid, str(start_ts.date()), str(end_ts.date()), 0, 0, 0, 0, 0)
+    month_end = set(pd.Series(cal_all).groupby(cal_all.to_period("M")).max())
+    cutoff = ledger.inputs_recorded_at()
+    holdings = ledger.as_known_on(_FAR, recorded_at=cutoff, tables=("holdings",)).holdings
+    acc = _acceptances(ledger, vid)
+    segments = _segments(defs, days)
+    totals = {"new": 0, "restruck": 0, "unchanged": 0, "breaches": 0, "carried": 0, "acc": 0}
+    struck: list[pd.Timestamp] = []
+    used_defs: list[dict[str, Any]] = []
+
+    def run_so_far(stopped: dict[str, Any] | None = None) -> StrikeRun:
+        return StrikeRun(
+            vid,
+            str(struck[0].date()) if struck else str(days[0].date()),
+            str(struck[-1].date()) if struck else str(days[0].date()),
+            len(struck),
+            totals["new"],
+            totals["restruck"],
+            totals["unchanged"],
+            totals["breaches"],
+            totals["carried"],
+            totals["acc"],
+            stopped,
+            used_defs,
+        )
+
+    def stop(findings: list[Finding]) -> None:
+        rows = [
+            finding_row(vid, f, "open")
+            for f in findings
+            if not _same_open(acc.open_rows.get(f.key), f)
+        ]
         with ledger.transaction():
+            _write_exceptions(ledger, rows, f"strike {vid}")
+        day = findings[0].date
+        stopped = {
+            "date": str(day.date()),
+            "findings": [
+                {
+                    "kind": f.kind,
+                    "subject": f.subject,
+                    "value": f.value,
+                    "threshold": f.threshold,
+                    "message": f.message,
+                }
+                for f in findings
+            ],
+        }
+        run = run_so_far(stopped)
+        raise StrikeStoppedError(_stop_problem(vid, findings, run), run)
+
+    progress("checking prices and valuing the private sleeve", 0, len(days))
+    base = _nav_base(done, state, first_def, state.levels)
+    prev_levels = dict(state.levels)
+    for defn, seg_days in segments:
+        v = defn.vehicle
+        used_defs.append(defn.provenance())
+        need = required_series(v, holdings)
+        observed = _prices_frame(ledger, need, recorded_at=cutoff)
+        tol = series_tolerances(ledger, v, need)
+        check = check_prices(
+            seg_days,
+            observed,
+            tol,
+            dict(v.pricing.carry_forward),
+            acc.missing(),
+            calendar=business_days(code, launch, seg_days[-1]),
+        )
+        blocking: dict[pd.Timestamp, list[Finding]] = {}
+        notes: dict[pd.Timestamp, dict[str, Any]] = {}
+        auto_rows: list[dict[str, Any]] = []
+        for f in check.findings:
+            note = notes.setdefault(f.date, {})
+            if f.kind == CARRIED_PRICE:
+                note.setdefault("carried", {})[f.subject] = f.detail.get("carried_from")
+                if not f.detail.get("accepted"):
+                    auto_rows.append(
+                        finding_row(
+                            vid,
+                            f,
+                            "accepted",
+                            f"carry forward allowed by the vehicle's pricing.carry_forward "
+                            f"(at most {v.pricing.carry_forward.get(f.subject)} business days)",
+                        )
+                    )
+                continue
+            accepted = acc.accepts(f) if f.kind != MISSING_PRICE else None
+            if accepted is not None:
+                note.setdefault("accepted", []).append(_accepted_note(accepted))
+                continue
+            blocking.setdefault(f.date, []).append(f)
+        stop_day = min(blocking) if blocking else None
+        run_days = seg_days[seg_days < stop_day] if stop_day is not None else seg_days
+        if len(run_days):
+            inp, est, _ = build_inputs(ledger, v, run_days, recorded_at=cutoff, levels=check.levels)
+            digests = _marks_digests(est)
+            months = run_days.to_period("M")
+            groups = [run_days[months == m] for m in months.unique()]
+            priced = [(s.id, str(s.series)) for s in v.sleeves if s.series]
+            for g0 in range(0, len(groups), months_per_write):
+                frames: list[pd.DataFrame] = []
+                states: list[StrikeState | None] = []
+                nav_stop: list[Finding] = []
+                for month_days in groups[g0 : g0 + months_per_write]:
+                    rows, new_state = strike_days(v, _slice(inp, month_days), state)
+                    found = nav_moves(
+                        rows,
+                        base,
+                        priced,
+                        check.levels,
+                        prev_levels,
+                        v.private_sleeve.id if v.private_sleeve else None,
+                        v.pricing.nav_move_multiplier,
+                        v.pricing.nav_move_floor,
+                    )
+                    for f in found:
+                        accepted = acc.accepts(f)
+                        if accepted is not None:
+                            notes.setdefault(f.date, {}).setdefault("accepted", []).append(
+                                _accepted_note(accepted)
+                            )
+                        else:
+                            nav_stop = [f]
+                            break
+                    if nav_stop:
+                        keep = rows[pd.to_datetime(rows["date"]) < nav_stop[0].date]
+                        frames.append(keep)
+                        states += [None] * len(keep)
+                        break
+                    frames.append(rows)
+                    states += [new_state if d in month_end else None for d in month_days]
+                    last = {str(k): val for k, val in rows.iloc[-1].items()}
+                    base = _base_from(last, v)
+                    prev_levels = {
+                        sid: float(check.levels[sid].loc[month_days[-1]]) for _, sid in priced
+                    }
+                    state = new_state
+                frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+                if len(frame):
+                    _record(
+                        ledger,
+                        defn,
+                        frame,
+                        states,
+                        digests,
+                        cutoff,
+                        reason,
+                        notes,
+                        restrike,
+                        auto_rows,
+                        acc,
+                        totals,
+                        vid,
+                    )
+                    written = set(pd.DatetimeIndex(frame["date"]))
+                    struck.extend(sorted(written))
+                    auto_rows = [r for r in auto_rows if pd.Timestamp(r["date"]) not in written]
+                    progress(
+                        f"struck {vid} to {struck[-1].date()}",
+                        int(days.searchsorted(struck[-1], side="right")),
+                        len(days),
+                    )
+                if nav_stop:
+                    stop(nav_stop)
+        if stop_day is not None:
+            stop(blocking[stop_day])
+    return run_so_far()
+
+
+def _same_open(row: Mapping[str, Any] | None, f: Finding) -> bool:
+    """Whether an open exception already records this finding as it stands (nothing to write)."""
+    if row is None:
+        return False
+    same_value = (row["value"] is None and f.value is None) or (
+        row["value"] is not None
+        and f.value is not None
+        and math.isclose(float(row["value"]), float(f.value), rel_tol=1e-12)
+    )
+    return bool(same_value)
+
+
+def _accepted_note(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "kind": str(row["kind"]),
+        "subject": str(row["subject"]),
+        "scope": str(row["scope"]),
+        "version": int(row["version"]),
+        "reason": str(row["reason"]),
+    }
+
+
+def _record(
+    ledger: Ledger,
+    defn: Definition,
+    frame: pd.DataFrame,
+    states: list[StrikeState | None],
+    digests: dict[pd.Timestamp, tuple[int, str]],
+    cutoff: dt.datetime,
+    reason: str,
+    notes: Mapping[pd.Timestamp, dict[str, Any]],
+    restrike: bool,
+    auto_rows: list[dict[str, Any]],
+    acc: _Acceptances,
+    totals: dict[str, int],
+    vid: str,
+) -> None:
+    """Write struck days, their breaches and exceptions in one transaction; count them."""
+    strikes, breaches = _rows_to_records(defn, frame, states, digests, cutoff, reason, notes)
+    day_set = set(pd.DatetimeIndex(frame["date"]))
+    rows = [r for r in auto_rows if pd.Timestamp(r["date"]) in day_set]
+    # open exceptions on days now struck without them: the input was corrected
+    for (d, _kind, _subject), row in acc.open_rows.items():
+        if d in day_set:
+            rows.append(
+                {
+                    **{c: row[c] for c in EXCEPTION_COLUMNS},
+                    "status": "resolved",
+                    "reason": "not found when the day was struck again (the input was corrected)",
+                }
+            )
+    with ledger.transaction():
+        try:
             res = ledger.append(
                 "strikes",
                 strikes,
@@ -346,30 +899,48 @@ def strike_range(
                 restate=restrike,
                 detail={"reason": reason} if reason else None,
             )
-            if len(breaches):
-                ledger.append(
-                    "limit_breaches",
-                    breaches,
-                    action="strike",
-                    source=f"strike {vid}",
-                    restate=restrike,
-                )
-        new, restruck, unchanged = new + res.new, restruck + res.restated, unchanged + res.unchanged
-        n_breach += len(breaches)
-        last_done = pd.Timestamp(frame["date"].iloc[-1])
-        progress(
-            f"struck {vid} to {last_done.date()}",
-            int(days.searchsorted(last_done, side="right")),
-            len(days),
-        )
-    return StrikeRun(
-        str(days[0].date()), str(days[-1].date()), len(days), new, restruck, unchanged, n_breach
+        except InputError as exc:
+            raise _restrike_needed(vid, exc) from None
+        if len(breaches):
+            ledger.append(
+                "limit_breaches",
+                breaches,
+                action="strike",
+                source=f"strike {vid}",
+                restate=restrike,
+            )
+        _write_exceptions(ledger, rows, f"strike {vid}")
+    totals["new"] += res.new
+    totals["restruck"] += res.restated
+    totals["unchanged"] += res.unchanged
+    totals["breaches"] += len(breaches)
+    totals["carried"] += sum(len(n.get("carried", {})) for d, n in notes.items() if d in day_set)
+    totals["acc"] += sum(len(n.get("accepted", [])) for d, n in notes.items() if d in day_set)
+
+
+def _restrike_needed(vid: str, exc: InputError) -> InputError:
+    """The ledger's conflict on recorded strikes, said as the strike's own refusal."""
+    first = exc.problems[0].message if exc.problems else ""
+    day = first.partition("date=")[2].partition(")")[0].split(" ")[0]
+    diffs = first.partition("content (")[2].rpartition("); use")[0]
+    diffs = diffs.replace("file has", "now")
+    return InputError(
+        [
+            Problem(
+                f"strike {vid}",
+                f"{exc.total} day(s) already struck would now strike differently (first: "
+                f"{day}: {diffs}); the inputs changed since they were struck. Strike again with "
+                "--restrike --reason TEXT to record the new figures as new versions (the old "
+                "ones are kept; `altsleeve strike diff --date D` compares them)",
+                column="--restrike",
+            )
+        ]
     )
 
 
 def strike(
     ledger: Ledger,
-    vehicle: Vehicle,
+    vehicle: str | Vehicle,
     day: str | dt.date,
     *,
     restrike: bool = False,
@@ -379,11 +950,16 @@ def strike(
     return strike_range(ledger, vehicle, day, day, restrike=restrike, reason=reason)
 
 
+def _launch_prices(ledger: Ledger, vehicle: Vehicle, day: pd.Timestamp) -> pd.Series:
+    """Each sleeve series' level on the launch day (refused, naming it, when one is missing)."""
+    inp, _, _ = build_inputs(ledger, vehicle, pd.DatetimeIndex([day]), prices_only=True)
+    return inp.prices.iloc[0]
+
+
 def _price_row(
     ledger: Ledger, vehicle: Vehicle, cal: pd.DatetimeIndex, day: pd.Timestamp
 ) -> pd.Series:
-    inp, _, _ = build_inputs(ledger, vehicle, cal[cal == day], prices_only=True)
-    return inp.prices.iloc[0]
+    return _launch_prices(ledger, vehicle, day)
 
 
 def _slice(inp: StrikeInputs, idx: pd.DatetimeIndex) -> StrikeInputs:
@@ -395,6 +971,7 @@ def _slice(inp: StrikeInputs, idx: pd.DatetimeIndex) -> StrikeInputs:
         distributions=inp.distributions.loc[idx],
         purchases=inp.purchases.loc[idx],
         redemptions=inp.redemptions.loc[idx],
+        holding_fees=inp.fees_outside_nav().loc[idx],
     )
 
 
@@ -431,18 +1008,45 @@ def strike_diff(ledger: Ledger, vehicle_id: str, day: str | dt.date) -> pd.DataF
 
 
 def record_breaches(ledger: Ledger, vehicle_id: str) -> pd.DataFrame:
-    """The limit breaches recorded for a vehicle (latest version of each), by date."""
-    b = ledger.as_known_on(dt.date(2100, 12, 31), tables=("limit_breaches",)).limit_breaches
-    return b[b["vehicle"] == vehicle_id].sort_values(["date", "limit_name"]).reset_index(drop=True)
+    """The limit breaches of a vehicle as its latest strikes found them, by date.
+
+    A breach belongs to a strike version: after a day is restruck, only the limits its latest
+    version breached are listed (a breach the restrike cleared is not).
+    """
+    snap = ledger.as_known_on(_FAR, tables=("limit_breaches", "strikes"))
+    b = snap.limit_breaches
+    b = b[b["vehicle"] == vehicle_id]
+    s = snap.strikes
+    s = s[s["vehicle"] == vehicle_id]
+    if b.empty or s.empty:
+        return b.iloc[0:0].reset_index(drop=True)
+    flags: dict[tuple[pd.Timestamp, str], bool] = {}
+    for day, text in zip(s["date"], s["components"], strict=True):
+        comp = json.loads(str(text))
+        for col, name in _BREACHES.items():
+            flags[(pd.Timestamp(day), name)] = bool(comp.get(col, False))
+    keep = [
+        flags.get((pd.Timestamp(d), str(n)), False)
+        for d, n in zip(b["date"], b["limit_name"], strict=True)
+    ]
+    b = b[np.asarray(keep, dtype=bool)]
+    return b.sort_values(["date", "limit_name"]).reset_index(drop=True)
 
 
 __all__ = [
+    "PRICES_SCOPE",
     "StrikeRun",
+    "StrikeStoppedError",
     "build_inputs",
     "dilution_report",
+    "exceptions_table",
+    "finding_row",
     "latest_strikes",
+    "launch_day",
     "private_values",
     "record_breaches",
+    "required_series",
+    "series_tolerances",
     "state_from_json",
     "state_to_json",
     "strike",

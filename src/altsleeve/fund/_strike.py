@@ -40,6 +40,7 @@ _HEAD = (
     "redemptions",
     "calls",
     "distributions",
+    "holding_fees",
     "fees_accrued",
     "fees_paid",
     "fees_payable",
@@ -115,6 +116,10 @@ class StrikeInputs:
         Participant purchases filled that day (dollars, >= 0).
     redemptions : pandas.Series
         Participant redemptions filled that day (dollars, >= 0).
+    holding_fees : pandas.Series or None
+        Fees the private holdings bill the vehicle outside their NAV that day (the ledger's
+        ``fee`` cash flows: management fees of drawdown funds billed on top of calls), paid from
+        cash (dollars, >= 0); ``None`` when there are none.
     """
 
     days: pd.DatetimeIndex
@@ -124,6 +129,13 @@ class StrikeInputs:
     distributions: pd.Series
     purchases: pd.Series
     redemptions: pd.Series
+    holding_fees: pd.Series | None = None
+
+    def fees_outside_nav(self) -> pd.Series:
+        """``holding_fees``, or zeros on every day when there are none."""
+        if self.holding_fees is None:
+            return pd.Series(0.0, index=self.days)
+        return self.holding_fees
 
 
 @dataclass(frozen=True)
@@ -300,9 +312,18 @@ def _check(lay: _Layout, inputs: StrikeInputs, state: StrikeState) -> None:
                 f"inputs.prices['{s}'] is {col[bad][0]} on {days[bad][0].date()} "
                 "(levels must be positive and finite)"
             )
-    flows = ("private_value", "calls", "distributions", "purchases", "redemptions")
+    flows = (
+        "private_value",
+        "calls",
+        "distributions",
+        "holding_fees",
+        "purchases",
+        "redemptions",
+    )
     for name in flows:
-        ser: pd.Series = getattr(inputs, name)
+        ser: pd.Series = (
+            inputs.fees_outside_nav() if name == "holding_fees" else getattr(inputs, name)
+        )
         if not ser.index.equals(days):
             raise ValueError(f"inputs.{name} must be indexed by inputs.days exactly")
         arr = ser.to_numpy(dtype=float, na_value=np.nan)
@@ -312,7 +333,7 @@ def _check(lay: _Layout, inputs: StrikeInputs, state: StrikeState) -> None:
                 f"inputs.{name} is {arr[bad][0]} on {days[bad][0].date()} "
                 "(dollars must be finite and >= 0)"
             )
-        if lay.private_id is None and name in flows[:3] and (arr != 0.0).any():
+        if lay.private_id is None and name in flows[:4] and (arr != 0.0).any():
             raise ValueError(f"inputs.{name} is not zero but the vehicle has no private sleeve")
     if state.day.tz is not None:
         raise ValueError("state.day must be tz-naive")
@@ -335,7 +356,9 @@ def strike_days(
        the cash units times the cash index's move since the previous strike.
     2. The private sleeve's value is ``inputs.private_value`` for the day (it already reflects
        the day's calls and distributions).
-    3. Book the day's capital call (paid from cash) and distribution (received into cash).
+    3. Book the day's capital call (paid from cash), distribution (received into cash) and the
+       fees the holdings bill outside their NAV (``holding_fees``, paid from cash: they lower
+       net assets and never the private sleeve's value).
     4. Accrue fees: ``net assets before fees x fee_bp_per_year / 1e4 x d / 365``, where ``d`` is
        the calendar days since the previous strike (ACT/365) and net assets before fees =
        liquid + cash + private - fees payable; add it to fees payable. Pay all fees payable from
@@ -425,6 +448,7 @@ def strike_days(
         return list(ser.to_numpy(dtype=float)[mask].tolist())
 
     pv, calls, dists = _flow(inputs.private_value), _flow(inputs.calls), _flow(inputs.distributions)
+    hfees = _flow(inputs.fees_outside_nav())
     purchases, redemptions = _flow(inputs.purchases), _flow(inputs.redemptions)
 
     # -- carried state (exactly what StrikeState holds) --------------------------------------
@@ -456,9 +480,9 @@ def strike_days(
         # 2. the private sleeve
         p = pv[t]
         # 3. calls and distributions
-        call, dist = calls[t], dists[t]
-        cash = vals[ci] + (dist - call)
-        cash_in, cash_out = dist, call
+        call, dist, hfee = calls[t], dists[t], hfees[t]
+        cash = vals[ci] + (dist - call - hfee)
+        cash_in, cash_out = dist, call + hfee
         liquid_total = math.fsum(vals[j] for j in liq)
         # 4. fees
         na_before_fees = liquid_total + cash + p - payable
@@ -534,6 +558,7 @@ def strike_days(
         scalars["redemptions"].append(red)
         scalars["calls"].append(call)
         scalars["distributions"].append(dist)
+        scalars["holding_fees"].append(hfee)
         scalars["fees_accrued"].append(fee)
         scalars["fees_paid"].append(paid)
         scalars["fees_payable"].append(payable)

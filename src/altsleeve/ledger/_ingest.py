@@ -6,14 +6,27 @@ the write and its versioning are the store's. Must not add rules of its own.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
+from altsleeve.domain import series_tolerance
+from altsleeve.errors import InputError, Problem
 from altsleeve.ledger._files import read_table_file
 from altsleeve.ledger._store import AppendResult, Ledger
-from altsleeve.ledger._validate import FORMATS, LedgerKnowledge, ValidatedFile, validate
+from altsleeve.ledger._validate import (
+    FORMATS,
+    LedgerKnowledge,
+    PriceMove,
+    ValidatedFile,
+    price_moves,
+    validate,
+)
 
 
 @dataclass(frozen=True)
@@ -28,12 +41,43 @@ class IngestReport:
 
 
 def ledger_knowledge(ledger: Ledger) -> LedgerKnowledge:
-    """The holdings and series a file may refer to."""
+    """The holdings, registered series and registered vehicles a file may refer to."""
     return LedgerKnowledge(
         holdings=frozenset(ledger.latest_keys("holdings", "holding_id")),
-        series=frozenset(ledger.latest_keys("series", "series_id"))
-        | frozenset(ledger.latest_keys("prices", "series_id")),
+        series=frozenset(ledger.latest_keys("series", "series_id")),
+        vehicles=frozenset(ledger.latest_keys("vehicles", "vehicle_id")),
     )
+
+
+def _tolerances(ledger: Ledger, series: list[str]) -> dict[str, float | None]:
+    """Each series' move tolerance from its registration (its own, else its type's default)."""
+    meta = ledger.as_known_on(
+        dt.date(2100, 12, 31), tables=("series",), where={"series_id": series}
+    ).series
+    out: dict[str, float | None] = {}
+    for r in meta.to_dict("records"):
+        explicit = r.get("move_tolerance")
+        kind = r.get("asset_type")
+        out[str(r["series_id"])] = series_tolerance(
+            None if kind is None or pd.isna(kind) else str(kind),
+            str(r.get("frequency") or "daily"),
+            None if explicit is None or pd.isna(explicit) else float(explicit),
+        )
+    return out
+
+
+def check_price_moves(ledger: Ledger, frame: pd.DataFrame) -> list[PriceMove]:
+    """The file's prices that move beyond their series' tolerance from recorded or file levels."""
+    if frame.empty:
+        return []
+    bounds = (
+        frame.groupby("series_id")["date"]
+        .agg(["min", "max"])
+        .reset_index()
+        .rename(columns={"min": "first", "max": "last"})
+    )
+    near = ledger.price_levels_near(bounds)
+    return price_moves(frame, near, _tolerances(ledger, list(bounds["series_id"])))
 
 
 #: Called with (step description, completed, total) to report progress.
@@ -50,15 +94,85 @@ def check_file(
     path: str | Path,
     *,
     today: dt.date | None = None,
+    accept_move: bool = False,
     progress: Progress = _quiet,
 ) -> ValidatedFile:
-    """Read and validate a file against what the ledger knows, writing nothing."""
+    """Read and validate a file against what the ledger knows, writing nothing.
+
+    A price file's levels are also checked against their neighbours (recorded or in the file):
+    a move beyond the series' tolerance is a problem unless ``accept_move``, when the moves are
+    returned in ``ValidatedFile.moves`` for the caller to record as accepted exceptions.
+    """
     if kind not in FORMATS:
         raise ValueError(f"unknown ingest kind {kind!r}; expected one of {', '.join(FORMATS)}")
     progress(f"reading {path}", 0, 3)
     raw = read_table_file(path)
     progress(f"validating {len(raw.rows):,} rows", 1, 3)
-    return validate(kind, raw, ledger_knowledge(ledger), today=today)
+    checked = validate(kind, raw, ledger_knowledge(ledger), today=today)
+    if kind != "prices":
+        return checked
+    moves = check_price_moves(ledger, checked.frame)
+    if moves and not accept_move:
+        raise InputError(
+            [
+                Problem(
+                    checked.path,
+                    m.message(),
+                    row=checked.rows[m.row],
+                    column="level",
+                    line=checked.lines[m.row],
+                )
+                for m in moves
+            ]
+        )
+    return dataclasses.replace(checked, moves=tuple(moves))
+
+
+def _series_rows(checked: ValidatedFile) -> pd.DataFrame:
+    """A series file's rows completed with their provenance: a user's file, with its SHA-256."""
+    return checked.frame.assign(
+        package="user",
+        package_version="",
+        file_name=Path(checked.path).name,
+        file_sha256=checked.sha256,
+        column_name="",
+        derivation="",
+        synthetic=False,
+    )
+
+
+def _move_exceptions(checked: ValidatedFile, reason: str) -> pd.DataFrame:
+    """Accepted price moves as ``exceptions`` rows (scope ``prices``), with their evidence."""
+    rows = []
+    known = pd.to_datetime(checked.frame["known_on"])
+    for m in checked.moves:
+        rows.append(
+            {
+                "scope": "prices",
+                "date": pd.Timestamp(m.date),
+                "kind": "price_move",
+                "subject": m.series,
+                "status": "accepted",
+                "value": m.move,
+                "threshold": m.tolerance,
+                "detail": json.dumps(
+                    {
+                        "level": m.level,
+                        "neighbour_level": m.other_level,
+                        "neighbour_date": m.other_date.isoformat(),
+                        "neighbour": "next" if m.to_next else "previous",
+                        "return": m.change,
+                        "file": checked.path,
+                        "row": checked.rows[m.row],
+                        "message": m.message(),
+                    },
+                    sort_keys=True,
+                ),
+                "reason": reason,
+                "known_on": pd.Timestamp(known.iloc[m.row]),
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def ingest_file(
@@ -68,6 +182,7 @@ def ingest_file(
     *,
     restate: bool = False,
     reason: str | None = None,
+    accept_move: bool = False,
     today: dt.date | None = None,
     progress: Progress = _quiet,
 ) -> IngestReport:
@@ -78,13 +193,18 @@ def ingest_file(
     ledger : Ledger
         An open, writable ledger.
     kind : str
-        ``holdings``, ``statements``, ``cashflows``, ``prices`` or ``orders``.
+        ``holdings``, ``statements``, ``cashflows``, ``series`` (series metadata), ``prices``
+        or ``orders``.
     path : str or Path
         CSV (``.csv``, ``.csv.gz``) or Parquet (``.parquet``, ``.pq``) file.
     restate : bool
         Record rows that differ from what is recorded as new versions (else they are refused).
     reason : str, optional
-        Why the restatement was made; kept in the audit log.
+        Why the restatement was made, or why the moves accepted are right; kept in the audit
+        log (and with each accepted move). Required with ``restate`` and ``accept_move``.
+    accept_move : bool
+        Record prices that move beyond their series' tolerance, each as an accepted exception
+        with ``reason`` (else they are refused).
     today : date, optional
         Reference date for the "not known in the future" rule (default: today, UTC).
     progress : callable, optional
@@ -97,22 +217,41 @@ def ingest_file(
         left unchanged.
 
     """
-    checked = check_file(ledger, kind, path, today=today, progress=progress)
+    if (restate or accept_move) and not reason:
+        option = "--restate" if restate else "--accept-move"
+        raise InputError([Problem("<args>", f"{option} needs --reason", column="--reason")])
+    checked = check_file(
+        ledger, kind, path, today=today, accept_move=accept_move, progress=progress
+    )
     progress(f"writing {len(checked.frame):,} rows", 2, 3)
     fmt = FORMATS[kind]
     detail: dict[str, object] = {"kind": kind, "restate": restate}
     if reason:
         detail["reason"] = reason
-    result = ledger.append(
-        fmt.table,
-        checked.frame,
-        action="restate" if restate else "ingest",
-        source=checked.path,
-        source_sha256=checked.sha256,
-        restate=restate,
-        detail=detail,
-        row_numbers=checked.rows,
-        line_numbers=checked.lines,
-    )
+    if checked.moves:
+        detail["accepted_moves"] = len(checked.moves)
+    frame = _series_rows(checked) if kind == "series" else checked.frame
+    with ledger.transaction():
+        result = ledger.append(
+            fmt.table,
+            frame,
+            action="restate" if restate else "ingest",
+            source=checked.path,
+            source_sha256=checked.sha256,
+            restate=restate,
+            detail=detail,
+            row_numbers=checked.rows,
+            line_numbers=checked.lines,
+        )
+        if checked.moves:
+            ledger.append(
+                "exceptions",
+                _move_exceptions(checked, str(reason)),
+                action="exception",
+                source=checked.path,
+                source_sha256=checked.sha256,
+                restate=True,
+                detail={"reason": reason},
+            )
     progress("ingest done", 3, 3)
     return IngestReport(kind, checked.path, checked.sha256, len(checked.frame), result)

@@ -6,7 +6,9 @@ on. Holds no I/O; must not import the store.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 #: Bookkeeping columns that every fact row carries after its business columns.
 BOOK_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -36,6 +38,10 @@ class FactTable:
     ignore_in_compare : tuple[str, ...]
         Value columns that do not decide whether a re-written row is a new version (bookkeeping
         such as the recorded-time cutoff of a derived row's inputs).
+    added : tuple[str, ...]
+        Value columns added to the table by a later migration (nullable). A row's hash leaves
+        such a column out while its value is NULL, so rows written before the column existed
+        still verify; once a value is set it is hashed like any other column.
 
     """
 
@@ -45,6 +51,17 @@ class FactTable:
     types: dict[str, str]
     versioned: bool = True
     ignore_in_compare: tuple[str, ...] = ()
+    added: tuple[str, ...] = ()
+
+    def hashed(self, stored: Sequence[Any]) -> list[Any]:
+        """The values of one stored row (``columns`` order, without ``row_hash``) that are hashed.
+
+        Every value, except an ``added`` column's while it is ``None``.
+        """
+        if not self.added:
+            return list(stored)
+        cols = [c for c in self.columns if c != "row_hash"]
+        return [v for c, v in zip(cols, stored, strict=True) if not (v is None and c in self.added)]
 
     @property
     def compared(self) -> tuple[int, ...]:
@@ -58,8 +75,9 @@ class FactTable:
 
     @property
     def columns(self) -> tuple[str, ...]:
-        """Every stored column in order, bookkeeping included."""
-        return self.business_columns + tuple(c for c, _ in BOOK_COLUMNS)
+        """Every stored column in order, bookkeeping included (added columns last, as stored)."""
+        base = tuple(c for c in self.business_columns if c not in self.added)
+        return base + tuple(c for c, _ in BOOK_COLUMNS) + self.added
 
     def sql_type(self, column: str) -> str:
         """SQL type of ``column``."""
@@ -132,6 +150,8 @@ SERIES = FactTable(
         "column_name",
         "derivation",
         "synthetic",
+        "asset_type",
+        "move_tolerance",
     ),
     types={
         "series_id": "VARCHAR",
@@ -146,7 +166,10 @@ SERIES = FactTable(
         "column_name": "VARCHAR",
         "derivation": "VARCHAR",
         "synthetic": "BOOLEAN",
+        "asset_type": "VARCHAR",
+        "move_tolerance": "DOUBLE",
     },
+    added=("asset_type", "move_tolerance"),
 )
 
 PRICES = FactTable(
@@ -275,6 +298,38 @@ LIMIT_BREACHES = FactTable(
     },
 )
 
+VEHICLES = FactTable(
+    name="vehicles",
+    key=("vehicle_id", "effective"),
+    values=("name", "definition", "definition_sha256", "known_on"),
+    types={
+        "vehicle_id": "VARCHAR",
+        "effective": "DATE",
+        "name": "VARCHAR",
+        "definition": "VARCHAR",
+        "definition_sha256": "VARCHAR",
+        "known_on": "DATE",
+    },
+)
+
+EXCEPTIONS = FactTable(
+    name="exceptions",
+    key=("scope", "date", "kind", "subject"),
+    values=("status", "value", "threshold", "detail", "reason", "known_on"),
+    types={
+        "scope": "VARCHAR",
+        "date": "DATE",
+        "kind": "VARCHAR",
+        "subject": "VARCHAR",
+        "status": "VARCHAR",
+        "value": "DOUBLE",
+        "threshold": "DOUBLE",
+        "detail": "VARCHAR",
+        "reason": "VARCHAR",
+        "known_on": "DATE",
+    },
+)
+
 #: Every table whose rows are hashed into the audit chain, by name.
 FACT_TABLES: dict[str, FactTable] = {
     t.name: t
@@ -290,6 +345,8 @@ FACT_TABLES: dict[str, FactTable] = {
         VALUATIONS,
         STRIKES,
         LIMIT_BREACHES,
+        VEHICLES,
+        EXCEPTIONS,
     )
 }
 
@@ -304,7 +361,9 @@ KNOWLEDGE_TABLES: tuple[str, ...] = (
     "valuations",
     "strikes",
     "limit_breaches",
+    "vehicles",
+    "exceptions",
 )
 
 #: Tables altsleeve derives from the others (never inputs to an estimate or a strike).
-DERIVED_TABLES: tuple[str, ...] = ("valuations", "strikes", "limit_breaches")
+DERIVED_TABLES: tuple[str, ...] = ("valuations", "strikes", "limit_breaches", "exceptions")

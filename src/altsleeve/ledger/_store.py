@@ -406,7 +406,7 @@ class Ledger:
         columns["recorded_at"] = [recorded_at] * m
         columns["batch_id"] = [seq] * m
         stored = [columns[c] for c in spec.columns if c != "row_hash"]
-        hashes = [row_hash(r) for r in zip(*stored, strict=True)]
+        hashes = [row_hash(spec.hashed(r)) for r in zip(*stored, strict=True)]
         columns["row_hash"] = hashes
         arrow = pa.table(
             {c: pa.array(columns[c], type=_ARROW_TYPES[spec.sql_type(c)]) for c in spec.columns}
@@ -473,6 +473,7 @@ class Ledger:
         *,
         recorded_at: dt.datetime | None = None,
         tables: Sequence[str] = KNOWLEDGE_TABLES,
+        where: Mapping[str, Sequence[Any]] | None = None,
     ) -> LedgerSnapshot:
         """Exactly what was known on ``known_on`` (and recorded by ``recorded_at``).
 
@@ -487,6 +488,10 @@ class Ledger:
             default: everything recorded so far.
         tables : sequence of str
             Which tables to return (default: every knowledge table; never synthetic truth).
+        where : mapping of column to values, optional
+            Only rows whose key column has one of the values (e.g. ``{"series_id": ["SP500"]}``),
+            filtered in the database so that the rest is never read into memory. Applies to each
+            table that has the column.
 
         Returns
         -------
@@ -502,18 +507,57 @@ class Ledger:
                 raise ValueError(f"{name!r} is not a knowledge table")
             spec = FACT_TABLES[name]
             cols = ", ".join(c for c in spec.columns if c != "row_hash")
-            where = "recorded_at <= $rec"
+            cond = "recorded_at <= $rec"
             if "known_on" in spec.values:
-                where += " AND known_on <= $day"
+                cond += " AND known_on <= $day"
             order = ", ".join(spec.key)
+            params: dict[str, Any] = {"rec": rec}
+            if "known_on" in spec.values:
+                params["day"] = day
+            for i, (col, vals) in enumerate((where or {}).items()):
+                if col in spec.key:
+                    cond += f" AND {col} IN (SELECT unnest($w{i}))"
+                    params[f"w{i}"] = [str(v) for v in vals]
             sql = (
-                f"SELECT {cols} FROM {name} WHERE {where} QUALIFY row_number() OVER "
+                f"SELECT {cols} FROM {name} WHERE {cond} QUALIFY row_number() OVER "
                 f"(PARTITION BY {', '.join(spec.key)} ORDER BY version DESC) = 1 ORDER BY {order}"
             )
-            out[name] = self._con.execute(
-                sql, {"rec": rec, "day": day} if "known_on" in spec.values else {"rec": rec}
-            ).df()
+            out[name] = self._con.execute(sql, params).df()
         return LedgerSnapshot(day, rec, out)
+
+    def price_levels_near(self, bounds: pd.DataFrame) -> pd.DataFrame:
+        """Recorded levels (latest version of each date) around ranges of dates, per series.
+
+        ``bounds`` has ``series_id, first, last``. For each series: every level dated in
+        ``[first, last]``, the last one before ``first`` and the first one after ``last``. What
+        a price check needs to see the moves into and out of new levels, without reading every
+        price into memory. Returns ``series_id, date, level`` sorted by series and date.
+        """
+        table = pa.table(
+            {
+                "series_id": pa.array(bounds["series_id"].astype(str), type=pa.string()),
+                "first": pa.array(pd.to_datetime(bounds["first"]).dt.date, type=pa.date32()),
+                "last": pa.array(pd.to_datetime(bounds["last"]).dt.date, type=pa.date32()),
+            }
+        )
+        self._con.register("_bounds", table)
+        try:
+            return self._con.execute(
+                "WITH latest AS (SELECT p.series_id, p.date, p.level, b.first, b.last "
+                "FROM prices p JOIN _bounds b ON p.series_id = b.series_id "
+                "QUALIFY row_number() OVER (PARTITION BY p.series_id, p.date "
+                "ORDER BY p.version DESC) = 1), "
+                "ranked AS (SELECT *, "
+                "row_number() OVER (PARTITION BY series_id, date < first ORDER BY date DESC) "
+                "AS before_rank, "
+                "row_number() OVER (PARTITION BY series_id, date > last ORDER BY date) "
+                "AS after_rank FROM latest) "
+                "SELECT series_id, date, level FROM ranked WHERE "
+                "(date BETWEEN first AND last) OR (date < first AND before_rank = 1) "
+                "OR (date > last AND after_rank = 1) ORDER BY series_id, date"
+            ).df()
+        finally:
+            self._con.unregister("_bounds")
 
     def history(self, table: str) -> pd.DataFrame:
         """Every version of every row of a knowledge table (for vectorised point-in-time work)."""
@@ -632,7 +676,7 @@ class Ledger:
                 f"SELECT {', '.join(cols)}, row_hash FROM {name}"
             ).fetchall():
                 rep.rows += 1
-                h = row_hash(r[:-1])
+                h = row_hash(spec.hashed(r[:-1]))
                 batch = int(r[cols.index("batch_id")])
                 if h != r[-1]:
                     key = ", ".join(f"{k}={r[cols.index(k)]}" for k in spec.key)

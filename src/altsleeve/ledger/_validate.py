@@ -13,13 +13,14 @@ import datetime as dt
 import difflib
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+import numpy as np
 import pandas as pd
 
-from altsleeve.domain import AssetClass, CashflowKind, OrderKind, VehicleType
+from altsleeve.domain import AssetClass, AssetType, CashflowKind, OrderKind, VehicleType
 from altsleeve.errors import InputError, Problem
 from altsleeve.ledger._files import RawTable
 
@@ -50,6 +51,8 @@ class FieldSpec:
         Whether the column must be present; optional columns take ``default``.
     default : str | None
         Text used when an optional column is absent or blank; ``"=COL"`` copies column COL.
+    nullable : bool
+        An optional column whose blank (or absent) value is stored as NULL (no default).
 
     """
 
@@ -58,6 +61,7 @@ class FieldSpec:
     choices: tuple[str, ...] = ()
     required: bool = True
     default: str | None = None
+    nullable: bool = False
 
 
 @dataclass(frozen=True)
@@ -140,6 +144,23 @@ FORMATS: dict[str, FileFormat] = {
         rename=(("series", "series_id"),),
         known_on_not_before="date",
     ),
+    "series": FileFormat(
+        kind="series",
+        table="series",
+        fields=(
+            FieldSpec("series", "id"),
+            FieldSpec("description", "text"),
+            FieldSpec("unit", "enum", ("index", "price", "percent", "percent_return")),
+            FieldSpec("frequency", "enum", ("daily", "monthly")),
+            FieldSpec(
+                "asset_type", "enum", tuple(t.value for t in AssetType if t != AssetType.PRIVATE)
+            ),
+            FieldSpec("move_tolerance", "positive", required=False, nullable=True),
+            FieldSpec("source", "text", required=False, default="user file"),
+        ),
+        key=("series",),
+        rename=(("series", "series_id"),),
+    ),
     "orders": FileFormat(
         kind="orders",
         table="orders",
@@ -162,7 +183,125 @@ class LedgerKnowledge:
     holdings: frozenset[str] = frozenset()
     series: frozenset[str] = frozenset()
     holdings_hint: str = "ingest it with `altsleeve ingest holdings` first"
-    series_hint: str = "load it with `altsleeve marketdata load` or `altsleeve ingest prices` first"
+    series_hint: str = (
+        "register it with `altsleeve marketdata register FILE` (or load the shipped real data "
+        "with `altsleeve marketdata load`) first"
+    )
+    vehicles: frozenset[str] | None = None
+    vehicles_hint: str = "register its file with `altsleeve vehicle register FILE` first"
+
+
+@dataclass(frozen=True)
+class PriceMove:
+    """A price in a file that moves from (or to) its neighbour by more than the tolerance.
+
+    ``row`` is the row's position in the validated frame (0-based); ``other_date`` and
+    ``other_level`` are the neighbouring level (the previous one, or with ``to_next`` the next
+    one recorded) in the ledger or the file; ``move`` the absolute log move.
+    """
+
+    row: int
+    series: str
+    date: dt.date
+    level: float
+    other_date: dt.date
+    other_level: float
+    move: float
+    tolerance: float
+    to_next: bool
+
+    @property
+    def change(self) -> float:
+        """The simple return of the move, in the direction of time (decimal)."""
+        if self.to_next:
+            return self.other_level / self.level - 1.0
+        return self.level / self.other_level - 1.0
+
+    def message(self) -> str:
+        """The problem in words, with how to go on."""
+        if self.to_next:
+            what = (
+                f"the next recorded level {self.other_level:,.6g} on {self.other_date} is a "
+                f"move of {self.change:+.1%} from {self.level:,.6g} on {self.date}"
+            )
+        else:
+            what = (
+                f"{self.level:,.6g} on {self.date} is a move of {self.change:+.1%} from "
+                f"{self.other_level:,.6g} on {self.other_date}"
+            )
+        return (
+            f"{self.series}: {what} (|ln move| {self.move:.3f}), beyond the series' tolerance "
+            f"{self.tolerance:.3f}; check the price, or accept the move with --accept-move "
+            "--reason TEXT"
+        )
+
+
+def price_moves(
+    frame: pd.DataFrame, near: pd.DataFrame, tolerance: Mapping[str, float | None]
+) -> list[PriceMove]:
+    """Prices of a file whose move from the previous level, or to the next, is beyond tolerance.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The file's validated rows: ``series_id, date, level``.
+    near : DataFrame
+        Levels already recorded (``series_id, date, level``) around the file's dates; a
+        recorded level on a date the file also has is replaced by the file's.
+    tolerance : mapping
+        Each series' largest plausible absolute log move (``None``: not checked).
+
+    Returns
+    -------
+    list of PriceMove
+        One per flagged file row (its first flagged side), in file order.
+    """
+    out: dict[int, PriceMove] = {}
+    f_sid = frame["series_id"].astype(str).to_numpy()
+    f_day = np.asarray(pd.to_datetime(frame["date"]).values, dtype="datetime64[D]")
+    f_lv = frame["level"].to_numpy(dtype=float)
+    n_sid = near["series_id"].astype(str).to_numpy() if len(near) else np.array([], dtype=str)
+    n_day = (
+        np.asarray(pd.to_datetime(near["date"]).values, dtype="datetime64[D]")
+        if len(near)
+        else np.array([], dtype="datetime64[D]")
+    )
+    n_lv = near["level"].to_numpy(dtype=float) if len(near) else np.array([])
+    for sid in np.unique(f_sid):
+        tol = tolerance.get(str(sid))
+        if tol is None:
+            continue
+        fi = np.flatnonzero(f_sid == sid)
+        ni = np.flatnonzero(n_sid == sid)
+        ni = ni[~np.isin(n_day[ni], f_day[fi])]
+        day = np.concatenate([f_day[fi], n_day[ni]])
+        lv = np.concatenate([f_lv[fi], n_lv[ni]])
+        src = np.concatenate([fi, np.full(len(ni), -1)])
+        order = np.argsort(day, kind="stable")
+        day, lv, src = day[order], lv[order], src[order]
+        if len(day) < 2:
+            continue
+        with np.errstate(divide="ignore", invalid="ignore"):
+            move = np.abs(np.log(lv[1:] / lv[:-1]))
+        bad = (move > tol + 1e-12) & ((src[1:] >= 0) | (src[:-1] >= 0))
+        for k in (int(i) for i in np.flatnonzero(bad)):
+            to_next = src[k + 1] < 0
+            row = int(src[k]) if to_next else int(src[k + 1])
+            me, other = (k, k + 1) if to_next else (k + 1, k)
+            if row in out:
+                continue
+            out[row] = PriceMove(
+                row=row,
+                series=str(sid),
+                date=dt.date.fromisoformat(str(day[me])),
+                level=float(lv[me]),
+                other_date=dt.date.fromisoformat(str(day[other])),
+                other_level=float(lv[other]),
+                move=float(move[k]),
+                tolerance=float(tol),
+                to_next=bool(to_next),
+            )
+    return [out[k] for k in sorted(out)]
 
 
 @dataclass(frozen=True)
@@ -179,6 +318,7 @@ class ValidatedFile:
     frame: pd.DataFrame
     rows: list[int]
     lines: list[int | None]
+    moves: tuple[PriceMove, ...] = ()
 
 
 def _parse(spec: FieldSpec, text: str) -> tuple[object, str | None]:
@@ -302,6 +442,9 @@ def validate(
                     text = cells[idx[source]] if source in idx else ""
                 else:
                     text = spec.default
+            if text == "" and spec.nullable:
+                parsed[spec.name].append(None)
+                continue
             value, msg = _parse(spec, text)
             if msg:
                 problems.append(Problem(label, msg, row=r, column=spec.name, line=line))
@@ -358,6 +501,26 @@ def validate(
                 knowledge.holdings,
                 "holding_id",
                 "unknown holding {v!r}: " + knowledge.holdings_hint,
+                problems,
+            )
+        if fmt.table == "prices" and "series" in parsed:
+            _check_refs(
+                label,
+                raw,
+                parsed["series"],
+                knowledge.series,
+                "series",
+                "unknown series {v!r}: " + knowledge.series_hint,
+                problems,
+            )
+        if fmt.table == "orders" and knowledge.vehicles is not None:
+            _check_refs(
+                label,
+                raw,
+                parsed["vehicle"],
+                knowledge.vehicles,
+                "vehicle",
+                "unknown vehicle {v!r}: " + knowledge.vehicles_hint,
                 problems,
             )
         if fmt.table == "holdings" and "proxy" in parsed:
@@ -417,10 +580,20 @@ def _check_refs(
     template: str,
     problems: list[Problem],
 ) -> None:
+    hints: dict[str, str] = {}
     for r, v in enumerate(values, start=1):
         if isinstance(v, str) and v not in known:
+            if v not in hints:
+                close = difflib.get_close_matches(v, sorted(known), n=1)
+                hints[v] = f" (did you mean {close[0]!r}?)" if close else ""
             problems.append(
-                Problem(label, template.format(v=v), row=r, column=column, line=raw.lines[r - 1])
+                Problem(
+                    label,
+                    template.format(v=v) + hints[v],
+                    row=r,
+                    column=column,
+                    line=raw.lines[r - 1],
+                )
             )
 
 

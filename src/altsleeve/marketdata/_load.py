@@ -7,6 +7,8 @@ touch the ledger or write anything.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 
@@ -63,6 +65,32 @@ _SWINKELS = (
     "duration/convexity of a par bond: Tuckman & Serrat, Fixed Income Securities, "
     "eqs. 4.45/4.52 (Fabozzi, Bond Markets, Analysis and Strategies, ch. 4)"
 )
+
+
+#: What each shipped series is (``altsleeve.domain.AssetType`` values).
+SERIES_ASSET_TYPES: dict[str, str] = {
+    "SP500": "equity",
+    "NASDAQ": "equity",
+    "FF_MKT_RF": "rate",
+    "FF_SMB": "rate",
+    "FF_HML": "rate",
+    "FF_RF": "rate",
+    "AAA_YIELD": "rate",
+    "BAA_YIELD": "rate",
+    "CORE_CPI": "inflation",
+    "FF_MKT_TR": "equity",
+    "CASH_TBILL": "cash",
+    "BOND_AAA_TR": "bond",
+    "BOND_BAA_TR": "bond",
+    "BOND_AAA_TR_D": "bond",
+    "BOND_BAA_TR_D": "bond",
+    "CASH_TBILL_D": "cash",
+}
+
+#: Series whose plausible daily move differs from their asset type's default. The daily bond
+#: indices are point-in-time interpolations of monthly ones: the whole month's price change lands
+#: on its last business day (the largest in the shipped data: 0.124 Aaa, 0.154 Baa, October 2008).
+SERIES_MOVE_TOLERANCE: dict[str, float] = {"BOND_AAA_TR_D": 0.20, "BOND_BAA_TR_D": 0.20}
 
 
 def _meta(
@@ -331,6 +359,17 @@ def load_arch_market_data() -> list[SeriesData]:
     )
     out.append(_index_series(levels, pd.DatetimeIndex(levels.index), meta))
 
+    out = [
+        dataclasses.replace(
+            s,
+            meta=dataclasses.replace(
+                s.meta,
+                asset_type=SERIES_ASSET_TYPES[s.meta.series_id],
+                move_tolerance=SERIES_MOVE_TOLERANCE.get(s.meta.series_id),
+            ),
+        )
+        for s in out
+    ]
     ids = tuple(s.meta.series_id for s in out)
     if ids != SERIES_IDS:  # pragma: no cover - guards the documented order
         raise RuntimeError(f"series order drifted: {ids}")

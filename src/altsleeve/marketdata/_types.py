@@ -53,6 +53,12 @@ class SeriesMeta:
         comma-separated.
     derivation : str
         ``""`` for raw series; for derived series the formula and its source.
+    asset_type : str
+        What the series is (an :class:`altsleeve.domain.AssetType` value: ``equity``, ``bond``,
+        ``cash``, ``rate``, ``inflation`` ...), so that models pick series by type, not by name.
+    move_tolerance : float or None
+        The largest plausible absolute log move from one observation to the next, when it
+        differs from the asset type's default (``altsleeve.domain.DEFAULT_MOVE_TOLERANCE``).
     """
 
     series_id: str
@@ -66,6 +72,8 @@ class SeriesMeta:
     file_sha256: str
     column: str
     derivation: str
+    asset_type: str = "other"
+    move_tolerance: float | None = None
 
 
 @dataclass(frozen=True)

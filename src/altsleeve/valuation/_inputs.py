@@ -171,7 +171,10 @@ def inputs_from_ledger(
     # A cash flow is a fact of its date: keep its latest recorded version only.
     cf = cf.sort_values("version").groupby(["holding_id", "date", "kind"], as_index=False).last()
     prices = ledger.as_known_on(
-        dt.date(2100, 12, 31), recorded_at=recorded_at, tables=("prices",)
+        dt.date(2100, 12, 31),
+        recorded_at=recorded_at,
+        tables=("prices",),
+        where={"series_id": sorted(set(h["proxy"]))},
     ).prices
     proxies: dict[str, pd.Series] = {}
     for sid in sorted(set(h["proxy"])):
