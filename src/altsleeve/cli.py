@@ -811,9 +811,13 @@ def dilution(
 
 
 def _dilution_table(rep: dict[str, Any]) -> None:
+    ends = rep.get("truth_ends")
+    stop = ""
+    if rep.get("stopped_at_truth"):
+        stop = f", stopped at its end (asked to {rep['to']})"
     t = Table(
         title=f"Dilution {rep['first']}..{rep['last']}: wealth moved away from staying "
-        "participants (truth is synthetic)"
+        f"participants (truth is synthetic{f', it ends {ends}' if ends else ''}{stop})"
     )
     for c in ("method", "dollars", "bp a year", "gross $", "gross bp a year"):
         t.add_column(c, justify="left" if c == "method" else "right")
@@ -826,6 +830,8 @@ def _dilution_table(rep: dict[str, Any]) -> None:
             f"{x['gross_bp_per_year']:.2f}",
         )
     out.print(t)
+    if rep.get("note"):
+        out.print(f"Note: dilution {rep['note']}.", markup=False)
 
 
 # -- demo --------------------------------------------------------------------------------------
