@@ -2508,7 +2508,10 @@ def report(
     ] = None,
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", help="Knowledge date YYYY-MM-DD (default: the last strike)."),
+        typer.Option(
+            "--as-of",
+            help="Knowledge date YYYY-MM-DD (default: the last strike recorded by --recorded-by).",
+        ),
     ] = None,
     recorded_by: Annotated[
         str | None,
@@ -2554,7 +2557,14 @@ def report(
     ppath = policy or sample_policy_path()
     v = _vehicle(vpath)
     with Ledger(db, read_only=True) as led, _progress(not as_json) as prog:
-        day = _parse_date(as_of, "--as-of") if as_of else _as_of_day(led, v, None)
+        if as_of:
+            day = _parse_date(as_of, "--as-of")
+        elif cutoff is not None:  # the last strike recorded by the cutoff
+            from altsleeve.liquidity_profile import last_strike_day
+
+            day = last_strike_day(led, v, recorded_at=cutoff)
+        else:
+            day = _as_of_day(led, v, None)
         files = _write_evidence(
             led,
             db,

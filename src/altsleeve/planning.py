@@ -2,10 +2,13 @@
 
 Owns what joins the pure pacing core (:mod:`altsleeve.pacing`) to the rest: the vehicle's outlook
 (glide-path targets and liquid mix per quarter, from a :class:`~altsleeve.fund.Vehicle`), the
-scenarios bootstrapped from the real market history known on a date, the expected calls and
-distributions over the next 30/90/365 days, and the backtest of the planner on the SYNTHETIC sample
-book with the vehicle struck by the fund engine. Must not change the ledger (it only reads the
-frames it is given) and must not hold model equations (they belong to the pacing core).
+scenarios bootstrapped from the real market history known on a date, the calls and distributions
+the GPs have noticed before their dates (:func:`noticed_flows`: certain), the expected calls and
+distributions over the next 30/90/365 days with the notices counted once, the ledger reads of all
+these as known on a date (and, with ``recorded_at``, as recorded by a time), and the backtest of
+the planner on the SYNTHETIC sample book with the vehicle struck by the fund engine. Must not
+change the ledger (it only reads it and the frames it is given) and must not hold model equations
+(they belong to the pacing core).
 """
 
 from __future__ import annotations

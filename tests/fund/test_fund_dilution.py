@@ -20,7 +20,7 @@ TRUTH_END = "2018-12-31"  # the sample book's truth ends with the market data
 
 @pytest.fixture(scope="module")
 def past_truth(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample book, with the vehicle's price series running into January 2019."""
+    """The sample book, with the vehicle's prices and purchases running into January 2019."""
     root = tmp_path_factory.mktemp("dilution")
     db = root / "ledger.duckdb"
     v = Vehicle.from_toml(sample_vehicle_path())
@@ -38,6 +38,14 @@ def past_truth(tmp_path_factory: pytest.TempPathFactory) -> Path:
         f = root / "later-prices.csv"
         f.write_text("\n".join(lines) + "\n")
         ingest_file(led, "prices", f)
+        # purchases on those days: with a missing truth counted as $0 they "moved" millions
+        orders = ["vehicle,date,kind,amount"] + [
+            f"{v.vehicle.id},{d.date()},purchase,5000000"
+            for d in pd.bdate_range("2019-01-02", "2019-01-11")
+        ]
+        f = root / "later-orders.csv"
+        f.write_text("\n".join(orders) + "\n")
+        ingest_file(led, "orders", f)
     return db
 
 
