@@ -898,9 +898,13 @@ def dilution(
 
 
 def _dilution_table(rep: dict[str, Any]) -> None:
+    ends = rep.get("truth_ends")
+    stop = ""
+    if rep.get("stopped_at_truth"):
+        stop = f", stopped at its end (asked to {rep['to']})"
     t = Table(
         title=f"Dilution {rep['first']}..{rep['last']}: wealth moved away from staying "
-        "participants (truth is synthetic)"
+        f"participants (truth is synthetic{f', it ends {ends}' if ends else ''}{stop})"
     )
     for c in ("method", "dollars", "bp a year", "gross $", "gross bp a year"):
         t.add_column(c, justify="left" if c == "method" else "right")
@@ -913,6 +917,8 @@ def _dilution_table(rep: dict[str, Any]) -> None:
             f"{x['gross_bp_per_year']:.2f}",
         )
     out.print(t)
+    if rep.get("note"):
+        out.print(f"Note: dilution {rep['note']}.", markup=False)
 
 
 # -- vehicles ----------------------------------------------------------------------------------
@@ -1364,8 +1370,18 @@ def calls(
     top: Annotated[int, typer.Option("--top", help="Holdings listed per window.")] = 10,
     as_json: JsonOpt = False,
 ) -> None:
-    """Expected capital calls and distributions over the next 30, 90 and 365 days, with ranges."""
-    from altsleeve.planning import cashflow_calendar, ledger_market, ledger_state, scenarios_as_of
+    """Expected capital calls and distributions over the next 30, 90 and 365 days, with ranges.
+
+    Calls and distributions the GPs have noticed (known on the date, dated after it) are certain
+    and shown apart; the model's projection of each holding is reduced by them (docs/pacing.md).
+    """
+    from altsleeve.planning import (
+        cashflow_calendar,
+        ledger_market,
+        ledger_noticed,
+        ledger_state,
+        scenarios_as_of,
+    )
 
     settings = _settings(paths, seed)
     with Ledger(db, read_only=True) as led, _progress(not as_json) as prog:
@@ -1375,10 +1391,21 @@ def calls(
         state = ledger_state(led, day)
         if state.empty:
             raise InputError([Problem(str(led.path), f"no live private holding on {day}")])
+        notices = ledger_noticed(led, day)
         scen = scenarios_as_of(ledger_market(led, day), pd.Timestamp(day), paths, 6, seed=seed)
         prog(f"projecting {len(state)} holdings x {paths} paths", 1, 2)
-        cal = cashflow_calendar(state, scen, settings, pd.Timestamp(day))
+        cal = cashflow_calendar(state, scen, settings, pd.Timestamp(day), noticed=notices)
         prog("calendar ready", 2, 2)
+    noticed_rows: list[dict[str, Any]] = [
+        {
+            "holding_id": str(r["holding_id"]),
+            "date": pd.Timestamp(r["date"]).date().isoformat(),
+            "kind": str(r["kind"]),
+            "amount": float(r["amount"]),
+            "known_on": pd.Timestamp(r["known_on"]).date().isoformat(),
+        }
+        for r in cal.noticed.to_dict(orient="records")
+    ]
     if as_json:
         _emit_json(
             {
@@ -1386,27 +1413,59 @@ def calls(
                 "paths": paths,
                 "sleeve": cal.sleeve.to_dict(orient="records"),
                 "holdings": cal.holdings.to_dict(orient="records"),
+                "noticed": noticed_rows,
             }
         )
         return
+    any_notice = bool(noticed_rows)
     t = Table(title=f"Private sleeve cash flows after {day} ($m; ranges over {paths} paths)")
     for c in ("window", "kind", "mean", "5%", "median", "95%"):
         t.add_column(c, justify="right")
-    for r in cal.sleeve.to_dict(orient="records"):
-        t.add_row(
-            f"{r['days']} d (to {r['until']})",
-            str(r["kind"]),
-            f"{r['mean'] / 1e6:,.1f}",
-            f"{r['q05'] / 1e6:,.1f}",
-            f"{r['q50'] / 1e6:,.1f}",
-            f"{r['q95'] / 1e6:,.1f}",
-        )
+    labels = {
+        "call": "calls, all" if any_notice else "call",
+        "noticed_call": "  noticed (certain)",
+        "model_call": "  model, beyond notices",
+        "distribution": "distributions, all" if any_notice else "distribution",
+        "noticed_distribution": "  noticed (certain)",
+        "model_distribution": "  model, beyond notices",
+        "net": "net",
+    }
+    order: tuple[str, ...] = ("call", "distribution", "net")
+    if any_notice:
+        order = ("call", "noticed_call", "model_call", "distribution", "noticed_distribution")
+        order = (*order, "model_distribution", "net")
+    rows = cal.sleeve.set_index(["days", "kind"])
+    for days in dict.fromkeys(cal.sleeve["days"]):
+        for kind in order:
+            r = rows.loc[(days, kind)]
+            t.add_row(
+                f"{days} d (to {r['until']})",
+                labels[kind],
+                f"{r['mean'] / 1e6:,.1f}",
+                f"{r['q05'] / 1e6:,.1f}",
+                f"{r['q50'] / 1e6:,.1f}",
+                f"{r['q95'] / 1e6:,.1f}",
+                end_section=kind == order[-1],
+            )
     out.print(t)
+    if any_notice:
+        t3 = Table(title=f"Noticed by the GPs on or before {day}, dated after it (certain, $m)")
+        for c in ("holding", "kind", "date", "amount", "known on"):
+            t3.add_column(c, justify="left" if c in ("holding", "kind") else "right")
+        for n in sorted(noticed_rows, key=lambda x: (x["holding_id"], x["date"], x["kind"])):
+            t3.add_row(
+                str(n["holding_id"]),
+                str(n["kind"]),
+                str(n["date"]),
+                f"{float(n['amount']) / 1e6:,.2f}",
+                str(n["known_on"]),
+            )
+        out.print(t3)
     h = cal.holdings[(cal.holdings["days"] == 90) & (cal.holdings["kind"] == "call")]
-    h = h.sort_values("mean", ascending=False).head(top)
+    h = h.sort_values(["mean", "holding_id"], ascending=[False, True]).head(top)
     if len(h):
-        t2 = Table(title="Largest expected calls in the next 90 days ($m)")
-        for c in ("holding", "mean", "5%", "95%"):
+        t2 = Table(title="Largest expected calls in the next 90 days ($m; noticed calls included)")
+        for c in ("holding", "mean", "5%", "95%", "noticed"):
             t2.add_column(c, justify="left" if c == "holding" else "right")
         for r in h.to_dict(orient="records"):
             t2.add_row(
@@ -1414,8 +1473,15 @@ def calls(
                 f"{r['mean'] / 1e6:,.2f}",
                 f"{r['q05'] / 1e6:,.2f}",
                 f"{r['q95'] / 1e6:,.2f}",
+                f"{r['noticed'] / 1e6:,.2f}",
             )
         out.print(t2)
+    out.print(
+        "Noticed: known on the date and dated after it, counted in full in each window holding "
+        "its date; each holding's projected flows in a window are reduced by its notices there "
+        "(floored at zero), so nothing is counted twice (docs/pacing.md).",
+        markup=False,
+    )
 
 
 @app.command()
@@ -1552,7 +1618,8 @@ def _liquidity_tables(prof: Any) -> None:
         ("liquid assets reachable", "liquid"),
         (f"stressed redemptions (x{a.stress_multiplier:g})", "redemptions"),
         ("plan-level withdrawal", "plan_withdrawal"),
-        (f"capital calls ({q} quantile)", "calls"),
+        ("capital calls noticed (certain)", "noticed_calls"),
+        (f"further capital calls ({q} quantile)", "calls"),
         ("fees payable", "fees_payable"),
         ("rebalancing to the glide path", "rebalancing"),
         ("stressed needs", "needs"),
@@ -1562,6 +1629,14 @@ def _liquidity_tables(prof: Any) -> None:
     t.add_row("[bold]coverage ratio[/bold]", *(f"[bold]{r['ratio']:,.2f}x[/bold]" for r in cov))
     t.add_row("cash sleeve alone / needs", *(f"{r['cash_ratio']:,.2f}x" for r in cov))
     out.print(t)
+    notices = src.get("noticed_calls", [])
+    if notices:
+        t = Table(title="Capital calls noticed by the GPs, dated within the horizons (certain)")
+        for c in ("holding", "date", "$m", "known on"):
+            t.add_column(c, justify="left" if c == "holding" else "right")
+        for n in notices:
+            t.add_row(n["holding_id"], n["date"], f"{n['amount'] / 1e6:,.2f}", n["known_on"])
+        out.print(t)
     pos = prof.positions
     pos = pos[(pos["value"] > 0.0) | (pos["unfunded"] > 0.0)]
     reach = [c for c in pos.columns if c.startswith("reach_")]
@@ -2054,8 +2129,13 @@ def perf(
     ] = False,
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", help="Knowledge date of the ledger reads, YYYY-MM-DD."),
+        typer.Option(
+            "--as-of",
+            help="Knowledge date of the ledger reads, YYYY-MM-DD (with --from-ledger, default: "
+            "the vehicle's last strike).",
+        ),
     ] = None,
+    vehicle: VehicleOpt = None,
     db: DbOpt = DEFAULT_DB,
     as_json: JsonOpt = False,
 ) -> None:
@@ -2076,6 +2156,7 @@ def perf(
         from_ledger=from_ledger,
         db=db,
         as_of=day,
+        vehicle_id=_vehicle(db, vehicle).vehicle.id if from_ledger and day is None else None,
     )
     try:
         table = performance_table(inp.cashflows, inp.index)
@@ -2774,7 +2855,10 @@ def report(
     ] = None,
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", help="Knowledge date YYYY-MM-DD (default: the last strike)."),
+        typer.Option(
+            "--as-of",
+            help="Knowledge date YYYY-MM-DD (default: the last strike recorded by --recorded-by).",
+        ),
     ] = None,
     recorded_by: Annotated[
         str | None,
@@ -2820,7 +2904,14 @@ def report(
     ppath = policy or sample_policy_path()
     v = _file_vehicle(vpath)
     with Ledger(db, read_only=True) as led, _progress(not as_json) as prog:
-        day = _parse_date(as_of, "--as-of") if as_of else _as_of_day(led, v, None)
+        if as_of:
+            day = _parse_date(as_of, "--as-of")
+        elif cutoff is not None:  # the last strike recorded by the cutoff
+            from altsleeve.liquidity_profile import last_strike_day
+
+            day = last_strike_day(led, v, recorded_at=cutoff)
+        else:
+            day = _as_of_day(led, v, None)
         files = _write_evidence(
             led,
             db,

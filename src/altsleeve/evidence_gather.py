@@ -10,8 +10,11 @@ break-even (``fees``), the private book's IRR and PME (``performance``) and save
 compute a figure a capability package computes, and must not draw or write files.
 
 Point in time: every figure uses only facts whose ``known_on`` is on or before ``as_of`` and
-that were recorded by ``recorded_by`` (default: the ledger's newest input), so the appendix's
-command reproduces the JSON byte for byte from the same ledger.
+that were recorded by ``recorded_by`` (default: the ledger's newest recording), so the appendix's
+command reproduces the JSON byte for byte from the same ledger, whatever was recorded after (a
+restated mark, a restrike, later facts). Every ledger read below takes that cutoff explicitly
+(``recorded_at=cutoff``): the snapshot, the private book, the liquidity profile, the stress
+paths, the valuation inputs, the synthetic truth and book, and the orders.
 """
 
 from __future__ import annotations
@@ -419,16 +422,23 @@ def performance_section(
     return section, by_years
 
 
-def private_book(ledger: Ledger, as_of: dt.date) -> dict[str, Any]:
-    """Pooled IRR, TVPI, DPI, RVPI and KS-PME of the ledger's book as known on ``as_of``."""
+def private_book(
+    ledger: Ledger, as_of: dt.date, *, recorded_at: dt.datetime | None = None
+) -> dict[str, Any]:
+    """Pooled IRR, TVPI, DPI, RVPI and KS-PME of the ledger's book as known on ``as_of``.
+
+    ``recorded_at``: the recorded-time cutoff (UTC) of the reads (default: none).
+    """
     from altsleeve.performance import performance_table, pooled_cashflows
     from altsleeve.performance_files import cashflows_from_ledger, index_from_ledger
 
-    book = cashflows_from_ledger(ledger, as_of)
+    book = cashflows_from_ledger(ledger, as_of, recorded_at=recorded_at)
     if book.cashflows.empty:
         return {"missing": "no cash flows known on the as-of date"}
     try:
-        index: pd.Series | None = index_from_ledger(ledger, "FF_MKT_TR", as_of)
+        index: pd.Series | None = index_from_ledger(
+            ledger, "FF_MKT_TR", as_of, recorded_at=recorded_at
+        )
     except InputError:
         index = None
     pooled = performance_table(pooled_cashflows(book.cashflows), index).iloc[0]
@@ -612,8 +622,13 @@ def liquidity_section(
     day: dt.date,
     as_of: dt.date,
     progress: ProgressFn,
+    *,
+    recorded_at: dt.datetime | None = None,
 ) -> tuple[dict[str, Any], list[StressFigures], dict[str, str]]:
     """The Rule 22e-4 profile on the last strike and the policy's stress scenarios.
+
+    ``recorded_at``: the recorded-time cutoff (UTC) of every read (the report's
+    ``--recorded-by``; default: none).
 
     A replay scenario runs its window's real markets and the book's flows with the private book
     scaled to its share of net assets on ``day`` (``altsleeve stress --private-share S``): the
@@ -626,7 +641,11 @@ def liquidity_section(
 
     progress("liquidity profile", 0, 1)
     prof = profile_from_ledger(
-        ledger, vehicle, day, highly_liquid_min=policy.liquidity.highly_liquid_min
+        ledger,
+        vehicle,
+        day,
+        highly_liquid_min=policy.liquidity.highly_liquid_min,
+        recorded_at=recorded_at,
     ).to_dict()
     na = float(prof["net_assets"])
     buckets = [
@@ -661,7 +680,7 @@ def liquidity_section(
                 continue
         else:
             sc = sc.model_copy(update={"base": base.model_copy(update={"as_of": day})})
-        run_ = prepare(ledger, vehicle, [sc])
+        run_ = prepare(ledger, vehicle, [sc], recorded_at=recorded_at)
         if base.kind == "replay":
             share = round(float(prof["limits"]["private_share"]), 4)
             design = Design(vehicle, private_share=share)
@@ -757,12 +776,12 @@ def valuation_section(
     inputs = inputs_from_ledger(ledger, recorded_at=cutoff)
     holdings = snap.holdings
     classes = holdings.set_index("holding_id")["asset_class"].astype(str)
-    truth_frame = ledger.synthetic_truth()
+    truth_frame = ledger.synthetic_truth(recorded_at=cutoff)
     truth = None
     if len(truth_frame):
         t = truth_frame[pd.to_datetime(truth_frame["date"]) <= pd.Timestamp(as_of)]
         truth = t[["holding_id", "date", "value"]]
-    flows = sample_book_flows(ledger)
+    flows = sample_book_flows(ledger, recorded_at=cutoff)
     if flows is not None:
         flows = flows[flows.index <= pd.Timestamp(as_of)]
     bt = run_backtest(
@@ -1028,7 +1047,7 @@ def gather(ledger: Ledger, inp: EvidenceInputs, progress: ProgressFn = _quiet) -
 
     progress("performance with and without the sleeve", 1, steps)
     perf, excess_by_years = performance_section(comp, prices, vehicle, policy)
-    perf["private_book"] = private_book(ledger, as_of)
+    perf["private_book"] = private_book(ledger, as_of, recorded_at=cutoff)
     sources["sleeve_excess_return"] = perf["sources"]["benchmark"]
 
     progress("savers' outcomes", 2, steps)
@@ -1057,7 +1076,9 @@ def gather(ledger: Ledger, inp: EvidenceInputs, progress: ProgressFn = _quiet) -
     sources["breakeven_bp"] = fees["sources"]["breakeven"]
 
     progress("liquidity profile and stress replays", 4, steps)
-    liq, stress, stress_missing = liquidity_section(ledger, vehicle, policy, day, as_of, progress)
+    liq, stress, stress_missing = liquidity_section(
+        ledger, vehicle, policy, day, as_of, progress, recorded_at=cutoff
+    )
     liq["cash_share"] = cash_share
     sources["highly_liquid_share"] = liq["sources"]["profile"]
     sources["coverage"] = liq["sources"]["profile"]
@@ -1105,7 +1126,7 @@ def gather(ledger: Ledger, inp: EvidenceInputs, progress: ProgressFn = _quiet) -
 
     seq, head = _head(ledger, cutoff)
     counts = _complexity_counts(snap.tables, as_of, stack, len(fees["layers"]))
-    book = ledger.synthetic_books()
+    book = ledger.synthetic_books(recorded_at=cutoff)
     synthetic = (
         "SYNTHETIC private funds: the sample book's funds, statements and cash flows are "
         "generated by a documented model driven by real index paths (docs/sample-book.md); "

@@ -3,12 +3,15 @@
 Owns gathering what :func:`altsleeve.liquidity.liquidity_profile` needs from a ledger as known on
 the day: the vehicle's recorded strike of that day (each sleeve's value, the fees payable, net
 assets), the private holdings' state (vehicle type, NAV, commitment, paid-in; via
-:func:`altsleeve.planning.ledger_state`), the capital calls expected over each coverage horizon at
-a high quantile (the pacing engine's stochastic projection through
+:func:`altsleeve.planning.ledger_state`), the capital calls already noticed by the GPs and dated
+within each coverage horizon (certain: :func:`altsleeve.planning.ledger_noticed`), the further
+calls expected at a high quantile (the pacing engine's stochastic projection through
 :func:`altsleeve.planning.cashflow_calendar`, on scenarios bootstrapped from the market history
-known that day), and the trailing year of the vehicle's participant redemptions. Must not write
-to the ledger, strike the vehicle (a day not struck is refused: run ``altsleeve strike`` first) or
-hold liquidity rules (they belong to :mod:`altsleeve.liquidity._profile`).
+known that day, less the noticed calls), and the trailing year of the vehicle's participant
+redemptions. Every read is as known on the day and, with ``recorded_at``, as recorded by that
+time (the evidence report's cutoff). Must not write to the ledger, strike the vehicle (a day not
+struck is refused: run ``altsleeve strike`` first) or hold liquidity rules (they belong to
+:mod:`altsleeve.liquidity._profile`).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from typing import Any
 import pandas as pd
 
 from altsleeve.errors import InputError, Problem
-from altsleeve.fund import Vehicle, latest_strikes
+from altsleeve.fund import Vehicle
 from altsleeve.ledger import Ledger
 from altsleeve.liquidity import (
     COVERAGE_HORIZONS,
@@ -33,7 +36,14 @@ from altsleeve.liquidity import (
     trailing_redemptions,
 )
 from altsleeve.pacing import StochasticSettings
-from altsleeve.planning import cashflow_calendar, ledger_market, ledger_state, scenarios_as_of
+from altsleeve.planning import (
+    cashflow_calendar,
+    ledger_market,
+    ledger_noticed,
+    ledger_state,
+    noticed_in_window,
+    scenarios_as_of,
+)
 
 ProgressFn = Callable[[str], None]
 
@@ -42,9 +52,23 @@ def _quiet(_: str) -> None:
     return None
 
 
-def last_strike_day(ledger: Ledger, vehicle: Vehicle) -> dt.date:
+def recorded_strikes(
+    ledger: Ledger, vehicle_id: str, *, recorded_at: dt.datetime | None = None
+) -> pd.DataFrame:
+    """The latest version of each strike of a vehicle recorded by ``recorded_at``, by date.
+
+    ``recorded_at``: the recorded-time cutoff (UTC); default: every strike recorded so far.
+    """
+    s = ledger.as_known_on(dt.date(2100, 12, 31), recorded_at=recorded_at, tables=("strikes",))
+    strikes = s.strikes
+    return strikes[strikes["vehicle"] == vehicle_id].sort_values("date").reset_index(drop=True)
+
+
+def last_strike_day(
+    ledger: Ledger, vehicle: Vehicle, *, recorded_at: dt.datetime | None = None
+) -> dt.date:
     """The vehicle's last recorded strike (:class:`InputError` when it was never struck)."""
-    strikes = latest_strikes(ledger, vehicle.vehicle.id)
+    strikes = recorded_strikes(ledger, vehicle.vehicle.id, recorded_at=recorded_at)
     if strikes.empty:
         raise InputError(
             [
@@ -67,14 +91,18 @@ def expected_calls(
     quantile: float,
     paths: int,
     seed: int,
+    noticed: pd.DataFrame | None = None,
 ) -> dict[str, float]:
-    """Capital calls within each window at ``quantile``, dollars, by window key.
+    """Capital calls the model expects within each window at ``quantile``, beyond the notices.
 
     The pacing engine projects every live holding quarter by quarter over ``paths`` scenarios
     bootstrapped from the history known on ``day``; :func:`~altsleeve.planning.cashflow_calendar`
     spreads each quarter's calls evenly over its days (the current quarter's over the days left in
     it), so a window of a few days gets its days' share of the quarter's calls on every path, and
-    the quantile is taken over the paths. ``windows`` maps a key to calendar days.
+    the quantile is taken over the paths. Each holding's projected calls in a window are first
+    reduced by its calls already noticed in that window (``noticed``, floored at zero; the
+    notices themselves count apart, certain: :func:`noticed_calls`), so nothing is counted
+    twice. ``windows`` maps a key to calendar days; dollars by window key.
     """
     if state.empty or not (state["commitment"] - state["paid_in"]).clip(lower=0.0).sum() > 0.0:
         return dict.fromkeys(windows, 0.0)
@@ -82,10 +110,24 @@ def expected_calls(
     n_q = max(math.ceil(max(days) / 91.0) + 1, 1)
     scen = scenarios_as_of(market, day, paths, n_q, seed=seed)
     settings = StochasticSettings(n_paths=paths, seed=seed, quantiles=(quantile,))
-    cal = cashflow_calendar(state, scen, settings, day, windows=days)
+    cal = cashflow_calendar(state, scen, settings, day, windows=days, noticed=noticed)
     col = f"q{round(100 * quantile):02d}"
-    calls = cal.sleeve[cal.sleeve["kind"] == "call"].set_index("days")[col]
+    calls = cal.sleeve[cal.sleeve["kind"] == "model_call"].set_index("days")[col]
     return {k: max(float(calls.loc[v]), 0.0) for k, v in windows.items()}
+
+
+def noticed_calls(
+    noticed: pd.DataFrame, day: pd.Timestamp, windows: dict[str, int]
+) -> dict[str, float]:
+    """Capital calls noticed by ``day`` and dated within each window, dollars by window key.
+
+    ``noticed`` is :func:`~altsleeve.planning.noticed_flows`; a call dated in
+    ``(day, day + calendar days]`` counts in full (it is certain: amount and date known).
+    """
+    return {
+        k: float(sum(noticed_in_window(noticed, day, v, "call").values()))
+        for k, v in windows.items()
+    }
 
 
 def profile_from_ledger(
@@ -97,9 +139,14 @@ def profile_from_ledger(
     highly_liquid_min: float | None = None,
     paths: int = 2000,
     seed: int = 0,
+    recorded_at: dt.datetime | None = None,
     progress: ProgressFn = _quiet,
 ) -> LiquidityProfile:
     """The vehicle's liquidity profile on ``day`` (default: its last strike), as known that day.
+
+    ``recorded_at`` (UTC, optional) is the recorded-time cutoff of every read: what the ledger
+    recorded after it (a restated mark, a restrike of the day) is not seen, so the profile of a
+    past evidence report can be rebuilt byte for byte.
 
     Inputs, each strictly as known on ``day``:
 
@@ -108,8 +155,9 @@ def profile_from_ledger(
     * the private holdings from :func:`~altsleeve.planning.ledger_state` (GP NAV rolled forward by
       the flows since, commitment, paid-in, gate), less commitments of later vintages with
       nothing paid in (:func:`~altsleeve.liquidity.split_future_commitments`);
-    * expected calls over each coverage horizon at ``assumptions.call_quantile``
-      (:func:`expected_calls`, ``paths`` scenarios, ``seed``);
+    * capital calls noticed by ``day`` and dated within each coverage horizon, certain
+      (:func:`noticed_calls`), and the further calls the model expects at
+      ``assumptions.call_quantile`` (:func:`expected_calls`, ``paths`` scenarios, ``seed``);
     * the redemptions of the trailing ``redemption_window_days`` over the average net assets
       struck then (:func:`~altsleeve.liquidity.trailing_redemptions`).
 
@@ -120,9 +168,12 @@ def profile_from_ledger(
     """
     a = assumptions or LiquidityAssumptions()
     vid = vehicle.vehicle.id
-    when = pd.Timestamp(day).date() if day is not None else last_strike_day(ledger, vehicle)
+    if day is not None:
+        when = pd.Timestamp(day).date()
+    else:
+        when = last_strike_day(ledger, vehicle, recorded_at=recorded_at)
     ts = pd.Timestamp(when)
-    strikes = latest_strikes(ledger, vid)
+    strikes = recorded_strikes(ledger, vid, recorded_at=recorded_at)
     row = strikes[pd.to_datetime(strikes["date"]) == ts] if len(strikes) else strikes
     if row.empty:
         raise InputError(
@@ -150,12 +201,13 @@ def profile_from_ledger(
         ]
     )
     progress(f"reading the private book as known on {when}")
-    snap = ledger.as_known_on(when, tables=("holdings", "orders"))
+    snap = ledger.as_known_on(when, recorded_at=recorded_at, tables=("holdings", "orders"))
     vintages = {
         str(h): (None if pd.isna(v) else int(v))
         for h, v in zip(snap.holdings["holding_id"], snap.holdings["vintage"], strict=True)
     }
-    full = ledger_state(ledger, when)
+    full = ledger_state(ledger, when, recorded_at=recorded_at)
+    notices = ledger_noticed(ledger, when, recorded_at=recorded_at)
     state, later = split_future_commitments(full, vintages, ts)
     # book_state already leaves out later vintages with no call known (attrs)
     skipped = [*full.attrs.get("not_yet_committed", []), *(str(h) for h in later["holding_id"])]
@@ -167,13 +219,17 @@ def profile_from_ledger(
     progress(f"projecting calls of {len(state)} holdings x {paths} paths")
     calls = expected_calls(
         state,
-        ledger_market(ledger, when) if len(state) else {},
+        ledger_market(ledger, when, recorded_at=recorded_at) if len(state) else {},
         ts,
         windows,
         quantile=a.call_quantile,
         paths=paths,
         seed=seed,
+        noticed=notices,
     )
+    noticed = noticed_calls(notices, ts, windows)
+    horizon_end = ts + pd.Timedelta(days=max(windows.values()))
+    listed = notices[(notices["kind"] == "call") & (pd.to_datetime(notices["date"]) <= horizon_end)]
     orders = snap.orders[snap.orders["vehicle"] == vid]
     history = strikes[pd.to_datetime(strikes["date"]) <= ts]
     red = trailing_redemptions(orders, history, ts, window_days=a.redemption_window_days)
@@ -202,7 +258,19 @@ def profile_from_ledger(
             "paths": paths,
             "seed": seed,
             "windows_days": windows,
+            "noticed": "calls known by the day and dated within the horizon count in full "
+            "(certain); each holding's projected calls in a horizon are reduced by its noticed "
+            "calls there, floored at zero",
         },
+        "noticed_calls": [
+            {
+                "holding_id": str(r["holding_id"]),
+                "date": pd.Timestamp(r["date"]).date().isoformat(),
+                "amount": float(r["amount"]),
+                "known_on": pd.Timestamp(r["known_on"]).date().isoformat(),
+            }
+            for r in listed.to_dict(orient="records")
+        ],
         "redemptions": {
             "window_days": a.redemption_window_days,
             "covered_days": red.covered_days,
@@ -224,10 +292,17 @@ def profile_from_ledger(
         cash_floor=vehicle.cash.floor,
         redemption_rate=red.rate,
         expected_calls=calls,
+        noticed_calls=noticed,
         assumptions=a,
         horizons=horizons,
         sources=sources,
     )
 
 
-__all__ = ["expected_calls", "last_strike_day", "profile_from_ledger"]
+__all__ = [
+    "expected_calls",
+    "last_strike_day",
+    "noticed_calls",
+    "profile_from_ledger",
+    "recorded_strikes",
+]

@@ -115,7 +115,9 @@ def _iso(dates: pd.Series) -> list[str]:
     return [d.strftime("%Y-%m-%d") if pd.notna(d) else "" for d in pd.to_datetime(dates)]
 
 
-def index_from_ledger(ledger: Ledger, series: str, as_of: dt.date) -> pd.Series:
+def index_from_ledger(
+    ledger: Ledger, series: str, as_of: dt.date, *, recorded_at: dt.datetime | None = None
+) -> pd.Series:
     """An index series from the ledger's ``prices``, as known on ``as_of``.
 
     Parameters
@@ -126,6 +128,8 @@ def index_from_ledger(ledger: Ledger, series: str, as_of: dt.date) -> pd.Series:
         The series id (``altsleeve marketdata list`` shows them; e.g. ``FF_MKT_TR``).
     as_of : date
         Knowledge date: each level's latest version known on it.
+    recorded_at : datetime, optional
+        Recorded-time cutoff (UTC): ignore what the ledger recorded after it (default: none).
 
     Returns
     -------
@@ -137,7 +141,7 @@ def index_from_ledger(ledger: Ledger, series: str, as_of: dt.date) -> pd.Series:
     InputError
         The ledger holds no level of that series known on ``as_of``.
     """
-    prices = ledger.as_known_on(as_of, tables=("prices",)).prices
+    prices = ledger.as_known_on(as_of, recorded_at=recorded_at, tables=("prices",)).prices
     rows = prices[prices["series_id"] == series]
     if rows.empty:
         known = sorted(set(prices["series_id"]))
@@ -248,14 +252,37 @@ class LedgerBook:
     dropped_flows: int = 0
 
 
-def latest_knowledge(ledger: Ledger) -> dt.date:
-    """The latest ``known_on`` of the ledger's statements and cash flows (today if none)."""
-    snap = ledger.as_known_on(dt.date(2100, 12, 31), tables=("statements", "cashflows"))
-    days = [pd.Timestamp(f["known_on"].max()) for f in (snap.statements, snap.cashflows) if len(f)]
-    return max(days).date() if days else dt.datetime.now(dt.UTC).date()
+def last_strike_day(ledger: Ledger, vehicle_id: str) -> dt.date:
+    """The vehicle's last struck day: the default knowledge date of ``perf --from-ledger``.
+
+    The ledger's latest ``known_on`` is not a safe default: a statement or a call notice may be
+    known on a day after the last strike (or far in the future), and the book as known then
+    would mix facts the vehicle has not booked yet.
+
+    Raises
+    ------
+    InputError
+        The vehicle was never struck (naming ``--as-of``, which must then be given).
+    """
+    strikes = ledger.as_known_on(dt.date(2100, 12, 31), tables=("strikes",)).strikes
+    dates = pd.to_datetime(strikes.loc[strikes["vehicle"] == vehicle_id, "date"])
+    if dates.empty:
+        raise InputError(
+            [
+                Problem(
+                    str(ledger.path),
+                    f"vehicle {vehicle_id} was never struck, so there is no default knowledge "
+                    "date: give --as-of YYYY-MM-DD (or run `altsleeve strike --to DATE` first)",
+                    column="--as-of",
+                )
+            ]
+        )
+    return pd.Timestamp(dates.max()).date()
 
 
-def cashflows_from_ledger(ledger: Ledger, as_of: dt.date | None = None) -> LedgerBook:
+def cashflows_from_ledger(
+    ledger: Ledger, as_of: dt.date, *, recorded_at: dt.datetime | None = None
+) -> LedgerBook:
     """The ledger's book as known on ``as_of``, as a ``--cashflows`` table.
 
     Calls and fees paid outside the NAV become ``call`` rows (so the measures are net of those
@@ -267,17 +294,21 @@ def cashflows_from_ledger(ledger: Ledger, as_of: dt.date | None = None) -> Ledge
     ----------
     ledger : Ledger
         An open ledger.
-    as_of : date, optional
-        Knowledge date (default: :func:`latest_knowledge`).
+    as_of : date
+        Knowledge date (``perf --from-ledger`` defaults it to :func:`last_strike_day`).
+    recorded_at : datetime, optional
+        Recorded-time cutoff (UTC): ignore what the ledger recorded after it (default: none).
 
     Returns
     -------
     LedgerBook
         The table and what was left out.
     """
-    day = as_of or latest_knowledge(ledger)
-    snap = ledger.as_known_on(day, tables=("cashflows", "statements"))
+    day = as_of
+    snap = ledger.as_known_on(day, recorded_at=recorded_at, tables=("cashflows", "statements"))
     cf = snap.cashflows
+    # a call or distribution noticed before its date is not a flow of the book yet
+    cf = cf[pd.to_datetime(cf["date"]) <= pd.Timestamp(day)]
     st = snap.statements
     flows = pd.DataFrame(
         {
@@ -339,6 +370,7 @@ def perf_inputs(
     from_ledger: bool = False,
     db: str | Path | None = None,
     as_of: dt.date | None = None,
+    vehicle_id: str | None = None,
 ) -> PerfInputs:
     """Read and check the inputs of ``altsleeve perf``.
 
@@ -355,8 +387,11 @@ def perf_inputs(
     db : str or Path, optional
         The ledger (needed with ``index_series`` or ``from_ledger``); opened read-only.
     as_of : date, optional
-        Knowledge date of the ledger reads. Default: with ``from_ledger``, the ledger's latest
-        knowledge; for ``index_series`` alone, the last date of the cash flows.
+        Knowledge date of the ledger reads. Default: with ``from_ledger``, the last strike of
+        ``vehicle_id`` (:func:`last_strike_day`; refused when it was never struck); for
+        ``index_series`` alone, the last date of the cash flows.
+    vehicle_id : str, optional
+        The vehicle whose last strike is the default knowledge date of ``from_ledger``.
 
     Returns
     -------
@@ -391,6 +426,19 @@ def perf_inputs(
     if from_ledger or index_series is not None:
         with Ledger(db if db is not None else DEFAULT_DB, read_only=True) as led:
             if frame is None:
+                if as_of is None:
+                    if vehicle_id is None:
+                        raise InputError(
+                            [
+                                Problem(
+                                    "<args>",
+                                    "--from-ledger needs --as-of YYYY-MM-DD (or a vehicle "
+                                    "whose last strike is the default)",
+                                    column="--as-of",
+                                )
+                            ]
+                        )
+                    as_of = last_strike_day(led, vehicle_id)
                 book = cashflows_from_ledger(led, as_of)
                 frame = book.cashflows
                 source = f"{led.path} (book as known on {book.as_of})"
@@ -426,7 +474,7 @@ __all__ = [
     "cashflows_from_ledger",
     "check_index_covers",
     "index_from_ledger",
-    "latest_knowledge",
+    "last_strike_day",
     "perf_inputs",
     "read_cashflows",
     "read_index",

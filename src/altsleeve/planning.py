@@ -2,10 +2,13 @@
 
 Owns what joins the pure pacing core (:mod:`altsleeve.pacing`) to the rest: the vehicle's outlook
 (glide-path targets and liquid mix per quarter, from a :class:`~altsleeve.fund.Vehicle`), the
-scenarios bootstrapped from the real market history known on a date, the expected calls and
-distributions over the next 30/90/365 days, and the backtest of the planner on the SYNTHETIC sample
-book with the vehicle struck by the fund engine. Must not change the ledger (it only reads the
-frames it is given) and must not hold model equations (they belong to the pacing core).
+scenarios bootstrapped from the real market history known on a date, the calls and distributions
+the GPs have noticed before their dates (:func:`noticed_flows`: certain), the expected calls and
+distributions over the next 30/90/365 days with the notices counted once, the ledger reads of all
+these as known on a date (and, with ``recorded_at``, as recorded by a time), and the backtest of
+the planner on the SYNTHETIC sample book with the vehicle struck by the fund engine. Must not
+change the ledger (it only reads it and the frames it is given) and must not hold model equations
+(they belong to the pacing core).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -118,6 +121,66 @@ def scenarios_as_of(
     )
 
 
+#: Cash-flow kinds a notice can announce before their date (a call notice, a distribution notice).
+NOTICED_KINDS: tuple[str, ...] = ("call", "distribution")
+
+
+def noticed_flows(cashflows: pd.DataFrame, as_of: dt.date | pd.Timestamp) -> pd.DataFrame:
+    """Calls and distributions known on ``as_of`` but dated after it: the GPs' notices.
+
+    A cash-flow row whose ``known_on`` is on or before ``as_of`` and whose ``date`` is after it
+    (``known_on <= as_of < date``) is a notice: the amount and the day are known, the money has
+    not moved yet (the strike books it on its date). Pure: filters the frame it is given.
+
+    Parameters
+    ----------
+    cashflows : pandas.DataFrame
+        ``holding_id``, ``date``, ``kind``, ``amount`` (dollars, positive), ``known_on`` (a
+        missing ``known_on`` column means every flow is known on its date: no notice).
+    as_of : date-like
+        The day the notices are taken as known.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``holding_id, date, kind, amount, known_on`` of the noticed calls and distributions,
+        sorted by date, kind and holding (dates ``datetime64``; amounts dollars).
+    """
+    cols = ["holding_id", "date", "kind", "amount", "known_on"]
+    if cashflows.empty or "known_on" not in cashflows.columns:
+        return pd.DataFrame(columns=cols)
+    day = pd.Timestamp(as_of).normalize()
+    dated = pd.to_datetime(cashflows["date"]).dt.normalize()
+    known = pd.to_datetime(cashflows["known_on"]).dt.normalize()
+    kind = cashflows["kind"].astype(str)
+    rows = cashflows[(known <= day) & (dated > day) & kind.isin(NOTICED_KINDS)]
+    out = pd.DataFrame(
+        {
+            "holding_id": rows["holding_id"].astype(str),
+            "date": pd.to_datetime(rows["date"]),
+            "kind": rows["kind"].astype(str),
+            "amount": rows["amount"].astype(float).abs(),
+            "known_on": pd.to_datetime(rows["known_on"]),
+        },
+        columns=cols,
+    )
+    return out.sort_values(["date", "kind", "holding_id"], ignore_index=True)
+
+
+def noticed_in_window(
+    noticed: pd.DataFrame, as_of: pd.Timestamp, days: int, kind: str
+) -> dict[str, float]:
+    """Dollars of ``kind`` noticed per holding and dated in ``(as_of, as_of + days]``."""
+    if noticed.empty:
+        return {}
+    start = pd.Timestamp(as_of).normalize()
+    stop = start + pd.Timedelta(days=days)
+    dates = pd.to_datetime(noticed["date"])
+    rows = noticed[(noticed["kind"] == kind) & (dates > start) & (dates <= stop)]
+    sums = rows.groupby("holding_id")["amount"].sum()
+    return {str(h): float(v) for h, v in sums.items()}
+
+
 @dataclass(frozen=True)
 class CashflowCalendar:
     """Expected calls and distributions over the next windows, with ranges.
@@ -125,16 +188,29 @@ class CashflowCalendar:
     Attributes
     ----------
     sleeve : pandas.DataFrame
-        One row per window (``days``) and ``kind`` (call, distribution, net = distributions -
-        calls): ``mean`` and the quantile columns, dollars.
+        One row per window (``days``) and ``kind``, dollars: ``mean`` and the quantile columns.
+        Kinds: ``call`` and ``distribution`` (everything expected: the noticed amounts plus the
+        model's remainder), ``net`` (distributions - calls), ``noticed_call`` and
+        ``noticed_distribution`` (certain: the notices dated in the window, every quantile the
+        same), ``model_call`` and ``model_distribution`` (the projection's flows of each holding
+        less its noticed amount in the window, floored at zero, summed).
     holdings : pandas.DataFrame
-        Per holding, window and kind: ``mean``, ``q05``, ``q95``, dollars.
+        Per holding, window and kind (``call``, ``distribution``, ``net``): ``mean``, ``q05``,
+        ``q95`` (everything expected, as in ``sleeve``) and ``noticed`` (the certain part),
+        dollars. A holding with a notice but no live state (not projected) has its notices only.
     as_of : pandas.Timestamp
+    noticed : pandas.DataFrame
+        The notices themselves (:func:`noticed_flows`) dated within the longest window.
     """
 
     sleeve: pd.DataFrame
     holdings: pd.DataFrame
     as_of: pd.Timestamp
+    noticed: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(
+            columns=["holding_id", "date", "kind", "amount", "known_on"]
+        )
+    )
 
 
 def _window_weights(as_of: pd.Timestamp, days: int, ends: pd.DatetimeIndex) -> np.ndarray:
@@ -160,11 +236,26 @@ def cashflow_calendar(
     settings: StochasticSettings,
     as_of: pd.Timestamp,
     windows: tuple[int, ...] = (30, 90, 365),
+    *,
+    noticed: pd.DataFrame | None = None,
 ) -> CashflowCalendar:
     """Expected calls and distributions over the next ``windows`` days, with quantile ranges.
 
     The stochastic projection is quarterly; a quarter's flows are spread evenly over its days,
     and the first (part) quarter's flows over the days left in it after ``as_of``.
+
+    Notices (``noticed``, :func:`noticed_flows`: calls and distributions known on ``as_of`` and
+    dated after it) are certain: each counts in full in every window that holds its date. The
+    projection knows nothing of them (a noticed call is still unfunded commitment in the state),
+    so, on every path, a holding's projected calls in a window are reduced by its noticed calls
+    dated in that window, floored at zero, and the same for distributions::
+
+        calls_h(w, path) = noticed_h(w) + max(model_h(w, path) - noticed_h(w), 0)
+
+    i.e. the larger of the notice and the projection: a notice is counted once, never on top of
+    the projection's own estimate of the same money, and a notice above the projection raises
+    the figure to the notice. Quantiles are taken over paths of the sums over holdings.
+    Dollars throughout (docs/pacing.md, "Noticed calls").
     """
     as_of = pd.Timestamp(as_of).normalize()
     n_q = max(int(np.ceil(max(windows) / 91.0)) + 1, 1)
@@ -182,28 +273,54 @@ def cashflow_calendar(
         seed=settings.seed,
     )
     paths = simulate_holdings(state, scenarios, sim)
+    notes = noticed_flows(pd.DataFrame(), as_of) if noticed is None else noticed
     qs = settings.quantiles
+    ids = [str(h) for h in paths.holding_ids]
     sleeve_rows: list[dict[str, Any]] = []
     hold_rows: list[dict[str, Any]] = []
+
+    def sleeve_row(days: int, kind: str, total: np.ndarray) -> dict[str, Any]:
+        return {
+            "days": days,
+            "until": (as_of + pd.Timedelta(days=days)).date(),
+            "kind": kind,
+            "mean": float(total.mean()),
+            **{f"q{round(100 * q):02d}": float(np.quantile(total, q)) for q in qs},
+        }
+
     for days in windows:
         w = _window_weights(as_of, days, ends)
-        per_hold = {
+        model = {
             "call": np.einsum("hpq,q->hp", paths.call, w),
             "distribution": np.einsum("hpq,q->hp", paths.distribution, w),
         }
+        per_hold: dict[str, np.ndarray] = {}
+        certain: dict[str, np.ndarray] = {}
+        rest: dict[str, np.ndarray] = {}
+        extra: dict[str, dict[str, float]] = {}
+        for kind, arr in model.items():
+            by_holding = noticed_in_window(notes, as_of, days, kind)
+            known = np.array([by_holding.get(h, 0.0) for h in ids])
+            rest[kind] = np.maximum(arr - known[:, None], 0.0)
+            per_hold[kind] = known[:, None] + rest[kind]
+            certain[kind] = known
+            extra[kind] = {h: v for h, v in by_holding.items() if h not in set(ids)}
         per_hold["net"] = per_hold["distribution"] - per_hold["call"]
-        for kind, arr in per_hold.items():
-            total = arr.sum(axis=0)
-            sleeve_rows.append(
-                {
-                    "days": days,
-                    "until": (as_of + pd.Timedelta(days=days)).date(),
-                    "kind": kind,
-                    "mean": float(total.mean()),
-                    **{f"q{round(100 * q):02d}": float(np.quantile(total, q)) for q in qs},
-                }
-            )
-            for i, hid in enumerate(paths.holding_ids):
+        certain["net"] = certain["distribution"] - certain["call"]
+        n_paths = per_hold["call"].shape[1]
+        for kind in ("call", "distribution", "net"):
+            if kind == "net":
+                outside = sum(extra["distribution"].values()) - sum(extra["call"].values())
+            else:
+                outside = sum(extra[kind].values())
+            sleeve_rows.append(sleeve_row(days, kind, per_hold[kind].sum(axis=0) + outside))
+        for kind in ("call", "distribution"):
+            noticed_total = float(certain[kind].sum()) + sum(extra[kind].values())
+            sleeve_rows.append(sleeve_row(days, f"noticed_{kind}", np.full(n_paths, noticed_total)))
+            sleeve_rows.append(sleeve_row(days, f"model_{kind}", rest[kind].sum(axis=0)))
+        for kind in ("call", "distribution", "net"):
+            arr = per_hold[kind]
+            for i, hid in enumerate(ids):
                 hold_rows.append(
                     {
                         "holding_id": hid,
@@ -212,9 +329,27 @@ def cashflow_calendar(
                         "mean": float(arr[i].mean()),
                         "q05": float(np.quantile(arr[i], 0.05)),
                         "q95": float(np.quantile(arr[i], 0.95)),
+                        "noticed": float(certain[kind][i]),
                     }
                 )
-    return CashflowCalendar(pd.DataFrame(sleeve_rows), pd.DataFrame(hold_rows), as_of)
+            outside_ids = sorted(set(extra["call"]) | set(extra["distribution"]))
+            for hid in outside_ids:
+                c, d = extra["call"].get(hid, 0.0), extra["distribution"].get(hid, 0.0)
+                v = {"call": c, "distribution": d, "net": d - c}[kind]
+                hold_rows.append(
+                    {
+                        "holding_id": hid,
+                        "days": days,
+                        "kind": kind,
+                        "mean": v,
+                        "q05": v,
+                        "q95": v,
+                        "noticed": v,
+                    }
+                )
+    stop = as_of + pd.Timedelta(days=max(windows))
+    listed = notes[pd.to_datetime(notes["date"]) <= stop].reset_index(drop=True)
+    return CashflowCalendar(pd.DataFrame(sleeve_rows), pd.DataFrame(hold_rows), as_of, listed)
 
 
 # -- the backtest on the synthetic sample book -------------------------------------------------
@@ -443,17 +578,41 @@ def plan_as_of(
 # -- from the ledger -----------------------------------------------------------------------------
 
 
-def ledger_market(ledger: Ledger, as_of: dt.date) -> dict[str, pd.Series]:
-    """The scenario series (:data:`SCENARIO_COLUMNS`) as the ledger knew them on ``as_of``."""
+def ledger_market(
+    ledger: Ledger, as_of: dt.date, *, recorded_at: dt.datetime | None = None
+) -> dict[str, pd.Series]:
+    """The scenario series (:data:`SCENARIO_COLUMNS`) as the ledger knew them on ``as_of``.
+
+    ``recorded_at``: the recorded-time cutoff (UTC; default none), as in
+    :meth:`~altsleeve.ledger.Ledger.as_known_on`.
+    """
     from altsleeve.workflows import market_paths
 
-    return market_paths(ledger, SCENARIO_COLUMNS, known_on=as_of)
+    return market_paths(ledger, SCENARIO_COLUMNS, known_on=as_of, recorded_at=recorded_at)
 
 
-def ledger_state(ledger: Ledger, as_of: dt.date) -> pd.DataFrame:
-    """The private book's projection state as the ledger knew it on ``as_of`` (point in time)."""
-    snap = ledger.as_known_on(as_of, tables=("holdings", "cashflows", "statements"))
+def ledger_state(
+    ledger: Ledger, as_of: dt.date, *, recorded_at: dt.datetime | None = None
+) -> pd.DataFrame:
+    """The private book's projection state as the ledger knew it on ``as_of`` (point in time).
+
+    ``recorded_at``: the recorded-time cutoff (UTC; default none).
+    """
+    snap = ledger.as_known_on(
+        as_of, recorded_at=recorded_at, tables=("holdings", "cashflows", "statements")
+    )
     return book_state(snap.holdings, snap.cashflows, snap.statements, as_of)
+
+
+def ledger_noticed(
+    ledger: Ledger, as_of: dt.date, *, recorded_at: dt.datetime | None = None
+) -> pd.DataFrame:
+    """The calls and distributions noticed by ``as_of`` and dated after it (:func:`noticed_flows`).
+
+    ``recorded_at``: the recorded-time cutoff (UTC; default none).
+    """
+    snap = ledger.as_known_on(as_of, recorded_at=recorded_at, tables=("cashflows",))
+    return noticed_flows(snap.cashflows, as_of)
 
 
 @dataclass(frozen=True)
@@ -476,13 +635,18 @@ class VehicleFacts:
     net_flow_rate: float
 
 
-def vehicle_facts(ledger: Ledger, vehicle: Vehicle, as_of: dt.date) -> VehicleFacts:
-    """Net assets and the net flow rate of ``vehicle`` as struck and known on ``as_of``."""
-    from altsleeve.fund import latest_strikes
+def vehicle_facts(
+    ledger: Ledger, vehicle: Vehicle, as_of: dt.date, *, recorded_at: dt.datetime | None = None
+) -> VehicleFacts:
+    """Net assets and the net flow rate of ``vehicle`` as struck and known on ``as_of``.
 
+    ``recorded_at``: the recorded-time cutoff (UTC; default none): strikes recorded after it
+    (a later restrike of a day) are not seen.
+    """
     day = pd.Timestamp(as_of)
-    strikes = latest_strikes(ledger, vehicle.vehicle.id)
-    strikes = strikes[pd.to_datetime(strikes["date"]) <= day] if len(strikes) else strikes
+    strikes = ledger.as_known_on(as_of, recorded_at=recorded_at, tables=("strikes",)).strikes
+    strikes = strikes[strikes["vehicle"] == vehicle.vehicle.id].sort_values("date")
+    strikes = strikes[pd.to_datetime(strikes["date"]) <= day].reset_index(drop=True)
     if strikes.empty:
         raise InputError(
             [

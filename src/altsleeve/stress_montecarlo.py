@@ -2,7 +2,10 @@
 
 Owns reading what :func:`altsleeve.liquidity.run_montecarlo` needs from the ledger, strictly as
 known on the as-of date: the vehicle's struck net assets (the last strike on or before the date),
-the private book's state (:func:`altsleeve.planning.ledger_state`), the real quarterly market
+the private book's state (:func:`altsleeve.planning.ledger_state`), the capital calls the GPs
+have noticed by then and dated after it (:func:`altsleeve.planning.ledger_noticed`, the same
+function the liquidity profile and ``altsleeve calls`` read: certain outflows), the real quarterly
+market
 history (:func:`altsleeve.planning.ledger_market`, the long monthly series of
 :data:`altsleeve.planning.SCENARIO_COLUMNS`), and the participant flow rates measured on the
 trailing year of the vehicle's orders (the sample book's ``FlowParams`` otherwise); then running
@@ -34,7 +37,13 @@ from altsleeve.liquidity import (
     run_montecarlo,
 )
 from altsleeve.pacing import quarterly_returns
-from altsleeve.planning import SCENARIO_COLUMNS, SCENARIO_SERIES, ledger_market, ledger_state
+from altsleeve.planning import (
+    SCENARIO_COLUMNS,
+    SCENARIO_SERIES,
+    ledger_market,
+    ledger_noticed,
+    ledger_state,
+)
 from altsleeve.samplebook import FlowParams
 from altsleeve.scaleout import check_cluster_options
 from altsleeve.workflows import ProgressFn
@@ -178,7 +187,10 @@ def montecarlo_inputs(
     ``as_of`` defaults to the vehicle's last strike. Net assets are those of the last strike on
     or before ``as_of`` known then; the private book's state is
     :func:`~altsleeve.planning.ledger_state` (paid-in, NAV as known, calibrated parameters);
-    funds of later vintages with no call yet are left out (:func:`_committed_state`);
+    funds of later vintages with no call yet are left out (:func:`_committed_state`); capital
+    calls noticed by ``as_of`` and dated after it are certain outflows of their quarters
+    (:func:`~altsleeve.planning.ledger_noticed`; the model's calls of the holding are reduced by
+    them, floored at zero);
     the market history is the quarterly returns of :data:`~altsleeve.planning.SCENARIO_COLUMNS`
     complete and known by ``as_of``; each liquid and cash sleeve earns the long series its own
     series maps to (:data:`~altsleeve.planning.SCENARIO_SERIES`), and the stress trigger is the
@@ -226,6 +238,8 @@ def montecarlo_inputs(
     market = ledger_market(ledger, day)
     returns = quarterly_returns({c: market[c] for c in SCENARIO_COLUMNS}, end=pd.Timestamp(day))
     flows = trailing_flows(ledger, vehicle, day)
+    notices = ledger_noticed(ledger, day)
+    notices = notices[notices["kind"] == "call"].reset_index(drop=True)
     components = json.loads(str(last["components"])) if "components" in strikes else {}
     synthetic = not ledger.synthetic_books().empty
     sources = Counter(str(x) for x in state.get("params_source", pd.Series(dtype=str)))
@@ -239,6 +253,12 @@ def montecarlo_inputs(
         "(altsleeve.pacing.book_state)",
         "params_source": dict(sorted(sources.items())),
         "holdings_not_yet_committed": not_yet,
+        "noticed_calls": {
+            "count": len(notices),
+            "dollars": float(notices["amount"].sum()),
+            "rule": "certain outflows of their quarters; the projection's calls of the holding "
+            "are reduced by them, floored at zero",
+        },
         "private_book": "SYNTHETIC sample book" if synthetic else "as recorded",
     }
     return MonteCarloInputs(
@@ -253,6 +273,7 @@ def montecarlo_inputs(
         label=f"{vehicle.vehicle.id} as of {day}"
         + (" (private book SYNTHETIC)" if synthetic else ""),
         provenance=provenance,
+        noticed_calls=notices if len(notices) else None,
     )
 
 

@@ -5,8 +5,10 @@ window, the book's reported private values as the vehicle's valuation gives them
 SYNTHETIC true values, capital calls, distributions and participant orders, and the vehicle's
 recorded net assets and unit price on the start day) into a
 :class:`~altsleeve.liquidity.StressPath`, building a flat projection instead
-(:func:`projection_path`), and running scenarios and buffer sizing on them. The engine itself is
-pure (:mod:`altsleeve.liquidity._stress`). Must not write to the ledger.
+(:func:`projection_path`), and running scenarios and buffer sizing on them. Every read takes an
+optional recorded-time cutoff (``recorded_at``, UTC): what the ledger recorded after it (a
+restated mark, a restrike) is not seen, so a past evidence report's stress paths can be rebuilt.
+The engine itself is pure (:mod:`altsleeve.liquidity._stress`). Must not write to the ledger.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from altsleeve.errors import InputError, Problem
-from altsleeve.fund import Vehicle, latest_strikes
+from altsleeve.fund import Vehicle
 from altsleeve.fund._records import build_inputs, vehicle_calendar
 from altsleeve.ledger import Ledger
 from altsleeve.liquidity import (
@@ -33,7 +35,7 @@ from altsleeve.liquidity import (
     size_buffer,
 )
 from altsleeve.pacing import Scenarios, StochasticSettings, quarterly_returns, simulate_holdings
-from altsleeve.planning import SCENARIO_SERIES, ledger_market, ledger_state
+from altsleeve.planning import SCENARIO_SERIES, ledger_market, ledger_noticed, ledger_state
 
 ProgressFn = Callable[[str], None]
 
@@ -53,9 +55,39 @@ def _equity(vehicle: Vehicle) -> tuple[str, ...]:
     )
 
 
-def _struck_on(ledger: Ledger, vehicle: Vehicle, day: pd.Timestamp) -> tuple[float, float]:
+def _strikes(ledger: Ledger, vehicle: Vehicle, recorded_at: dt.datetime | None) -> pd.DataFrame:
+    """The latest version of each strike of the vehicle recorded by ``recorded_at``."""
+    s = ledger.as_known_on(dt.date(2100, 12, 31), recorded_at=recorded_at, tables=("strikes",))
+    strikes = s.strikes
+    return strikes[strikes["vehicle"] == vehicle.vehicle.id].sort_values("date")
+
+
+def _calendar(
+    ledger: Ledger, vehicle: Vehicle, recorded_at: dt.datetime | None
+) -> pd.DatetimeIndex:
+    """The vehicle's business days as the prices recorded by ``recorded_at`` give them.
+
+    :func:`~altsleeve.fund._records.vehicle_calendar` with a recorded-time cutoff.
+    """
+    if recorded_at is None:
+        return vehicle_calendar(ledger, vehicle)
+    series = next(s.series for s in vehicle.sleeves if s.kind == "liquid" and s.series)
+    prices = ledger.as_known_on(
+        dt.date(2100, 12, 31), recorded_at=recorded_at, tables=("prices",)
+    ).prices
+    days = pd.DatetimeIndex(prices.loc[prices["series_id"] == series, "date"]).sort_values()
+    if days.empty:
+        raise InputError(
+            [Problem(str(ledger.path), f"no prices of {series!r} recorded by {recorded_at}")]
+        )
+    return days
+
+
+def _struck_on(
+    ledger: Ledger, vehicle: Vehicle, day: pd.Timestamp, recorded_at: dt.datetime | None = None
+) -> tuple[float, float]:
     """Net assets and unit price recorded for ``day`` (dollars; dollars a unit)."""
-    strikes = latest_strikes(ledger, vehicle.vehicle.id)
+    strikes = _strikes(ledger, vehicle, recorded_at)
     row = strikes[pd.to_datetime(strikes["date"]) == day]
     if row.empty:
         raise InputError(
@@ -71,9 +103,11 @@ def _struck_on(ledger: Ledger, vehicle: Vehicle, day: pd.Timestamp) -> tuple[flo
     return float(r["net_assets"]), float(r["nav_per_unit"])
 
 
-def last_struck_day(ledger: Ledger, vehicle: Vehicle) -> pd.Timestamp:
+def last_struck_day(
+    ledger: Ledger, vehicle: Vehicle, *, recorded_at: dt.datetime | None = None
+) -> pd.Timestamp:
     """The vehicle's last recorded strike (InputError when it was never struck)."""
-    strikes = latest_strikes(ledger, vehicle.vehicle.id)
+    strikes = _strikes(ledger, vehicle, recorded_at)
     if strikes.empty:
         raise InputError(
             [
@@ -86,8 +120,10 @@ def last_struck_day(ledger: Ledger, vehicle: Vehicle) -> pd.Timestamp:
     return pd.Timestamp(pd.to_datetime(strikes["date"]).max())
 
 
-def _truth(ledger: Ledger, days: pd.DatetimeIndex) -> pd.Series | None:
-    truth = ledger.synthetic_truth()
+def _truth(
+    ledger: Ledger, days: pd.DatetimeIndex, recorded_at: dt.datetime | None = None
+) -> pd.Series | None:
+    truth = ledger.synthetic_truth(recorded_at=recorded_at)
     if truth.empty:
         return None
     daily = truth.groupby(pd.to_datetime(truth["date"]))["value"].sum()
@@ -95,7 +131,13 @@ def _truth(ledger: Ledger, days: pd.DatetimeIndex) -> pd.Series | None:
 
 
 def replay_path(
-    ledger: Ledger, vehicle: Vehicle, start: dt.date, end: dt.date, label: str = ""
+    ledger: Ledger,
+    vehicle: Vehicle,
+    start: dt.date,
+    end: dt.date,
+    label: str = "",
+    *,
+    recorded_at: dt.datetime | None = None,
 ) -> StressPath:
     """A replay window of the ledger's data: the base of a ``replay`` scenario.
 
@@ -104,18 +146,19 @@ def replay_path(
     the sleeves' series; the reported private value is the vehicle's valuation of each holding
     as known that day (:func:`altsleeve.fund._records.build_inputs`); the true value is the
     sample book's SYNTHETIC truth (the reported value when the ledger has none); calls,
-    distributions and orders are the ledger's, each booked when known.
+    distributions and orders are the ledger's, each booked when known. ``recorded_at``: the
+    recorded-time cutoff of every read (UTC; default: everything recorded).
     """
-    cal = vehicle_calendar(ledger, vehicle)
+    cal = _calendar(ledger, vehicle, recorded_at)
     before = cal[cal < pd.Timestamp(start)]
     if before.empty:
         raise InputError([Problem(str(ledger.path), f"no business day before {start}")])
     days = cal[(cal >= before[-1]) & (cal <= pd.Timestamp(end))]
     if len(days) < 2:
         raise InputError([Problem(str(ledger.path), f"no business day in {start}..{end}")])
-    na, nav = _struck_on(ledger, vehicle, days[0])
-    inputs, _, _ = build_inputs(ledger, vehicle, days)
-    truth = _truth(ledger, days)
+    na, nav = _struck_on(ledger, vehicle, days[0], recorded_at)
+    inputs, _, _ = build_inputs(ledger, vehicle, days, recorded_at=recorded_at)
+    truth = _truth(ledger, days, recorded_at)
     reported = inputs.private_value
     return StressPath(
         days=days,
@@ -135,7 +178,12 @@ def replay_path(
 
 
 def projection_path(
-    ledger: Ledger, vehicle: Vehicle, as_of: dt.date | None, n_days: int
+    ledger: Ledger,
+    vehicle: Vehicle,
+    as_of: dt.date | None,
+    n_days: int,
+    *,
+    recorded_at: dt.datetime | None = None,
 ) -> StressPath:
     """A flat projection from ``as_of``: the base of a ``projection`` scenario.
 
@@ -147,13 +195,20 @@ def projection_path(
     Takahashi-Alexander model), each quarter's calls and distributions spread evenly over its
     business days and the NAV linear between quarter ends. Participant purchases and
     redemptions are the trailing 365 days' daily averages. No truth: the true value is the
-    reported one until a shock moves it.
+    reported one until a shock moves it. Capital calls already noticed by ``as_of`` and dated in
+    the window are paid on their dates in full; each holding's projected calls in a quarter are
+    reduced by its notices there (floored at zero), as in
+    :func:`~altsleeve.planning.cashflow_calendar`. ``recorded_at``: the recorded-time cutoff of
+    every read (UTC; default: everything recorded).
     """
-    day = pd.Timestamp(as_of) if as_of is not None else last_struck_day(ledger, vehicle)
-    na, nav = _struck_on(ledger, vehicle, day)
+    if as_of is not None:
+        day = pd.Timestamp(as_of)
+    else:
+        day = last_struck_day(ledger, vehicle, recorded_at=recorded_at)
+    na, nav = _struck_on(ledger, vehicle, day, recorded_at)
     days = pd.DatetimeIndex([day, *pd.bdate_range(day + pd.Timedelta(days=1), periods=n_days)])
-    start_in, _, _ = build_inputs(ledger, vehicle, pd.DatetimeIndex([day]))
-    market = ledger_market(ledger, day.date())
+    start_in, _, _ = build_inputs(ledger, vehicle, pd.DatetimeIndex([day]), recorded_at=recorded_at)
+    market = ledger_market(ledger, day.date(), recorded_at=recorded_at)
     prices = {}
     cash_series = str(vehicle.cash_sleeve.series)
     for s in vehicle.sleeves:
@@ -171,11 +226,14 @@ def projection_path(
             prices[s.series] = np.full(len(days), level)
     price_frame = pd.DataFrame(prices, index=days)
     p0 = float(start_in.private_value.iloc[0])
-    state = ledger_state(ledger, day.date())
+    state = ledger_state(ledger, day.date(), recorded_at=recorded_at)
+    notices = ledger_noticed(ledger, day.date(), recorded_at=recorded_at)
+    notices = notices[notices["kind"] == "call"]
     n_q = int(np.ceil(n_days / 63)) + 1
     calls = np.zeros(len(days))
     dists = np.zeros(len(days))
     value = np.full(len(days), p0)
+    in_state: set[str] = set()
     if not state.empty:
         cols = sorted(set(state["proxy"]))
         qret = quarterly_returns({c: market[c] for c in cols}, end=day)
@@ -194,11 +252,22 @@ def projection_path(
             n_paths=1, n_quarters=n_q, call_rate_sd=0.0, distribution_rate_sd=0.0
         )
         paths = simulate_holdings(state, scen, settings)
-        q_call = paths.call[:, 0, :].sum(axis=0)
-        q_dist = paths.distribution[:, 0, :].sum(axis=0)
-        q_nav = paths.nav[:, 0, :].sum(axis=0)
         ends = pd.date_range(day, periods=n_q + 1, freq="QE")
         ends = ends[ends > day][:n_q]
+        # notices replace the projection's calls of their holding and quarter (floored at 0);
+        # a notice above the projection adds the difference to the NAV from that quarter on
+        ids = [str(h) for h in paths.holding_ids]
+        in_state = set(ids)
+        model = paths.call[:, 0, :]
+        known = np.zeros_like(model)
+        for h, d, a in zip(notices["holding_id"], notices["date"], notices["amount"], strict=True):
+            q = int(ends.searchsorted(pd.Timestamp(d), side="left"))
+            if str(h) in in_state and q < len(ends):
+                known[ids.index(str(h)), q] += float(a)
+        q_call = np.maximum(model - known, 0.0).sum(axis=0)
+        q_dist = paths.distribution[:, 0, :].sum(axis=0)
+        above = (known - np.minimum(known, model)).sum(axis=0)
+        q_nav = paths.nav[:, 0, :].sum(axis=0) + np.cumsum(above)
         prev_nav, prev_end = p0, day
         for q, qend in enumerate(ends):
             inq = np.flatnonzero((days > prev_end) & (days <= qend))
@@ -208,7 +277,14 @@ def projection_path(
                 frac = np.arange(1, inq.size + 1) / inq.size
                 value[inq] = prev_nav + frac * (q_nav[q] - prev_nav)
             prev_nav, prev_end = float(q_nav[q]), qend
-    orders = ledger.as_known_on(day.date(), tables=("orders",)).orders
+    # every notice is paid in full on its date (the next business day of the path)
+    for h, d, a in zip(notices["holding_id"], notices["date"], notices["amount"], strict=True):
+        pos = int(days.searchsorted(pd.Timestamp(d), side="left"))
+        if 0 < pos < len(days):
+            calls[pos] += float(a)
+            if str(h) not in in_state:  # not projected: its call adds to the NAV from then on
+                value[pos:] += float(a)
+    orders = ledger.as_known_on(day.date(), recorded_at=recorded_at, tables=("orders",)).orders
     orders = orders[orders["vehicle"] == vehicle.vehicle.id]
     odays = pd.to_datetime(orders["date"])
     window = orders[(odays > day - pd.Timedelta(days=365)) & (odays <= day)]
@@ -240,13 +316,19 @@ def projection_path(
     )
 
 
-def base_path(ledger: Ledger, vehicle: Vehicle, scenario: Scenario) -> StressPath:
+def base_path(
+    ledger: Ledger,
+    vehicle: Vehicle,
+    scenario: Scenario,
+    *,
+    recorded_at: dt.datetime | None = None,
+) -> StressPath:
     """The base path a scenario asks for (:func:`replay_path` or :func:`projection_path`)."""
     b = scenario.base
     if b.kind == "replay":
         assert b.start is not None and b.end is not None
-        return replay_path(ledger, vehicle, b.start, b.end)
-    return projection_path(ledger, vehicle, b.as_of, b.days)
+        return replay_path(ledger, vehicle, b.start, b.end, recorded_at=recorded_at)
+    return projection_path(ledger, vehicle, b.as_of, b.days, recorded_at=recorded_at)
 
 
 @dataclass(frozen=True)
@@ -268,15 +350,20 @@ def prepare(
     vehicle: Vehicle,
     scenarios: Sequence[Scenario],
     progress: ProgressFn = _quiet,
+    *,
+    recorded_at: dt.datetime | None = None,
 ) -> StressRun:
-    """Build each scenario's base path once (a replay window or a projection)."""
+    """Build each scenario's base path once (a replay window or a projection).
+
+    ``recorded_at``: the recorded-time cutoff of every read (UTC; default: everything recorded).
+    """
     paths: dict[str, StressPath] = {}
     built: dict[str, StressPath] = {}
     for k, s in enumerate(scenarios, start=1):
         key = s.base.model_dump_json()
         if key not in built:
             progress(f"[{k}/{len(scenarios)}] base path of {s.id} ({s.base.kind})")
-            built[key] = base_path(ledger, vehicle, s)
+            built[key] = base_path(ledger, vehicle, s, recorded_at=recorded_at)
         paths[s.id] = built[key]
     return StressRun(ledger, vehicle, list(scenarios), paths)
 

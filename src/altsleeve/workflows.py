@@ -140,9 +140,15 @@ def load_market_data(ledger: Ledger, progress: ProgressFn = _quiet) -> MarketDat
 
 
 def market_paths(
-    ledger: Ledger, series_ids: Iterable[str], known_on: dt.date | None = None
+    ledger: Ledger,
+    series_ids: Iterable[str],
+    known_on: dt.date | None = None,
+    *,
+    recorded_at: dt.datetime | None = None,
 ) -> dict[str, pd.Series]:
     """Daily levels of some series as known on a date (default: everything recorded).
+
+    ``recorded_at``: the recorded-time cutoff (UTC; default none).
 
     Returns
     -------
@@ -150,7 +156,9 @@ def market_paths(
         Per series id, levels indexed by a ``DatetimeIndex`` of the series' dates.
     """
     ids = list(series_ids)
-    snap = ledger.as_known_on(known_on or dt.date(2100, 12, 31), tables=("prices",))
+    snap = ledger.as_known_on(
+        known_on or dt.date(2100, 12, 31), recorded_at=recorded_at, tables=("prices",)
+    )
     prices = snap.prices
     out: dict[str, pd.Series] = {}
     missing: list[str] = []
@@ -383,14 +391,18 @@ def read_flows(path: str | Path) -> pd.Series:
     return pd.Series(frame["flow"].to_numpy(float), index=pd.DatetimeIndex(frame["date"]))
 
 
-def sample_book_flows(ledger: Ledger) -> pd.Series | None:
+def sample_book_flows(
+    ledger: Ledger, *, recorded_at: dt.datetime | None = None
+) -> pd.Series | None:
     """The sample vehicle's daily net flows as a fraction of its size, or None without a book.
+
+    ``recorded_at``: the recorded-time cutoff (UTC; default none) of the book and its orders.
 
     The orders of the synthetic vehicle divided by the generator's documented reference size
     ``A_t = reference_assets_start * (1 + reference_assets_growth) ** (ACT/365 years since the
     first order)`` (``docs/sample-book.md``): a parameter of the synthetic book, not its truth.
     """
-    books = ledger.synthetic_books()
+    books = ledger.synthetic_books(recorded_at=recorded_at)
     if books.empty:
         return None
     params = json.loads(str(books.iloc[-1]["params_json"]))
@@ -398,7 +410,9 @@ def sample_book_flows(ledger: Ledger) -> pd.Series | None:
     start, growth = fp.get("reference_assets_start"), fp.get("reference_assets_growth")
     if start is None or growth is None:
         return None
-    orders = ledger.as_known_on(dt.date(2100, 12, 31), tables=("orders",)).orders
+    orders = ledger.as_known_on(
+        dt.date(2100, 12, 31), recorded_at=recorded_at, tables=("orders",)
+    ).orders
     if orders.empty:
         return None
     return flow_fractions(orders, float(start), float(growth))

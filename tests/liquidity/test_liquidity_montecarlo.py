@@ -26,7 +26,7 @@ from altsleeve.liquidity import (
 )
 from altsleeve.pacing import state_frame
 from altsleeve.scaleout import dask_client
-from altsleeve.stress_montecarlo import stress_montecarlo
+from altsleeve.stress_montecarlo import montecarlo_inputs, stress_montecarlo
 from altsleeve.workflows import build_sample_book
 from tests.pacing.test_pacing_stochastic import history, perpetual, row
 
@@ -94,6 +94,36 @@ def hand_inputs(redemption_rate: float) -> MonteCarloInputs:
 HAND_SETTINGS = MonteCarloSettings(
     n_paths=1, years=1, block_paths=1, call_rate_sd=0.0, distribution_rate_sd=0.0, seed=3
 )
+
+
+def test_noticed_calls_are_certain_in_their_quarter() -> None:
+    """Issue 16 item 5: a noticed call is a certain outflow of its quarter, counted once."""
+    plain = simulate_paths(hand_inputs(redemption_rate=0.16), HAND_SETTINGS)
+    notices = pd.DataFrame(
+        {
+            "holding_id": ["F1", "F1", "X9"],
+            # F1: 8 in quarter 1 (the projection calls 5), 1 in quarter 2; X9 (not projected)
+            "date": pd.to_datetime(["2010-02-15", "2010-05-10", "2010-06-30"]),
+            "amount": [8.0, 1.0, 2.0],
+        }
+    )
+    inputs = MonteCarloInputs(**{**hand_inputs(redemption_rate=0.16).__dict__})
+    d = simulate_paths(
+        MonteCarloInputs(**{**inputs.__dict__, "noticed_calls": notices}), HAND_SETTINGS
+    )
+    c0, c1 = plain.arrays["calls"][0], d.arrays["calls"][0]
+    # quarter 1: max(projection 5, notice 8) = 8, the extra 3 stays in the NAV
+    assert c0[0] == pytest.approx(5.0) and c1[0] == pytest.approx(8.0)
+    assert d.arrays["private"][0, 0] == pytest.approx(plain.arrays["private"][0, 0] + 3.0)
+    # quarter 2: F1's notice of 1 is below its projected call (kept); X9's 2 is paid as it is
+    assert c1[1] == pytest.approx(max(c0[1], 1.0) + 2.0)
+    assert c1[2:] == pytest.approx(c0[2:])
+    assert d.arrays["net_outflow"][0, 0] == pytest.approx(plain.arrays["net_outflow"][0, 0] + 3.0)
+    # no notice: bit for bit the same figures
+    none = MonteCarloInputs(**{**inputs.__dict__, "noticed_calls": notices.iloc[:0]})
+    same = simulate_paths(none, HAND_SETTINGS)
+    for k, v in plain.arrays.items():
+        assert np.array_equal(v, same.arrays[k]), k
 
 
 def test_one_path_by_hand() -> None:
@@ -297,6 +327,28 @@ def test_later_knowledge_changes_nothing(struck: Path, tmp_path: Path) -> None:
     assert_same(before, after)
     assert later.summary["provenance"]["strike_date"] == "2000-12-29"
     assert later.summary["start"]["net_assets"] != s["start"]["net_assets"]
+
+
+def test_montecarlo_reads_the_noticed_calls(struck: Path, tmp_path: Path) -> None:
+    design = Design(Vehicle.from_toml(sample_vehicle_path()))
+    db = tmp_path / "noticed.duckdb"
+    shutil.copy(struck, db)
+    notice = tmp_path / "notice.csv"
+    notice.write_text(
+        "holding_id,date,kind,amount,known_on\n"
+        "BO-01,2000-07-20,call,30000000,2000-06-26\n"
+        "BO-01,2000-08-21,call,10000000,2000-07-05\n"  # noticed after the as-of date
+    )
+    with Ledger(db) as led:
+        ingest_file(led, "cashflows", notice)
+    with Ledger(db, read_only=True) as led:
+        inputs = montecarlo_inputs(led, design, AS_OF)
+    assert inputs.noticed_calls is not None
+    assert list(inputs.noticed_calls["amount"]) == [30e6]
+    assert inputs.provenance["noticed_calls"]["dollars"] == 30e6
+    settings = MonteCarloSettings(n_paths=20, years=1, block_paths=20, seed=5)
+    d = simulate_paths(inputs, settings)
+    assert (d.arrays["calls"][:, 0] >= 30e6).all()  # quarter 1 (to 2000-09-30) on every path
 
 
 def test_cli_montecarlo_json(struck: Path, capsys: pytest.CaptureFixture[str]) -> None:

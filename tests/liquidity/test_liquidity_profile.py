@@ -499,3 +499,88 @@ def test_cli_liquidity(small_ledger: tuple[Path, Path], capsys: pytest.CaptureFi
     assert "altsleeve strike --to 2008-03-31" in capsys.readouterr().err
     assert run([*base, "--plan-withdrawal", "1.5"]) == 2
     assert run([*base, "--date", "2008-02-30"]) == 2
+
+
+def test_noticed_calls_are_certain_needs_by_hand() -> None:
+    base = _profile()
+    p = _profile(noticed_calls={"3bd": 2.0, "7d": 2.0, "30d": 4.0})
+    cov, cov0 = p.coverage.set_index("horizon"), base.coverage.set_index("horizon")
+    assert list(cov["noticed_calls"]) == [2.0, 2.0, 4.0]
+    assert list(cov0["noticed_calls"]) == [0.0, 0.0, 0.0]
+    np.testing.assert_allclose(cov["needs"], cov0["needs"] + [2.0, 2.0, 4.0])
+    parts = ["redemptions", "plan_withdrawal", "noticed_calls", "calls", "fees_payable"]
+    np.testing.assert_allclose(cov[[*parts, "rebalancing"]].sum(axis=1), cov["needs"])
+    assert (cov["ratio"] < cov0["ratio"]).all()
+    with pytest.raises(ValueError, match="noticed_calls"):
+        _profile(noticed_calls={"3bd": 1.0})
+    with pytest.raises(ValueError, match="noticed_calls"):
+        _profile(noticed_calls={"3bd": -1.0, "7d": 0.0, "30d": 0.0})
+
+
+def test_profile_counts_a_noticed_call_as_a_certain_outflow(
+    small_ledger: tuple[Path, Path], tmp_path: Path, write: Callable[[str, str | bytes], Path]
+) -> None:
+    """Issue 16 item 5: calls noticed by the day and dated in a horizon are certain needs there.
+
+    D is Friday 2008-02-29: 3 business days run to 03-05, 7 days to 03-07, 30 days to 03-30.
+    """
+    db, vpath = small_ledger
+    v = Vehicle.from_toml(vpath)
+    copy = tmp_path / "noticed.duckdb"
+    shutil.copy(db, copy)
+    with Ledger(copy) as led:
+        before = led.audit_log(1)["recorded_at"].iloc[0].to_pydatetime()
+        base = profile_from_ledger(led, v, D, paths=50)
+        ingest_file(
+            led,
+            "cashflows",
+            write(
+                "notices.csv",
+                "holding_id,date,kind,amount,known_on\n"
+                "H1,2008-03-04,call,3000000,2008-02-25\n"  # in every horizon
+                "H1,2008-03-20,call,1000000,2008-02-28\n"  # in 30 days only
+                "H1,2008-04-15,call,2000000,2008-02-28\n"  # after the horizons
+                "H1,2008-03-25,call,9000000,2008-03-03\n"  # noticed after the day: unknown
+                "H2,2008-03-03,distribution,500000,2008-02-27\n",  # an inflow: not counted
+            ),
+        )
+        p = profile_from_ledger(led, v, D, paths=50)
+        # the recorded-time cutoff: as recorded before the notices, the profile is unchanged
+        then = profile_from_ledger(led, v, D, paths=50, recorded_at=before)
+    cov, cov0 = p.coverage.set_index("horizon"), base.coverage.set_index("horizon")
+    assert list(cov["noticed_calls"]) == [3e6, 3e6, 4e6]
+    # H1 is the only fund with unfunded commitment (14m): its projected calls in each horizon
+    # are below the notices, so the model adds nothing beyond them
+    assert list(cov["calls"]) == [0.0, 0.0, 0.0]
+    assert (cov0["calls"] < [3e6, 3e6, 4e6]).all()
+    np.testing.assert_allclose(
+        cov["needs"], cov0["needs"] - cov0["calls"] + np.array([3e6, 3e6, 4e6])
+    )
+    assert (cov["ratio"] < cov0["ratio"]).all()
+    assert [n["date"] for n in p.sources["noticed_calls"]] == ["2008-03-04", "2008-03-20"]
+    assert p.unfunded["dollars"] == pytest.approx(base.unfunded["dollars"])  # not paid yet
+    a, b = then.to_dict(), base.to_dict()
+    a["sources"].pop("ledger")
+    b["sources"].pop("ledger")
+    assert a == b
+
+
+def test_cli_liquidity_shows_noticed_calls(
+    small_ledger: tuple[Path, Path],
+    tmp_path: Path,
+    write: Callable[[str, str | bytes], Path],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    db, _ = small_ledger
+    copy = tmp_path / "noticed.duckdb"
+    shutil.copy(db, copy)
+    notice = "holding_id,date,kind,amount,known_on\nH1,2008-03-04,call,3000000,2008-02-25\n"
+    assert run(["ingest", "cashflows", str(write("n.csv", notice)), "--db", str(copy)]) == 0
+    capsys.readouterr()
+    base = ["liquidity", "--db", str(copy), "--vehicle", "T", "--paths", "50"]
+    assert run([*base, "--date", D]) == 0
+    text = capsys.readouterr().out
+    assert "capital calls noticed (certain)" in text and "2008-03-04" in text
+    assert run([*base, "--date", D, "--json"]) == 0
+    obj = json.loads(capsys.readouterr().out)
+    assert [c["noticed_calls"] for c in obj["coverage"]] == [3e6, 3e6, 3e6]

@@ -557,3 +557,55 @@ def test_perf_bad_input_exits_2(
     assert run(args) == 2
     assert "did you mean 'IDX'" in capsys.readouterr().err
     assert run(["perf", "--cashflows", str(cf), "--index", str(idx), "--index-series", "X"]) == 2
+
+
+def test_perf_from_ledger_defaults_to_the_last_strike(
+    db: Path, write: Callable[[str, str | bytes], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 16 item 8: ``--from-ledger`` reads the book as known on the vehicle's last strike.
+
+    The conftest ledger has marks known on 2008-05-20 (H1, Q1), 2008-08-14 (H2) and 2008-08-25
+    (H1, Q2). Struck to 2008-06-30, the book as known then has H1's Q1 mark only; the ledger's
+    latest ``known_on`` (2008-08-25) would add two marks the vehicle had not seen.
+    """
+    from altsleeve.ledger import Ledger, ingest_file
+
+    flows = "holding_id,date,kind,amount\nH1,2008-01-15,call,900000\nH2,2008-02-01,call,8e6\n"
+    with Ledger(db) as led:
+        ingest_file(led, "cashflows", write("flows.csv", flows))
+    base = ["perf", "--from-ledger", "--db", str(db), "--json"]
+    # never struck: refused, asking for --as-of
+    capsys.readouterr()
+    assert run(base) == 2
+    err = capsys.readouterr().err
+    assert "--as-of" in err and "never struck" in err
+    vid = "TDF"  # the conftest ledger's only registered vehicle
+    strike = pd.DataFrame(
+        [
+            {
+                "vehicle": vid,
+                "date": dt.date(2008, 6, 30),
+                "nav_per_unit": 10.0,
+                "net_assets": 1e9,
+                "units_outstanding": 1e8,
+                "components": "{}",
+                "state": "",
+                "inputs": "{}",
+                "reason": "",
+                "known_on": dt.date(2008, 6, 30),
+            }
+        ]
+    )
+    with Ledger(db) as led:
+        led.append("strikes", strike, action="strike", source="test")
+    assert run(base) == 0
+    default = json.loads(capsys.readouterr().out)
+    assert [r["fund_id"] for r in default] == ["H1"]  # H2 has no mark known on 2008-06-30
+    assert default[0]["tvpi"] == pytest.approx(1e6 / 0.9e6)  # H1's Q1 mark over its call
+    assert run([*base, "--as-of", "2008-06-30"]) == 0
+    assert json.loads(capsys.readouterr().out) == default
+    assert run([*base, "--as-of", "2008-08-25"]) == 0
+    later = json.loads(capsys.readouterr().out)
+    assert [r["fund_id"] for r in later] == ["H1", "H2"]
+    assert run(base[:-1]) == 0
+    assert "book as known on 2008-06-30" in capsys.readouterr().out

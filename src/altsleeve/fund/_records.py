@@ -1075,10 +1075,17 @@ def dilution_report(
     dollars (negative if they gained), and in basis points a year of the vehicle's true net assets
     (ACT/365.25 years). Source: DOMAIN.md section 2; Zitzewitz (2003); Greene & Hodges (2002).
 
+    The measure stops on the last day of the truth (:func:`_truth_ends`): a day past it has no
+    true value to compare with (a missing truth is not $0), so ``end`` (default: the last price
+    day) beyond it is cut there and said so: ``to`` is the day asked, ``truth_ends`` the truth's
+    last day, ``stopped_at_truth`` whether the measure stopped before ``to``, and ``note`` says
+    it in words.
+
     Raises
     ------
     InputError
-        When the ledger holds no synthetic truth (only a synthetic book has one).
+        When the ledger holds no synthetic truth (only a synthetic book has one), or when no
+        business day after the launch is left to measure.
     """
     truth = ledger.synthetic_truth()
     if truth.empty:
@@ -1093,13 +1100,38 @@ def dilution_report(
         )
     cal = vehicle_calendar(ledger, vehicle)
     launch_day = cal[cal >= pd.Timestamp(vehicle.vehicle.inception)][0]
-    last = pd.Timestamp(end) if end is not None else cal[-1]
+    asked = pd.Timestamp(end) if end is not None else cal[-1]
+    known = ledger.as_known_on(dt.date(2100, 12, 31), tables=("cashflows",)).cashflows
+    truth_ends = _truth_ends(truth, known)
+    last = min(asked, truth_ends)
     days = cal[(cal > launch_day) & (cal <= last)]
+    if days.empty:
+        raise InputError(
+            [
+                Problem(
+                    str(ledger.path),
+                    f"no business day to measure between the launch ({launch_day.date()}) and "
+                    f"{last.date()} (the synthetic truth ends {truth_ends.date()})",
+                    column="--to",
+                )
+            ]
+        )
     true_pv = truth.assign(date=pd.to_datetime(truth["date"])).groupby("date")["value"].sum()
     true_pv = true_pv.reindex(days, fill_value=0.0)
+    # business days asked for beyond the truth's end were left out
+    stopped = bool(((cal > truth_ends) & (cal <= asked)).any())
     out: dict[str, Any] = {
         "first": str(days[0].date()),
         "last": str(days[-1].date()),
+        "to": str(asked.date()),
+        "truth_ends": str(truth_ends.date()),
+        "stopped_at_truth": stopped,
+        "note": (
+            f"stopped at the synthetic truth's last day {truth_ends.date()}, before "
+            f"{asked.date()}: later days have no true value to compare with"
+            if stopped
+            else ""
+        ),
         "synthetic_truth": True,
         "methods": {},
     }
@@ -1134,3 +1166,23 @@ def dilution_report(
         }
     progress("dilution done", len(methods), len(methods))
     return out
+
+
+def _truth_ends(truth: pd.DataFrame, cashflows: pd.DataFrame) -> pd.Timestamp:
+    """The last day on which every holding still held has a true value.
+
+    A holding whose last truth value is zero was liquidated: its truth is zero from then on and
+    it does not end the truth. A holding still valued on its last truth day ends the truth
+    there (a missing true value is not $0), and so does the earliest holding held with no truth
+    at all: the day before its first cash flow. Over holdings, the earliest of these; the
+    truth's last day when every holding was liquidated.
+    """
+    t = truth.assign(date=pd.to_datetime(truth["date"])).sort_values(["holding_id", "date"])
+    last = t.groupby("holding_id").tail(1).set_index("holding_id")
+    live = last[last["value"] > 0.0]
+    ends = pd.Timestamp(live["date"].min() if len(live) else t["date"].max())
+    untracked = cashflows[~cashflows["holding_id"].isin(set(t["holding_id"]))]
+    if len(untracked):
+        first = pd.Timestamp(pd.to_datetime(untracked["date"]).min()) - pd.Timedelta(days=1)
+        ends = min(ends, first)
+    return ends

@@ -559,29 +559,53 @@ class Ledger:
         finally:
             self._con.unregister("_bounds")
 
-    def history(self, table: str) -> pd.DataFrame:
-        """Every version of every row of a knowledge table (for vectorised point-in-time work)."""
+    def history(self, table: str, *, recorded_at: dt.datetime | None = None) -> pd.DataFrame:
+        """Every version of every row of a knowledge table (for vectorised point-in-time work).
+
+        ``recorded_at``: only the versions the ledger had recorded by this UTC time (the second
+        time axis); default: every version.
+        """
         if table not in KNOWLEDGE_TABLES:
             raise ValueError(f"{table!r} is not a knowledge table")
         spec = FACT_TABLES[table]
         cols = ", ".join(c for c in spec.columns if c != "row_hash")
         order = ", ".join((*spec.key, "version"))
-        return self._con.execute(f"SELECT {cols} FROM {table} ORDER BY {order}").df()
+        if recorded_at is None:
+            return self._con.execute(f"SELECT {cols} FROM {table} ORDER BY {order}").df()
+        return self._con.execute(
+            f"SELECT {cols} FROM {table} WHERE recorded_at <= ? ORDER BY {order}", [recorded_at]
+        ).df()
 
-    def synthetic_truth(self, book_id: str | None = None) -> pd.DataFrame:
-        """The synthetic book's true daily values. For validation only: no estimator reads this."""
+    def synthetic_truth(
+        self, book_id: str | None = None, *, recorded_at: dt.datetime | None = None
+    ) -> pd.DataFrame:
+        """The synthetic book's true daily values. For validation only: no estimator reads this.
+
+        ``recorded_at``: only the rows recorded by this UTC time (default: every row).
+        """
         sql = "SELECT book_id, holding_id, date, value FROM synthetic_truth"
+        where: list[str] = []
         params: list[Any] = []
         if book_id is not None:
-            sql += " WHERE book_id = ?"
+            where.append("book_id = ?")
             params.append(book_id)
+        if recorded_at is not None:
+            where.append("recorded_at <= ?")
+            params.append(recorded_at)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
         return self._con.execute(sql + " ORDER BY holding_id, date", params).df()
 
-    def synthetic_books(self) -> pd.DataFrame:
-        """The synthetic books recorded in this ledger (seed, generator, parameters)."""
+    def synthetic_books(self, *, recorded_at: dt.datetime | None = None) -> pd.DataFrame:
+        """The synthetic books recorded in this ledger (seed, generator, parameters).
+
+        ``recorded_at``: only the versions recorded by this UTC time (default: every version).
+        """
+        where = "" if recorded_at is None else " WHERE recorded_at <= ?"
         return self._con.execute(
             "SELECT book_id, seed, generator, generator_version, description, params_json, "
-            "recorded_at FROM synthetic_books ORDER BY book_id, version"
+            f"recorded_at FROM synthetic_books{where} ORDER BY book_id, version",
+            [] if recorded_at is None else [recorded_at],
         ).df()
 
     def latest_keys(self, table: str, column: str) -> set[str]:

@@ -26,7 +26,15 @@ the quarter (cash + liquid sleeves + private NAV):
    holding from its state as known on the as-of date, by the pacing engine's stochastic
    Takahashi-Alexander model (:func:`altsleeve.pacing.simulate_holdings`; growth and
    distributions linked to the same market path), summed over the holdings and multiplied by the
-   design's private scale ``s`` (``Design.private_share``; 1 for the book as it is).
+   design's private scale ``s`` (``Design.private_share``; 1 for the book as it is). Capital
+   calls the GPs have already noticed (known on the as-of date, dated after it;
+   ``MonteCarloInputs.noticed_calls``) are certain: on every path a holding's call in the
+   quarter holding a notice's date is ``max(C_h, noticed_h)`` (the projection's call, reduced by
+   the notice and floored at zero, plus the notice: never counted twice), and what a notice adds
+   above the projection stays in that holding's NAV from then on (no growth on it; a
+   conservative simplification: calls are outflows now, the NAV's growth is later). A notice of
+   a holding the projection does not carry (not live in the state) is paid as it is. Noticed
+   distributions are never counted (an inflow can be late).
 3. **Participant flows** (sample book flow model, ``docs/sample-book.md`` section 6, at quarterly
    steps; flows proportional to assets accrue linearly, so a quarter is a quarter of a year's
    rate)::
@@ -319,6 +327,9 @@ class MonteCarloInputs:
         Participant flows.
     label : str
         Where the inputs come from (reported).
+    noticed_calls : pandas.DataFrame, optional
+        Capital calls noticed by the as-of date and dated after it (``holding_id``, ``date``,
+        ``amount`` in dollars; :func:`altsleeve.planning.noticed_flows` calls); ``None``: none.
     provenance : mapping of str to JSON values
         What the caller read to build the inputs (knowledge date, strike, sources), copied into
         the summary as it is.
@@ -335,6 +346,7 @@ class MonteCarloInputs:
     flows: FlowModel
     label: str = ""
     provenance: Mapping[str, Any] = field(default_factory=dict)
+    noticed_calls: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -358,6 +370,39 @@ class _Prepared:
     private_scale: float
     net_assets0: float
     flows: FlowModel
+    # noticed calls per quarter, dollars, unscaled: (H, Q) for the state's holdings in order,
+    # and (Q,) for holdings outside the state; None without notices
+    noticed: FloatArray | None = None
+    noticed_outside: FloatArray | None = None
+
+
+def _noticed_arrays(
+    noticed: pd.DataFrame | None,
+    holding_ids: list[str],
+    ends: pd.DatetimeIndex,
+    as_of: pd.Timestamp,
+) -> tuple[FloatArray | None, FloatArray | None]:
+    """Noticed calls per holding and quarter (a date in ``(end_{q-1}, end_q]``), dollars."""
+    if noticed is None or noticed.empty:
+        return None, None
+    dates = pd.to_datetime(noticed["date"])
+    amounts = noticed["amount"].to_numpy(dtype=np.float64)
+    if not (np.isfinite(amounts).all() and (amounts >= 0.0).all()):
+        raise ValueError("noticed calls must be finite and >= 0 dollars")
+    inside = np.zeros((len(holding_ids), len(ends)))
+    outside = np.zeros(len(ends))
+    pos = {h: i for i, h in enumerate(holding_ids)}
+    for h, d, a in zip(noticed["holding_id"].astype(str), dates, amounts, strict=True):
+        if d <= as_of:
+            continue
+        q = int(ends.searchsorted(d, side="left"))
+        if q >= len(ends):
+            continue
+        if h in pos:
+            inside[pos[h], q] += a
+        else:
+            outside[q] += a
+    return inside, outside
 
 
 def _quarter_ends(as_of: pd.Timestamp, n_quarters: int) -> pd.DatetimeIndex:
@@ -414,6 +459,9 @@ def _prepare(inputs: MonteCarloInputs, settings: MonteCarloSettings) -> _Prepare
         if len(state)
         else 0.0
     )
+    noticed, noticed_outside = _noticed_arrays(
+        inputs.noticed_calls, [str(h) for h in state["holding_id"]], ends, as_of
+    )
     na0 = float(inputs.net_assets)
     scale = 1.0
     if inputs.design.private_share is not None:
@@ -450,6 +498,8 @@ def _prepare(inputs: MonteCarloInputs, settings: MonteCarloSettings) -> _Prepare
         private_scale=scale,
         net_assets0=na0,
         flows=inputs.flows,
+        noticed=noticed,
+        noticed_outside=noticed_outside,
     )
 
 
@@ -488,11 +538,22 @@ def _simulate_block(
             scen,
             settings.stochastic(n_b, _block_seed(settings.seed, block, _STREAM_PRIVATE)),
         )
-        call_sum = paths.call.sum(axis=0)
+        if prep.noticed is None:
+            call_sum = paths.call.sum(axis=0)
+            nav_sum = paths.nav.sum(axis=0)
+        else:
+            # a notice is certain: the larger of the projection's call and the notice, per
+            # holding and quarter; what it adds above the projection stays in the NAV
+            calls_h = np.maximum(paths.call, prep.noticed[:, None, :])
+            call_sum = calls_h.sum(axis=0)
+            above = (calls_h - paths.call).sum(axis=0)
+            nav_sum = paths.nav.sum(axis=0) + np.cumsum(above, axis=1)
         dist_sum = paths.distribution.sum(axis=0)
-        nav_sum = paths.nav.sum(axis=0)
     else:
         call_sum = dist_sum = nav_sum = np.zeros((n_b, n_q))
+    if prep.noticed_outside is not None:
+        call_sum = call_sum + prep.noticed_outside[None, :]
+        nav_sum = nav_sum + np.cumsum(prep.noticed_outside)[None, :]
     rng = np.random.Generator(
         np.random.PCG64(np.random.SeedSequence([settings.seed, block, _STREAM_FLOWS]))
     )

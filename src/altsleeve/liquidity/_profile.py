@@ -5,8 +5,9 @@ one of SEC Rule 22e-4's four liquidity buckets by the days its whole value takes
 the dollars each position can turn into cash within 3 business days and 7, 30, 90 and 365
 calendar days, the vehicle-level shares per bucket against the private maximum and the highly
 liquid minimum, unfunded commitments, and the coverage ratios of liquid assets over stressed needs
-(redemptions, a plan-level withdrawal, expected capital calls at a high quantile, fees payable and
-the rebalancing back to the glide path) over the same horizons. Also the small inputs it
+(redemptions, a plan-level withdrawal, capital calls already noticed by the GPs, further capital
+calls expected at a high quantile, fees payable and the rebalancing back to the glide path) over
+the same horizons. Also the small inputs it
 derives: the trailing redemption rate (:func:`trailing_redemptions`), the rebalancing need
 (:func:`rebalance_need`, the strike engine's own targets) and which recorded commitments are not
 yet made (:func:`split_future_commitments`).
@@ -242,9 +243,10 @@ class LiquidityProfile:
     coverage : pandas.DataFrame
         Per coverage horizon: ``horizon``, ``label``, ``until``, ``calendar_days``, ``liquid``
         (dollars reachable), ``cash`` (the cash sleeve), ``redemptions`` (stressed),
-        ``plan_withdrawal``, ``calls`` (at the quantile), ``fees_payable``, ``rebalancing``,
-        ``needs`` (their sum), ``ratio`` (liquid / needs; inf when nothing is needed),
-        ``cash_ratio`` (cash / needs), ``surplus`` (liquid - needs).
+        ``plan_withdrawal``, ``noticed_calls`` (certain: noticed by the day, dated within the
+        horizon), ``calls`` (the model's further calls at the quantile), ``fees_payable``,
+        ``rebalancing``, ``needs`` (their sum), ``ratio`` (liquid / needs; inf when nothing is
+        needed), ``cash_ratio`` (cash / needs), ``surplus`` (liquid - needs).
     redemption_rate : float
         Trailing redemption rate, decimal a year (before the stress multiplier).
     rebalancing : float
@@ -567,6 +569,7 @@ def liquidity_profile(
     cash_floor: float = 0.0,
     redemption_rate: float = 0.0,
     expected_calls: Mapping[str, float] | None = None,
+    noticed_calls: Mapping[str, float] | None = None,
     assumptions: LiquidityAssumptions | None = None,
     horizons: Sequence[Horizon] = COVERAGE_HORIZONS,
     sources: Mapping[str, Any] | None = None,
@@ -598,7 +601,14 @@ def liquidity_profile(
 
     ``needs(h) = redemption_rate x stress_multiplier x calendar_days(h) / 365 x net assets
     + plan_withdrawal x net assets (only when calendar_days(h) >= plan_withdrawal_days)
-    + expected_calls[h.key] + fees_payable + rebalance_need``.
+    + noticed_calls[h.key] + expected_calls[h.key] + fees_payable + rebalance_need``.
+
+    A noticed call (the GP's notice is known on ``day``, its date within the horizon) is a
+    certain outflow and counts in full; ``expected_calls`` are the model's further calls, which
+    the caller has already reduced by the notices (:func:`altsleeve.liquidity_profile.
+    expected_calls`), so no call is counted twice. Noticed distributions are not counted: an
+    inflow is never netted against stressed needs (a distribution can be late; a conservative
+    profile counts only what the vehicle must pay).
 
     Parameters
     ----------
@@ -626,6 +636,9 @@ def liquidity_profile(
     expected_calls : mapping of str to float, optional
         Capital calls expected within each horizon at ``call_quantile``, dollars, by horizon key
         (every key of ``horizons``); ``None``: no calls (no unfunded commitment).
+    noticed_calls : mapping of str to float, optional
+        Capital calls noticed by ``day`` and dated within each horizon, dollars, by horizon key
+        (every key of ``horizons``); ``None``: no notice.
     assumptions : LiquidityAssumptions, optional
         The stress assumptions (default: the documented defaults).
     horizons : sequence of Horizon
@@ -641,7 +654,8 @@ def liquidity_profile(
     ------
     ValueError
         If net assets are not positive, a value is negative or not finite, or
-        ``expected_calls`` misses a horizon.
+        ``expected_calls`` or ``noticed_calls`` misses a horizon, or a noticed amount is
+        negative.
 
     Examples
     --------
@@ -763,10 +777,18 @@ def liquidity_profile(
             calls = float(expected_calls[hz.key])
         else:
             raise ValueError(f"expected_calls has no {hz.key!r} horizon")
+        if noticed_calls is None:
+            noticed = 0.0
+        elif hz.key in noticed_calls:
+            noticed = float(noticed_calls[hz.key])
+            if not (math.isfinite(noticed) and noticed >= 0.0):
+                raise ValueError(f"noticed_calls[{hz.key!r}] = {noticed}: finite and >= 0 dollars")
+        else:
+            raise ValueError(f"noticed_calls has no {hz.key!r} horizon")
         liquid = float(positions[f"reach_{hz.key}"].sum())
         redemptions = redemption_rate * a.stress_multiplier * cal_days / 365.0 * net
         plan = a.plan_withdrawal * net if cal_days >= a.plan_withdrawal_days else 0.0
-        needs = redemptions + plan + calls + fees_payable + rebalancing
+        needs = redemptions + plan + noticed + calls + fees_payable + rebalancing
         cov_rows.append(
             {
                 "horizon": hz.key,
@@ -777,6 +799,7 @@ def liquidity_profile(
                 "cash": cash_value,
                 "redemptions": redemptions,
                 "plan_withdrawal": plan,
+                "noticed_calls": noticed,
                 "calls": calls,
                 "fees_payable": float(fees_payable),
                 "rebalancing": rebalancing,

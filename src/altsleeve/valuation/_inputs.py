@@ -163,11 +163,8 @@ def inputs_from_ledger(
     h = snap.holdings
     if h.empty:
         raise InputError([Problem(str(ledger.path), "the ledger has no holdings to value")])
-    st = ledger.history("statements")
-    cf = ledger.history("cashflows")
-    if recorded_at is not None:
-        st = st[st["recorded_at"] <= recorded_at]
-        cf = cf[cf["recorded_at"] <= recorded_at]
+    st = ledger.history("statements", recorded_at=recorded_at)
+    cf = ledger.history("cashflows", recorded_at=recorded_at)
     # A cash flow is a fact of its date: keep its latest recorded version only.
     cf = cf.sort_values("version").groupby(["holding_id", "date", "kind"], as_index=False).last()
     prices = ledger.as_known_on(
