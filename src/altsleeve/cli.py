@@ -23,6 +23,7 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -1077,7 +1078,7 @@ def exceptions_list(
             r["status"],
             "" if r["value"] is None else f"{r['value']:.4f}",
             "" if r["threshold"] is None else f"{r['threshold']:.4f}",
-            r["reason"] or r["detail"].get("message", ""),
+            escape(r["reason"] or r["detail"].get("message", "")),
         )
     out.print(t)
 

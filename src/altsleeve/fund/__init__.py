@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 from altsleeve.fund._calendar import business_days
-from altsleeve.fund._controls import Finding, check_prices, nav_moves
+from altsleeve.fund._controls import Finding, NavBase, check_prices, nav_moves
 from altsleeve.fund._records import (
     PRICES_SCOPE,
     StrikeRun,
@@ -79,6 +79,7 @@ __all__ = [
     "FeeLayer",
     "Finding",
     "GlidePoint",
+    "NavBase",
     "PricingPolicy",
     "PrivatePolicy",
     "RebalancePolicy",

@@ -670,7 +670,9 @@ def strike_range(
     days = cal_all[(cal_all > state.day) & (cal_all <= end_ts)]
     if days.empty:
         return StrikeRun(vid, str(start_ts.date()), str(end_ts.date()), 0, 0, 0, 0, 0)
-    month_end = set(pd.Series(cal_all).groupby(cal_all.to_period("M")).max())
+    # the month's last business day, from a calendar that runs to the end of the last month
+    full = business_days(code, launch, max(end_ts, launch) + pd.offsets.MonthEnd(0))
+    month_end = set(pd.Series(full).groupby(full.to_period("M")).max())
     cutoff = ledger.inputs_recorded_at()
     holdings = ledger.as_known_on(_FAR, recorded_at=cutoff, tables=("holdings",)).holdings
     acc = _acceptances(ledger, vid)
