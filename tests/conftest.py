@@ -43,7 +43,7 @@ def write(tmp_path: Path) -> Callable[[str, str | bytes], Path]:
 def db(tmp_path: Path, write: Callable[[str, str | bytes], Path]) -> Path:
     """A ledger holding IDX prices, holdings H1/H2 and three statements."""
     path = tmp_path / "ledger.duckdb"
-    with Ledger(path) as led:
+    with Ledger(path, create=True) as led:
         ingest_file(led, "prices", write("p.csv", PRICES))
         ingest_file(led, "holdings", write("h.csv", HOLDINGS))
         ingest_file(led, "statements", write("s.csv", STATEMENTS))

@@ -182,7 +182,7 @@ def ingest(
     as_json: JsonOpt = False,
 ) -> None:
     """Validate a file completely, then append it to the ledger in one transaction."""
-    with Ledger(db) as led, _progress(not as_json) as prog:
+    with Ledger(db, read_only=dry_run) as led, _progress(not as_json) as prog:
         if dry_run:
             checked = check_file(led, kind.value, file, progress=prog)
             res: dict[str, Any] = {
@@ -304,6 +304,23 @@ def sample(
 
 
 # -- ledger ------------------------------------------------------------------------------------
+@ledger_app.command("init")
+def ledger_init(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
+    """Create an empty ledger (with its folders); the only command besides `demo` that does."""
+    existed = db.exists()
+    with Ledger(db, create=True) as led:
+        version = led.schema_version
+    res = {"db": str(db), "created": not existed, "schema_version": version}
+    if as_json:
+        _emit_json(res)
+    elif existed:
+        out.print(
+            f"{db} is already an altsleeve ledger (schema version {version}); nothing to create"
+        )
+    else:
+        out.print(f"created an empty ledger at {db} (schema version {version})")
+
+
 @ledger_app.command("verify")
 def ledger_verify(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
     """Check the audit hash chain and every row against it; exit 1 if anything was altered."""
@@ -1950,7 +1967,7 @@ def demo(
     db = out_dir / "altsleeve.duckdb"
     for stale in (db, db.with_suffix(".duckdb.wal")):
         stale.unlink(missing_ok=True)
-    with Ledger(db) as led, _progress(not as_json) as prog:
+    with Ledger(db, create=True) as led, _progress(not as_json) as prog:
         # 2. Real public-market history from arch's data files.
         market = load_market_data(led, prog)
         # 3. The synthetic sample book, driven by those real paths.

@@ -404,7 +404,7 @@ def small_ledger(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     db = root / "ledger.duckdb"
     vpath = root / "t.toml"
     vpath.write_text(VEHICLE_TOML)
-    with Ledger(db) as led:
+    with Ledger(db, create=True) as led:
         daily = root / "daily.csv"
         daily.write_text(_daily_csv())
         ingest_file(led, "prices", daily)

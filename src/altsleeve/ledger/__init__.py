@@ -3,6 +3,10 @@
 Public surface: :class:`Ledger` (open, append, ``as_known_on``, ``verify``), the ingest of user
 files (:func:`ingest_file`, :func:`read_table_file`, :func:`validate`) and the table and file
 format descriptions. Owns all persistence; must not compute estimates or generate data.
+
+Only ``Ledger(path, create=True)`` makes a new ledger file; any other open of a missing path, of a
+file that is not an altsleeve ledger, or of one another process holds for longer than
+``ALTSLEEVE_LOCK_TIMEOUT`` seconds (default 30) raises :class:`~altsleeve.errors.InputError`.
 """
 
 from altsleeve.ledger._files import RawTable, read_table_file
@@ -10,7 +14,9 @@ from altsleeve.ledger._ingest import IngestReport, check_file, ingest_file, ledg
 from altsleeve.ledger._schema import FACT_TABLES, KNOWLEDGE_TABLES, FactTable
 from altsleeve.ledger._store import (
     DEFAULT_DB,
+    DEFAULT_LOCK_TIMEOUT,
     FAULT_PAUSE_ENV,
+    LOCK_TIMEOUT_ENV,
     AppendResult,
     Ledger,
     LedgerSnapshot,
@@ -29,10 +35,12 @@ from altsleeve.ledger._validate import (
 __all__ = [
     "ALWAYS_KNOWN",
     "DEFAULT_DB",
+    "DEFAULT_LOCK_TIMEOUT",
     "FACT_TABLES",
     "FAULT_PAUSE_ENV",
     "FORMATS",
     "KNOWLEDGE_TABLES",
+    "LOCK_TIMEOUT_ENV",
     "AppendResult",
     "FactTable",
     "FileFormat",
