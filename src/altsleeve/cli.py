@@ -182,6 +182,17 @@ def ingest(
     as_json: JsonOpt = False,
 ) -> None:
     """Validate a file completely, then append it to the ledger in one transaction."""
+    if restate and not (reason or "").strip():
+        raise InputError(
+            [
+                Problem(
+                    "<args>",
+                    "--restate needs --reason TEXT: why the rows are restated (kept in the audit "
+                    "log)",
+                    column="--reason",
+                )
+            ]
+        )
     with Ledger(db, read_only=dry_run) as led, _progress(not as_json) as prog:
         if dry_run:
             checked = check_file(led, kind.value, file, progress=prog)
