@@ -37,7 +37,15 @@ from altsleeve.fund import (
     strike_diff,
     strike_range,
 )
-from altsleeve.ledger import DEFAULT_DB, KNOWLEDGE_TABLES, Ledger, ingest_file
+from altsleeve.ledger import (
+    DEFAULT_DB,
+    FORMATS,
+    KNOWLEDGE_TABLES,
+    Ledger,
+    export_frame,
+    ingest_file,
+    write_export,
+)
 from altsleeve.ledger._ingest import check_file
 from altsleeve.valuation import inputs_from_files, inputs_from_ledger, read_truth
 from altsleeve.valuation._metrics import report_table
@@ -418,11 +426,22 @@ def ledger_export(
     recorded_at: Annotated[
         str | None, typer.Option("--recorded-at", help="Only what was recorded by this UTC time.")
     ] = None,
+    with_bookkeeping: Annotated[
+        bool,
+        typer.Option(
+            "--with-bookkeeping",
+            help="Also write version, recorded_at and batch_id (for audit; ingest refuses them).",
+        ),
+    ] = False,
     output: Annotated[
         Path | None, typer.Option("--out", help="Write CSV or Parquet here (default: stdout).")
     ] = None,
 ) -> None:
-    """Export a table exactly as known on a date (latest version of each key known then)."""
+    """Export a table exactly as known on a date (latest version of each key known then).
+
+    holdings, statements, cashflows, prices and orders come out in their ingest format, so
+    `altsleeve ingest KIND` takes the file back (every row unchanged).
+    """
     if table not in KNOWLEDGE_TABLES:
         raise InputError(
             [
@@ -433,27 +452,28 @@ def ledger_export(
                 )
             ]
         )
-    day = _parse_date(as_known_on, "--as-known-on") if as_known_on else dt.date(2100, 12, 31)
-    rec = None
-    if recorded_at:
-        try:
-            rec = dt.datetime.fromisoformat(recorded_at)
-        except ValueError as exc:
-            raise InputError(
-                [
-                    Problem(
-                        "<args>", f"{recorded_at!r} is not an ISO date-time", column="--recorded-at"
-                    )
-                ]
-            ) from exc
+    day = _parse_date(as_known_on, "--as-known-on") if as_known_on else None
+    rec = _parse_time(recorded_at, "--recorded-at") if recorded_at else None
     with Ledger(db, read_only=True) as led:
-        frame = led.as_known_on(day, recorded_at=rec, tables=(table,)).tables[table]
+        frame = export_frame(
+            led,
+            table,
+            known_on=day or dt.date(2100, 12, 31),
+            recorded_at=rec,
+            with_bookkeeping=with_bookkeeping,
+        )
+    text = write_export(frame, output, dates_as_dates=table in FORMATS)
     if output is None:
-        sys.stdout.write(frame.to_csv(index=False))
-    elif output.suffix in (".parquet", ".pq"):
-        frame.to_parquet(output, index=False)
-    else:
-        frame.to_csv(output, index=False)
+        sys.stdout.write(text)
+
+
+def _parse_time(text: str, option: str) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise InputError(
+            [Problem("<args>", f"{text!r} is not an ISO date-time", column=option)]
+        ) from exc
 
 
 def _parse_date(text: str, option: str) -> dt.date:
