@@ -462,9 +462,44 @@ def ledger_export(
             recorded_at=rec,
             with_bookkeeping=with_bookkeeping,
         )
+        if frame.empty and (day is not None or rec is not None):
+            _explain_empty_export(led, table, day, rec)
     text = write_export(frame, output, dates_as_dates=table in FORMATS)
     if output is None:
         sys.stdout.write(text)
+
+
+def _explain_empty_export(
+    led: Ledger, table: str, day: dt.date | None, rec: dt.datetime | None
+) -> None:
+    """Refuse a date that empties a table with rows: it is before anything in it was known."""
+    every = led.history(table)
+    if every.empty:
+        return  # an empty table exports as its header, whatever the date
+    if rec is not None and not (every["recorded_at"] <= pd.Timestamp(rec)).any():
+        first = pd.Timestamp(every["recorded_at"].min())
+        raise InputError(
+            [
+                Problem(
+                    "<args>",
+                    f"nothing in {table} was recorded by {rec} (the first row was recorded at "
+                    f"{first})",
+                    column="--recorded-at",
+                )
+            ]
+        )
+    known = every["known_on"] if "known_on" in every.columns else every["recorded_at"]
+    first_known = pd.Timestamp(known.min()).date()
+    raise InputError(
+        [
+            Problem(
+                "<args>",
+                f"nothing in {table} was known on {day} (the first fact was known on "
+                f"{first_known})",
+                column="--as-known-on",
+            )
+        ]
+    )
 
 
 def _parse_time(text: str, option: str) -> dt.datetime:
@@ -527,9 +562,7 @@ def nav_backtest(
     as_json: JsonOpt = False,
 ) -> None:
     """Run every method strictly as of each business day; write estimates.csv and the scores."""
-    for d, opt in ((start, "--from"), (end, "--to")):
-        if d:
-            _parse_date(d, opt)
+    _check_order(start, end, "--from", "--to")
     files = [holdings, statements, cashflows, proxies]
     truth_frame = flows_series = None
     with _progress(not as_json) as prog:
@@ -555,6 +588,11 @@ def nav_backtest(
                     truth_frame = t[["holding_id", "date", "value"]]
                 if flows is None:
                     flows_series = sample_book_flows(led)
+        days = inputs.calendar()
+        if days.empty:
+            raise InputError([Problem("<inputs>", "no prices of the holdings' proxy series")])
+        if end and pd.Timestamp(end) < days[0]:
+            raise _too_early("--to", end, "the first day with prices of the proxies", days[0])
         if truth is not None:
             truth_frame = read_truth(truth)
         if flows is not None:
@@ -649,24 +687,14 @@ def value(
         )
     first, last = (date, date) if date else (start, end)
     assert first and last
-    _parse_date(first, "--from")
-    _parse_date(last, "--to")
-    rec = None
-    if as_recorded:
-        try:
-            rec = dt.datetime.fromisoformat(as_recorded)
-        except ValueError as exc:
-            raise InputError(
-                [
-                    Problem(
-                        "<args>", f"{as_recorded!r} is not an ISO date-time", column="--as-recorded"
-                    )
-                ]
-            ) from exc
+    first_opt, last_opt = ("--date", "--date") if date else ("--from", "--to")
+    _check_order(first, last, first_opt, last_opt)
+    rec = _parse_time(as_recorded, "--as-recorded") if as_recorded else None
     methods = [m.strip() for m in method.split(",") if m.strip()]
     with Ledger(db) as led, _progress(not as_json) as prog:
+        _check_valuation_days(led, last, last_opt, rec)
         res = write_valuations(led, first, last, methods, recorded_at=rec, progress=prog)
-        snap = led.as_known_on(_parse_date(last, "--to"), tables=("valuations",)).valuations
+        snap = led.as_known_on(_parse_date(last, last_opt), tables=("valuations",)).valuations
     day = snap[snap["date"] == snap["date"].max()] if len(snap) else snap
     last_day = {str(m): float(g["value"].sum()) for m, g in day.groupby("method")}
     summary: dict[str, Any] = {
@@ -697,6 +725,65 @@ def value(
         out.print(f"{m}: private holdings valued at ${v / 1e6:,.1f}m on {last}")
 
 
+def _check_order(first: str | None, last: str | None, first_opt: str, last_opt: str) -> None:
+    """Parse a day range's ends and refuse one that ends before it starts."""
+    a = _parse_date(first, first_opt) if first else None
+    b = _parse_date(last, last_opt) if last else None
+    if a is not None and b is not None and a > b:
+        raise InputError(
+            [
+                Problem(
+                    "<args>",
+                    f"{first_opt} {a} is after {last_opt} {b}: the range ends before it starts",
+                    column=first_opt,
+                )
+            ]
+        )
+
+
+def _too_early(option: str, day: dt.date | str, what: str, first: Any) -> InputError:
+    return InputError(
+        [
+            Problem(
+                "<args>",
+                f"{option} {day} is before {pd.Timestamp(first).date()}, {what}",
+                column=option,
+            )
+        ]
+    )
+
+
+def _check_valuation_days(
+    led: Ledger, last: str, option: str, recorded_at: dt.datetime | None
+) -> None:
+    """Refuse a range that ends before the first business day the holdings can be valued on."""
+    if recorded_at is not None:
+        _check_recorded_by(led, recorded_at, "--as-recorded")
+    try:
+        inputs = inputs_from_ledger(led, recorded_at=recorded_at)
+    except InputError:
+        if recorded_at is None:
+            raise
+        raise InputError(
+            [
+                Problem(
+                    "<args>",
+                    f"no holdings were recorded in the ledger by {recorded_at}",
+                    column="--as-recorded",
+                )
+            ]
+        ) from None
+    days = inputs.calendar()
+    if days.empty:
+        raise InputError(
+            [Problem(str(led.path), "no prices of the holdings' proxy series to value with")]
+        )
+    if pd.Timestamp(last) < days[0]:
+        raise _too_early(
+            option, last, "the first day with prices of the holdings' proxies", days[0]
+        )
+
+
 # -- fund accounting ---------------------------------------------------------------------------
 VehicleOpt = Annotated[
     Path | None,
@@ -720,10 +807,27 @@ def _day_range(date: str | None, start: str | None, end: str | None) -> tuple[st
         raise InputError(
             [Problem("<args>", "give --date D, or --to D (with --from)", column="--to")]
         )
-    if start:
-        _parse_date(start, "--from")
-    _parse_date(end, "--to")
+    _check_order(start, end, "--from", "--to")
     return start, end
+
+
+def _check_after_launch(
+    led: Ledger, v: Vehicle, last: str, option: str, *, after_launch_day: bool
+) -> None:
+    """Refuse a last day before the vehicle's first business day (its launch, or the day after).
+
+    The strike starts on the launch day; the dilution measures the days after it.
+    """
+    from altsleeve.fund._records import vehicle_calendar
+
+    cal = vehicle_calendar(led, v)
+    launched = cal[cal >= pd.Timestamp(v.vehicle.inception)]
+    if launched.empty:
+        return  # the strike itself says the vehicle file's inception is past the prices
+    first = launched[1] if after_launch_day and len(launched) > 1 else launched[0]
+    if pd.Timestamp(last) < first:
+        what = "after its launch" if after_launch_day else "(its launch)"
+        raise _too_early(option, last, f"{v.vehicle.id}'s first business day {what}", first)
 
 
 @strike_app.callback(invoke_without_command=True)
@@ -748,6 +852,7 @@ def strike(
     first, last = _day_range(date, start, end)
     v = _vehicle(vehicle)
     with Ledger(db) as led, _progress(not as_json) as prog:
+        _check_after_launch(led, v, last, "--date" if date else "--to", after_launch_day=False)
         run_ = strike_range(led, v, first, last, restrike=restrike, reason=reason, progress=prog)
         done = latest_strikes(led, v.vehicle.id)
     tail = done.tail(1)
@@ -851,6 +956,8 @@ def dilution(
         _parse_date(end, "--to")
     v = _vehicle(vehicle)
     with Ledger(db, read_only=True) as led, _progress(not as_json) as prog:
+        if end:
+            _check_after_launch(led, v, end, "--to", after_launch_day=True)
         rep = dilution_report(led, v, end=end, progress=prog)
     if as_json:
         _emit_json(rep)
@@ -923,7 +1030,13 @@ def _as_of_day(led: Ledger, vehicle: Vehicle, as_of: str | None) -> dt.date:
     strikes = latest_strikes(led, vehicle.vehicle.id)
     if strikes.empty:
         raise InputError(
-            [Problem(str(led.path), "no strike yet: give --as-of or run `altsleeve strike`")]
+            [
+                Problem(
+                    str(led.path),
+                    "no strike yet: give --as-of or run `altsleeve strike`",
+                    column="--as-of",
+                )
+            ]
         )
     return pd.Timestamp(strikes["date"].iloc[-1]).date()
 
@@ -1075,7 +1188,9 @@ def calls(
         prog("reading the book as known on " + day.isoformat(), 0, 2)
         state = ledger_state(led, day)
         if state.empty:
-            raise InputError([Problem(str(led.path), f"no live private holding on {day}")])
+            raise InputError(
+                [Problem(str(led.path), f"no live private holding on {day}", column="--as-of")]
+            )
         scen = scenarios_as_of(ledger_market(led, day), pd.Timestamp(day), paths, 6, seed=seed)
         prog(f"projecting {len(state)} holdings x {paths} paths", 1, 2)
         cal = cashflow_calendar(state, scen, settings, pd.Timestamp(day))
@@ -2521,6 +2636,8 @@ def report(
     ppath = policy or sample_policy_path()
     v = _vehicle(vpath)
     with Ledger(db, read_only=True) as led, _progress(not as_json) as prog:
+        if cutoff is not None:
+            _check_recorded_by(led, cutoff, "--recorded-by")
         day = _parse_date(as_of, "--as-of") if as_of else _as_of_day(led, v, None)
         files = _write_evidence(
             led,
@@ -2550,6 +2667,25 @@ def report(
         f"{files['counts']['fail']} fail, {files['counts']['info']} info; "
         f"{files['triggers_fired']} trigger(s) fired."
     )
+
+
+def _check_recorded_by(led: Ledger, cutoff: dt.datetime, option: str) -> None:
+    """Refuse a recorded-time cutoff before the ledger's first write: it would see nothing."""
+    log = led.audit_log()
+    if log.empty:
+        return
+    first = pd.Timestamp(log["recorded_at"].min())
+    if pd.Timestamp(cutoff) < first:
+        raise InputError(
+            [
+                Problem(
+                    "<args>",
+                    f"{option} {cutoff} is before the ledger's first write ({first}): nothing was "
+                    "recorded by then",
+                    column=option,
+                )
+            ]
+        )
 
 
 def _write_evidence(
