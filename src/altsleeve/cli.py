@@ -37,6 +37,7 @@ from altsleeve.fund import (
     strike_diff,
     strike_range,
 )
+from altsleeve.jsonvalues import plain
 from altsleeve.ledger import (
     DEFAULT_DB,
     FORMATS,
@@ -116,8 +117,16 @@ class IngestKind(StrEnum):
     orders = "orders"
 
 
+def _json_text(obj: Any) -> str:
+    """Strict JSON (RFC 8259): NaN and infinities become null, dates ISO; the CLI's one encoder.
+
+    ``allow_nan=False`` makes a non-finite float that slipped past :func:`plain` fail loudly.
+    """
+    return json.dumps(plain(obj), indent=2, default=str, allow_nan=False)
+
+
 def _emit_json(obj: Any) -> None:
-    sys.stdout.write(json.dumps(obj, indent=2, default=str) + "\n")
+    sys.stdout.write(_json_text(obj) + "\n")
 
 
 @contextmanager
@@ -614,7 +623,7 @@ def nav_backtest(
         )
         res.estimates.to_parquet(out_dir / "estimates_detail.parquet", index=False)
         if res.report is not None and res.table is not None:
-            (out_dir / "report.json").write_text(json.dumps(res.report, indent=2, default=str))
+            (out_dir / "report.json").write_text(_json_text(res.report))
             res.table.to_csv(out_dir / "report.csv")
         prog("written", 1, 1)
     summary = {
@@ -1132,9 +1141,7 @@ def pacing_plan(
             f"{v.vehicle.id}: private share with the plan as of {day} ({paths} bootstrap paths "
             "of the real 1926+ history; funds' values projected, not observed)",
         )
-        (out_dir / f"pacing-plan-{day.isoformat()}.json").write_text(
-            json.dumps(result, indent=2, default=str)
-        )
+        (out_dir / f"pacing-plan-{day.isoformat()}.json").write_text(_json_text(result))
         result["chart"] = str(chart)
     if as_json:
         _emit_json(result)
@@ -1687,7 +1694,7 @@ def stress(
         out_dir.mkdir(parents=True, exist_ok=True)
         for r in results:
             r.daily.to_csv(out_dir / f"{r.scenario}-daily.csv", index=False)
-        (out_dir / "stress.json").write_text(json.dumps(payload, indent=2, default=str))
+        (out_dir / "stress.json").write_text(_json_text(payload))
     if as_json:
         _emit_json(payload)
         return
@@ -2187,7 +2194,7 @@ def demo(
         "evidence": evidence,
         "seconds": round(time.perf_counter() - started, 1),
     }
-    (out_dir / "summary.json").write_text(json.dumps(result, indent=2, default=str))
+    (out_dir / "summary.json").write_text(_json_text(result))
     if as_json:
         _emit_json(result)
         return
