@@ -1,9 +1,12 @@
 """The ``altsleeve`` command line: a thin Typer layer over the library.
 
-Owns argument parsing, human tables (rich) and ``--json`` output, progress bars, and the exit
-codes: 0 ok, 2 bad input (every problem printed, nothing written), 1 internal error (one line; the
-traceback only with ``--debug``). Must not hold logic that a library call could not do in three
-lines: each command calls ``altsleeve.ledger`` or ``altsleeve.workflows``.
+Owns argument parsing, human tables (rich) and ``--json`` output (strict JSON: ``null`` for NaN
+and infinities), progress bars, and the exit codes: 0 ok, 2 bad input (every problem printed,
+nothing written; a missing ledger, an early or inverted date and a held lock are bad input), 1
+internal error (one line; the traceback only with ``--debug``). Only ``ledger init`` and ``demo``
+create a ledger; commands that only read open it read-only. Must not hold logic that a library
+call could not do in three lines: each command calls ``altsleeve.ledger`` or
+``altsleeve.workflows``.
 """
 
 from __future__ import annotations
