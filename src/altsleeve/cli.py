@@ -105,7 +105,12 @@ err = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() el
 
 DbOpt = Annotated[
     Path,
-    typer.Option("--db", envvar="ALTSLEEVE_DB", help="Ledger file (DuckDB).", show_default=True),
+    typer.Option(
+        "--db",
+        envvar="ALTSLEEVE_DB",
+        help="Ledger file (DuckDB); `altsleeve ledger init` creates one.",
+        show_default=True,
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
 
