@@ -26,7 +26,9 @@ CASHFLOWS = (
     "H2,2008-09-30,fee,1e-07,\n"
 )
 ORDERS = "vehicle,date,kind,amount\nTDF,2008-07-15,purchase,1e+16\nTDF,2008-07-15,redemption,2.5\n"
-MORE_PRICES = "series,date,level\nIDX,2008-01-07,101.01000000000001\nIDX,2008-01-08,3e-05\n"
+MORE_PRICES = (
+    "series,date,level\nIDX,2008-01-07,101.01000000000001\nIDX,2008-01-08,100.19999999999999\n"
+)
 
 
 @pytest.fixture
