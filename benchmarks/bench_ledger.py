@@ -33,7 +33,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.duckdb"
-        with Ledger(db) as led:
+        with Ledger(db, create=True) as led:
             t = time.perf_counter()
             load_market_data(led)
             print(f"marketdata load: {time.perf_counter() - t:.2f} s")

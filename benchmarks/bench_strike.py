@@ -31,7 +31,7 @@ def main() -> None:
     args = parser.parse_args()
     book = generate_sample_book(market(), seed=3, params=scaled_params(args.holdings))  # type: ignore[arg-type]
     vehicle = Vehicle.from_toml(sample_vehicle_path())
-    with tempfile.TemporaryDirectory() as tmp, Ledger(Path(tmp) / "b.duckdb") as led:
+    with tempfile.TemporaryDirectory() as tmp, Ledger(Path(tmp) / "b.duckdb", create=True) as led:
         load_market_data(led)
         for table, frame in (
             ("holdings", book.holdings),

@@ -51,7 +51,7 @@ def write(tmp_path: Path) -> Callable[[str, str | bytes], Path]:
 def db(tmp_path: Path, write: Callable[[str, str | bytes], Path]) -> Path:
     """A ledger holding IDX prices, holdings H1/H2, three statements and vehicle TDF."""
     path = tmp_path / "ledger.duckdb"
-    with Ledger(path) as led:
+    with Ledger(path, create=True) as led:
         ingest_file(led, "series", write("series.csv", SERIES))
         register_test_vehicle(led, tmp_path, "TDF")
         ingest_file(led, "prices", write("p.csv", PRICES))

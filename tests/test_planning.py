@@ -63,6 +63,7 @@ def test_cashflow_calendar_ranges_grow_with_the_window() -> None:
 @pytest.fixture(scope="module")
 def sample_ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("pacing") / "ledger.duckdb"
+    assert run(["ledger", "init", "--db", str(db)]) == 0
     assert run(["sample", "--db", str(db)]) == 0
     return db
 

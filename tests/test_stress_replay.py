@@ -20,6 +20,7 @@ from altsleeve.stress_replay import replay_path
 @pytest.fixture(scope="module")
 def struck_ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("stress") / "ledger.duckdb"
+    assert run(["ledger", "init", "--db", str(db)]) == 0
     assert run(["sample", "--db", str(db)]) == 0
     assert run(["strike", "--db", str(db), "--to", "2011-12-30"]) == 0
     return db

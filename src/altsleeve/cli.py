@@ -1,9 +1,12 @@
 """The ``altsleeve`` command line: a thin Typer layer over the library.
 
-Owns argument parsing, human tables (rich) and ``--json`` output, progress bars, and the exit
-codes: 0 ok, 2 bad input (every problem printed, nothing written), 1 internal error (one line; the
-traceback only with ``--debug``). Must not hold logic that a library call could not do in three
-lines: each command calls ``altsleeve.ledger`` or ``altsleeve.workflows``.
+Owns argument parsing, human tables (rich) and ``--json`` output (strict JSON: ``null`` for NaN
+and infinities), progress bars, and the exit codes: 0 ok, 2 bad input (every problem printed,
+nothing written; a missing ledger, an early or inverted date and a held lock are bad input), 1
+internal error (one line; the traceback only with ``--debug``). Only ``ledger init`` and ``demo``
+create a ledger; commands that only read open it read-only. Must not hold logic that a library
+call could not do in three lines: each command calls ``altsleeve.ledger`` or
+``altsleeve.workflows``.
 """
 
 from __future__ import annotations
@@ -42,7 +45,16 @@ from altsleeve.fund import (
     strike_diff,
     strike_range,
 )
-from altsleeve.ledger import DEFAULT_DB, KNOWLEDGE_TABLES, Ledger, ingest_file
+from altsleeve.jsonvalues import plain
+from altsleeve.ledger import (
+    DEFAULT_DB,
+    FORMATS,
+    KNOWLEDGE_TABLES,
+    Ledger,
+    export_frame,
+    ingest_file,
+    write_export,
+)
 from altsleeve.ledger._ingest import check_file
 from altsleeve.valuation import inputs_from_files, inputs_from_ledger, read_truth
 from altsleeve.valuation._metrics import report_table
@@ -109,7 +121,12 @@ err = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() el
 
 DbOpt = Annotated[
     Path,
-    typer.Option("--db", envvar="ALTSLEEVE_DB", help="Ledger file (DuckDB).", show_default=True),
+    typer.Option(
+        "--db",
+        envvar="ALTSLEEVE_DB",
+        help="Ledger file (DuckDB); `altsleeve ledger init` creates one.",
+        show_default=True,
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
 
@@ -125,8 +142,16 @@ class IngestKind(StrEnum):
     orders = "orders"
 
 
+def _json_text(obj: Any) -> str:
+    """Strict JSON (RFC 8259): NaN and infinities become null, dates ISO; the CLI's one encoder.
+
+    ``allow_nan=False`` makes a non-finite float that slipped past :func:`plain` fail loudly.
+    """
+    return json.dumps(plain(obj), indent=2, default=str, allow_nan=False)
+
+
 def _emit_json(obj: Any) -> None:
-    sys.stdout.write(json.dumps(obj, indent=2, default=str) + "\n")
+    sys.stdout.write(_json_text(obj) + "\n")
 
 
 @contextmanager
@@ -209,7 +234,18 @@ def ingest(
     """Validate a file completely, then append it to the ledger in one transaction."""
     if accept_move and not reason:
         raise InputError([Problem("<args>", "--accept-move needs --reason", column="--reason")])
-    with Ledger(db) as led, _progress(not as_json) as prog:
+    if restate and not (reason or "").strip():
+        raise InputError(
+            [
+                Problem(
+                    "<args>",
+                    "--restate needs --reason TEXT: why the rows are restated (kept in the audit "
+                    "log)",
+                    column="--reason",
+                )
+            ]
+        )
+    with Ledger(db, read_only=dry_run) as led, _progress(not as_json) as prog:
         if dry_run:
             checked = check_file(led, kind.value, file, accept_move=accept_move, progress=prog)
             res: dict[str, Any] = {
@@ -376,6 +412,23 @@ def sample(
 
 
 # -- ledger ------------------------------------------------------------------------------------
+@ledger_app.command("init")
+def ledger_init(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
+    """Create an empty ledger (with its folders); the only command besides `demo` that does."""
+    existed = db.exists()
+    with Ledger(db, create=True) as led:
+        version = led.schema_version
+    res = {"db": str(db), "created": not existed, "schema_version": version}
+    if as_json:
+        _emit_json(res)
+    elif existed:
+        out.print(
+            f"{db} is already an altsleeve ledger (schema version {version}); nothing to create"
+        )
+    else:
+        out.print(f"created an empty ledger at {db} (schema version {version})")
+
+
 @ledger_app.command("verify")
 def ledger_verify(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
     """Check the audit hash chain and every row against it; exit 1 if anything was altered."""
@@ -462,11 +515,22 @@ def ledger_export(
     recorded_at: Annotated[
         str | None, typer.Option("--recorded-at", help="Only what was recorded by this UTC time.")
     ] = None,
+    with_bookkeeping: Annotated[
+        bool,
+        typer.Option(
+            "--with-bookkeeping",
+            help="Also write version, recorded_at and batch_id (for audit; ingest refuses them).",
+        ),
+    ] = False,
     output: Annotated[
         Path | None, typer.Option("--out", help="Write CSV or Parquet here (default: stdout).")
     ] = None,
 ) -> None:
-    """Export a table exactly as known on a date (latest version of each key known then)."""
+    """Export a table exactly as known on a date (latest version of each key known then).
+
+    holdings, statements, cashflows, prices and orders come out in their ingest format, so
+    `altsleeve ingest KIND` takes the file back (every row unchanged).
+    """
     if table not in KNOWLEDGE_TABLES:
         raise InputError(
             [
@@ -477,27 +541,63 @@ def ledger_export(
                 )
             ]
         )
-    day = _parse_date(as_known_on, "--as-known-on") if as_known_on else dt.date(2100, 12, 31)
-    rec = None
-    if recorded_at:
-        try:
-            rec = dt.datetime.fromisoformat(recorded_at)
-        except ValueError as exc:
-            raise InputError(
-                [
-                    Problem(
-                        "<args>", f"{recorded_at!r} is not an ISO date-time", column="--recorded-at"
-                    )
-                ]
-            ) from exc
+    day = _parse_date(as_known_on, "--as-known-on") if as_known_on else None
+    rec = _parse_time(recorded_at, "--recorded-at") if recorded_at else None
     with Ledger(db, read_only=True) as led:
-        frame = led.as_known_on(day, recorded_at=rec, tables=(table,)).tables[table]
+        frame = export_frame(
+            led,
+            table,
+            known_on=day or dt.date(2100, 12, 31),
+            recorded_at=rec,
+            with_bookkeeping=with_bookkeeping,
+        )
+        if frame.empty and (day is not None or rec is not None):
+            _explain_empty_export(led, table, day, rec)
+    text = write_export(frame, output, dates_as_dates=table in FORMATS)
     if output is None:
-        sys.stdout.write(frame.to_csv(index=False))
-    elif output.suffix in (".parquet", ".pq"):
-        frame.to_parquet(output, index=False)
-    else:
-        frame.to_csv(output, index=False)
+        sys.stdout.write(text)
+
+
+def _explain_empty_export(
+    led: Ledger, table: str, day: dt.date | None, rec: dt.datetime | None
+) -> None:
+    """Refuse a date that empties a table with rows: it is before anything in it was known."""
+    every = led.history(table)
+    if every.empty:
+        return  # an empty table exports as its header, whatever the date
+    if rec is not None and not (every["recorded_at"] <= pd.Timestamp(rec)).any():
+        first = pd.Timestamp(every["recorded_at"].min())
+        raise InputError(
+            [
+                Problem(
+                    "<args>",
+                    f"nothing in {table} was recorded by {rec} (the first row was recorded at "
+                    f"{first})",
+                    column="--recorded-at",
+                )
+            ]
+        )
+    known = every["known_on"] if "known_on" in every.columns else every["recorded_at"]
+    first_known = pd.Timestamp(known.min()).date()
+    raise InputError(
+        [
+            Problem(
+                "<args>",
+                f"nothing in {table} was known on {day} (the first fact was known on "
+                f"{first_known})",
+                column="--as-known-on",
+            )
+        ]
+    )
+
+
+def _parse_time(text: str, option: str) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise InputError(
+            [Problem("<args>", f"{text!r} is not an ISO date-time", column=option)]
+        ) from exc
 
 
 def _parse_date(text: str, option: str) -> dt.date:
@@ -551,9 +651,7 @@ def nav_backtest(
     as_json: JsonOpt = False,
 ) -> None:
     """Run every method strictly as of each business day; write estimates.csv and the scores."""
-    for d, opt in ((start, "--from"), (end, "--to")):
-        if d:
-            _parse_date(d, opt)
+    _check_order(start, end, "--from", "--to")
     files = [holdings, statements, cashflows, proxies]
     truth_frame = flows_series = None
     with _progress(not as_json) as prog:
@@ -579,6 +677,11 @@ def nav_backtest(
                     truth_frame = t[["holding_id", "date", "value"]]
                 if flows is None:
                     flows_series = sample_book_flows(led)
+        days = inputs.calendar()
+        if days.empty:
+            raise InputError([Problem("<inputs>", "no prices of the holdings' proxy series")])
+        if end and pd.Timestamp(end) < days[0]:
+            raise _too_early("--to", end, "the first day with prices of the proxies", days[0])
         if truth is not None:
             truth_frame = read_truth(truth)
         if flows is not None:
@@ -600,7 +703,7 @@ def nav_backtest(
         )
         res.estimates.to_parquet(out_dir / "estimates_detail.parquet", index=False)
         if res.report is not None and res.table is not None:
-            (out_dir / "report.json").write_text(json.dumps(res.report, indent=2, default=str))
+            (out_dir / "report.json").write_text(_json_text(res.report))
             res.table.to_csv(out_dir / "report.csv")
         prog("written", 1, 1)
     summary = {
@@ -673,24 +776,14 @@ def value(
         )
     first, last = (date, date) if date else (start, end)
     assert first and last
-    _parse_date(first, "--from")
-    _parse_date(last, "--to")
-    rec = None
-    if as_recorded:
-        try:
-            rec = dt.datetime.fromisoformat(as_recorded)
-        except ValueError as exc:
-            raise InputError(
-                [
-                    Problem(
-                        "<args>", f"{as_recorded!r} is not an ISO date-time", column="--as-recorded"
-                    )
-                ]
-            ) from exc
+    first_opt, last_opt = ("--date", "--date") if date else ("--from", "--to")
+    _check_order(first, last, first_opt, last_opt)
+    rec = _parse_time(as_recorded, "--as-recorded") if as_recorded else None
     methods = [m.strip() for m in method.split(",") if m.strip()]
     with Ledger(db) as led, _progress(not as_json) as prog:
+        _check_valuation_days(led, last, last_opt, rec)
         res = write_valuations(led, first, last, methods, recorded_at=rec, progress=prog)
-        snap = led.as_known_on(_parse_date(last, "--to"), tables=("valuations",)).valuations
+        snap = led.as_known_on(_parse_date(last, last_opt), tables=("valuations",)).valuations
     day = snap[snap["date"] == snap["date"].max()] if len(snap) else snap
     last_day = {str(m): float(g["value"].sum()) for m, g in day.groupby("method")}
     summary: dict[str, Any] = {
@@ -719,6 +812,65 @@ def value(
         )
     for m, v in last_day.items():
         out.print(f"{m}: private holdings valued at ${v / 1e6:,.1f}m on {last}")
+
+
+def _check_order(first: str | None, last: str | None, first_opt: str, last_opt: str) -> None:
+    """Parse a day range's ends and refuse one that ends before it starts."""
+    a = _parse_date(first, first_opt) if first else None
+    b = _parse_date(last, last_opt) if last else None
+    if a is not None and b is not None and a > b:
+        raise InputError(
+            [
+                Problem(
+                    "<args>",
+                    f"{first_opt} {a} is after {last_opt} {b}: the range ends before it starts",
+                    column=first_opt,
+                )
+            ]
+        )
+
+
+def _too_early(option: str, day: dt.date | str, what: str, first: Any) -> InputError:
+    return InputError(
+        [
+            Problem(
+                "<args>",
+                f"{option} {day} is before {pd.Timestamp(first).date()}, {what}",
+                column=option,
+            )
+        ]
+    )
+
+
+def _check_valuation_days(
+    led: Ledger, last: str, option: str, recorded_at: dt.datetime | None
+) -> None:
+    """Refuse a range that ends before the first business day the holdings can be valued on."""
+    if recorded_at is not None:
+        _check_recorded_by(led, recorded_at, "--as-recorded")
+    try:
+        inputs = inputs_from_ledger(led, recorded_at=recorded_at)
+    except InputError:
+        if recorded_at is None:
+            raise
+        raise InputError(
+            [
+                Problem(
+                    "<args>",
+                    f"no holdings were recorded in the ledger by {recorded_at}",
+                    column="--as-recorded",
+                )
+            ]
+        ) from None
+    days = inputs.calendar()
+    if days.empty:
+        raise InputError(
+            [Problem(str(led.path), "no prices of the holdings' proxy series to value with")]
+        )
+    if pd.Timestamp(last) < days[0]:
+        raise _too_early(
+            option, last, "the first day with prices of the holdings' proxies", days[0]
+        )
 
 
 # -- fund accounting ---------------------------------------------------------------------------
@@ -758,10 +910,25 @@ def _day_range(date: str | None, start: str | None, end: str | None) -> tuple[st
         raise InputError(
             [Problem("<args>", "give --date D, or --to D (with --from)", column="--to")]
         )
-    if start:
-        _parse_date(start, "--from")
-    _parse_date(end, "--to")
+    _check_order(start, end, "--from", "--to")
     return start, end
+
+
+def _check_after_launch(
+    led: Ledger, v: Vehicle, last: str, option: str, *, after_launch_day: bool
+) -> None:
+    """Refuse a last day before the vehicle's first business day (its launch, or the day after).
+
+    The strike starts on the launch day; the dilution measures the days after it.
+    """
+    from altsleeve.fund import business_days, launch_day
+
+    launch = launch_day(v)
+    nxt = business_days(v.vehicle.calendar, launch, launch + pd.Timedelta(days=15))
+    first = nxt[1] if after_launch_day else nxt[0]
+    if pd.Timestamp(last) < first:
+        what = "after its launch" if after_launch_day else "(its launch)"
+        raise _too_early(option, last, f"{v.vehicle.id}'s first business day {what}", first)
 
 
 @strike_app.callback(invoke_without_command=True)
@@ -786,6 +953,13 @@ def strike(
     first, last = _day_range(date, start, end)
     with Ledger(db) as led, _progress(not as_json) as prog:
         vid = resolve_vehicle_id(led, vehicle)
+        _check_after_launch(
+            led,
+            registered_vehicle(led, vid),
+            last,
+            "--date" if date else "--to",
+            after_launch_day=False,
+        )
         try:
             run_ = strike_range(
                 led, vid, first, last, restrike=restrike, reason=reason, progress=prog
@@ -891,6 +1065,8 @@ def dilution(
         _parse_date(end, "--to")
     with Ledger(db, read_only=True) as led, _progress(not as_json) as prog:
         v = registered_vehicle(led, vehicle)
+        if end:
+            _check_after_launch(led, v, end, "--to", after_launch_day=True)
         rep = dilution_report(led, v, end=end, progress=prog)
     if as_json:
         _emit_json(rep)
@@ -1229,7 +1405,13 @@ def _as_of_day(led: Ledger, vehicle: Vehicle, as_of: str | None) -> dt.date:
     strikes = latest_strikes(led, vehicle.vehicle.id)
     if strikes.empty:
         raise InputError(
-            [Problem(str(led.path), "no strike yet: give --as-of or run `altsleeve strike`")]
+            [
+                Problem(
+                    str(led.path),
+                    "no strike yet: give --as-of or run `altsleeve strike`",
+                    column="--as-of",
+                )
+            ]
         )
     return pd.Timestamp(strikes["date"].iloc[-1]).date()
 
@@ -1325,9 +1507,7 @@ def pacing_plan(
             f"{v.vehicle.id}: private share with the plan as of {day} ({paths} bootstrap paths "
             "of the real 1926+ history; funds' values projected, not observed)",
         )
-        (out_dir / f"pacing-plan-{day.isoformat()}.json").write_text(
-            json.dumps(result, indent=2, default=str)
-        )
+        (out_dir / f"pacing-plan-{day.isoformat()}.json").write_text(_json_text(result))
         result["chart"] = str(chart)
     if as_json:
         _emit_json(result)
@@ -1391,7 +1571,9 @@ def calls(
         prog("reading the book as known on " + day.isoformat(), 0, 2)
         state = ledger_state(led, day)
         if state.empty:
-            raise InputError([Problem(str(led.path), f"no live private holding on {day}")])
+            raise InputError(
+                [Problem(str(led.path), f"no live private holding on {day}", column="--as-of")]
+            )
         notices = ledger_noticed(led, day)
         scen = scenarios_as_of(ledger_market(led, day), pd.Timestamp(day), paths, 6, seed=seed)
         prog(f"projecting {len(state)} holdings x {paths} paths", 1, 2)
@@ -1947,7 +2129,7 @@ def stress(
         out_dir.mkdir(parents=True, exist_ok=True)
         for r in results:
             r.daily.to_csv(out_dir / f"{r.scenario}-daily.csv", index=False)
-        (out_dir / "stress.json").write_text(json.dumps(payload, indent=2, default=str))
+        (out_dir / "stress.json").write_text(_json_text(payload))
     if as_json:
         _emit_json(payload)
         return
@@ -2379,7 +2561,7 @@ def demo(
     db = out_dir / "altsleeve.duckdb"
     for stale in (db, db.with_suffix(".duckdb.wal")):
         stale.unlink(missing_ok=True)
-    with Ledger(db) as led, _progress(not as_json) as prog:
+    with Ledger(db, create=True) as led, _progress(not as_json) as prog:
         # 2. Real public-market history from arch's data files.
         market = load_market_data(led, prog)
         # 3. The synthetic sample book, driven by those real paths.
@@ -2453,7 +2635,7 @@ def demo(
         "evidence": evidence,
         "seconds": round(time.perf_counter() - started, 1),
     }
-    (out_dir / "summary.json").write_text(json.dumps(result, indent=2, default=str))
+    (out_dir / "summary.json").write_text(_json_text(result))
     if as_json:
         _emit_json(result)
         return
@@ -2905,6 +3087,8 @@ def report(
     ppath = policy or sample_policy_path()
     v = _file_vehicle(vpath)
     with Ledger(db, read_only=True) as led, _progress(not as_json) as prog:
+        if cutoff is not None:
+            _check_recorded_by(led, cutoff, "--recorded-by")
         if as_of:
             day = _parse_date(as_of, "--as-of")
         elif cutoff is not None:  # the last strike recorded by the cutoff
@@ -2941,6 +3125,25 @@ def report(
         f"{files['counts']['fail']} fail, {files['counts']['info']} info; "
         f"{files['triggers_fired']} trigger(s) fired."
     )
+
+
+def _check_recorded_by(led: Ledger, cutoff: dt.datetime, option: str) -> None:
+    """Refuse a recorded-time cutoff before the ledger's first write: it would see nothing."""
+    log = led.audit_log()
+    if log.empty:
+        return
+    first = pd.Timestamp(log["recorded_at"].min())
+    if pd.Timestamp(cutoff) < first:
+        raise InputError(
+            [
+                Problem(
+                    "<args>",
+                    f"{option} {cutoff} is before the ledger's first write ({first}): nothing was "
+                    "recorded by then",
+                    column=option,
+                )
+            ]
+        )
 
 
 def _write_evidence(

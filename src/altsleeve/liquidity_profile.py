@@ -182,6 +182,7 @@ def profile_from_ledger(
                     str(ledger.path),
                     f"vehicle {vid} was not struck on {when}: run "
                     f"`altsleeve strike --to {when}` first",
+                    column="--date",
                 )
             ]
         )

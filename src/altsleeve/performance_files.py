@@ -327,6 +327,9 @@ def cashflows_from_ledger(
             "amount": st["nav"].astype(float),
         }
     )
+    if navs.empty:  # no statement known yet: every holding is left out
+        left = sorted(set(flows["fund_id"]))
+        return LedgerBook(cashflows=navs, as_of=day, left_out=left, dropped_flows=0)
     end = navs.groupby("fund_id")["date"].max()
     flow_end = flows["fund_id"].map(end)
     left_out = sorted(set(flows.loc[flow_end.isna(), "fund_id"]))
@@ -424,6 +427,7 @@ def perf_inputs(
         levels = read_index(index)
         name = str(index)
     if from_ledger or index_series is not None:
+        asked = as_of
         with Ledger(db if db is not None else DEFAULT_DB, read_only=True) as led:
             if frame is None:
                 if as_of is None:
@@ -454,6 +458,16 @@ def perf_inputs(
                     )
                 as_of = book.as_of
             if frame.empty:
+                if from_ledger and asked is not None:
+                    raise InputError(
+                        [
+                            Problem(
+                                source,
+                                f"no statement was known on {asked}: nothing to measure",
+                                column="--as-of",
+                            )
+                        ]
+                    )
                 raise InputError([Problem(source, "no cash flows to measure")])
             if index_series is not None:
                 known = as_of or pd.Timestamp(frame["date"].max()).date()

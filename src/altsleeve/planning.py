@@ -415,11 +415,29 @@ def run_pacing_backtest(
     path). The vehicle is struck daily by the fund engine with the funds' TRUE values as its
     private value (this measures pacing, not valuation), the book's participant orders and the
     funds' calls and distributions.
+
+    Raises
+    ------
+    InputError
+        When ``start_year`` is not after the first year of the S&P 500 history or is past its
+        last year (``--start-year``).
     """
     if strategy not in ("planner", "constant"):
         raise ValueError(f"strategy = {strategy!r}: use 'planner' or 'constant'")
     if strategy == "constant" and not (constant_amount is not None and constant_amount >= 0):
         raise ValueError("the constant strategy needs constant_amount >= 0 dollars a year")
+    days = pd.DatetimeIndex(market["SP500"].index.astype("datetime64[ns]"))
+    if not days[0].year < start_year <= days[-1].year:
+        raise InputError(
+            [
+                Problem(
+                    "<args>",
+                    f"--start-year {start_year} is outside {days[0].year + 1}..{days[-1].year}: "
+                    "the strategy plans from the book's first full year of market history",
+                    column="--start-year",
+                )
+            ]
+        )
     settings = settings or StochasticSettings(n_paths=500)
     planner = planner or PlannerSettings()
     book = generate_sample_book(market, seed=seed)
@@ -429,7 +447,6 @@ def run_pacing_backtest(
     cashflows = book.cashflows[book.cashflows["holding_id"].isin(kept)]
     statements = book.statements[book.statements["holding_id"].isin(kept)]
     truth = book.truth[book.truth["holding_id"].isin(kept)]
-    days = pd.DatetimeIndex(market["SP500"].index.astype("datetime64[ns]"))
     series = [s.series for s in vehicle.sleeves if s.series is not None]
     prices = pd.DataFrame(
         {s: market[s].reindex(market[s].index.union(days)).ffill().reindex(days) for s in series},
@@ -654,6 +671,7 @@ def vehicle_facts(
                     str(ledger.path),
                     f"no strike of {vehicle.vehicle.id} on or before {as_of}; run "
                     "`altsleeve strike --to DATE` first or give --net-assets",
+                    column="--as-of",
                 )
             ]
         )

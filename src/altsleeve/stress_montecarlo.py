@@ -212,6 +212,7 @@ def montecarlo_inputs(
                     str(ledger.path),
                     f"no strike of {vehicle.vehicle.id} on or before {day} known then: run "
                     f"`altsleeve strike --to {day}` first",
+                    column="--as-of",
                 )
             ]
         )

@@ -46,7 +46,7 @@ def test_unreadable_ledger_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFi
     bogus = tmp_path / "not-a-ledger.duckdb"
     bogus.write_text("hello")
     assert run(["ledger", "status", "--db", str(bogus)]) == 2
-    assert "cannot open as a ledger" in capsys.readouterr().err
+    assert "is not an altsleeve ledger (not a DuckDB file)" in capsys.readouterr().err
 
 
 def test_internal_error_is_one_line_and_traceback_only_with_debug(
@@ -57,6 +57,7 @@ def test_internal_error_is_one_line_and_traceback_only_with_debug(
 
     monkeypatch.setattr("altsleeve.cli.load_market_data", boom)
     db = str(tmp_path / "l.duckdb")
+    assert run(["ledger", "init", "--db", db]) == 0
     assert run(["marketdata", "load", "--db", db]) == 1
     err = capsys.readouterr().err
     assert "internal error: RuntimeError: kaboom" in err
@@ -83,7 +84,7 @@ def test_export_as_known_on(db: Path, tmp_path: Path, capsys: pytest.CaptureFixt
         run(["ledger", "export", "statements", "--db", str(db), "--as-known-on", "2008-06-01"]) == 0
     )
     lines = capsys.readouterr().out.strip().splitlines()
-    assert lines[0].startswith("holding_id,as_of,version,known_on,nav")
+    assert lines[0] == "holding_id,as_of,known_on,nav"
     assert len(lines) == 2
     out = tmp_path / "s.parquet"
     assert run(["ledger", "export", "statements", "--db", str(db), "--out", str(out)]) == 0

@@ -95,7 +95,7 @@ def test_backtest_bad_method_and_date(capsys: pytest.CaptureFixture[str], db: Pa
 def _ledger(tmp_path: Path, write: Callable[[str, str | bytes], Path]) -> Path:
     f = _files(write)
     db = tmp_path / "v.duckdb"
-    with Ledger(db) as led:
+    with Ledger(db, create=True) as led:
         register_series(led, tmp_path, {"IDX": "equity"})
         ingest_file(led, "prices", f["proxies"])
         ingest_file(

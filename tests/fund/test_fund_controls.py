@@ -82,7 +82,7 @@ def base_ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
         p.write_text(text)
         return p
 
-    with Ledger(db) as led:
+    with Ledger(db, create=True) as led:
         register_test_vehicle(led, root, VEHICLE)
         ingest_file(led, "prices", write("p.csv", _prices(SESSIONS)))
         ingest_file(

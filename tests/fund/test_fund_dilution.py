@@ -25,7 +25,7 @@ def past_truth(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = root / "ledger.duckdb"
     v = Vehicle.from_toml(sample_vehicle_path())
     series = [s.series for s in v.sleeves if s.series]
-    with Ledger(db) as led:
+    with Ledger(db, create=True) as led:
         build_sample_book(led)
         prices = led.as_known_on(dt.date(2100, 12, 31), tables=("prices",)).prices
         lines = ["series,date,level"]

@@ -54,7 +54,7 @@ def _ledger(tmp_path: Path, write: Callable[[str, str | bytes], Path]) -> Path:
         for i, d in enumerate(DAYS[1:])
     )
     db = tmp_path / "f.duckdb"
-    with Ledger(db) as led:
+    with Ledger(db, create=True) as led:
         register_test_vehicle(led, tmp_path, VEHICLE)
         ingest_file(led, "prices", write("p.csv", prices))
         ingest_file(

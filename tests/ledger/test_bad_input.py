@@ -332,3 +332,24 @@ def test_gzip_and_parquet_inputs_are_accepted(
     ).to_parquet(pq)
     assert run(["ingest", "orders", str(pq), "--db", str(db)]) == 0
     assert "1 new" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("reason", [None, "", "   "], ids=["absent", "empty", "blank"])
+@pytest.mark.parametrize("dry_run", [False, True], ids=["write", "dry-run"])
+def test_restate_needs_a_reason(
+    db: Path,
+    write: Callable[[str, str | bytes], Path],
+    capsys: pytest.CaptureFixture[str],
+    reason: str | None,
+    dry_run: bool,
+) -> None:
+    before = fingerprint(db)
+    f = write("r.csv", S_HEAD + "H1,2008-06-30,2008-10-15,1050000\n")
+    args = ["ingest", "statements", str(f), "--db", str(db), "--restate"]
+    args += ([] if reason is None else ["--reason", reason]) + (["--dry-run"] if dry_run else [])
+    assert run(args) == 2
+    err = capsys.readouterr().err
+    assert "column '--reason'" in err and "--restate needs --reason" in err
+    assert fingerprint(db) == before
+    assert run([*args[:6], "--reason", "GP restated Q2"]) == 0
+    assert "1 restated" in capsys.readouterr().out

@@ -74,7 +74,7 @@ def test_as_recorded_axis_ignores_later_recordings(
     tmp_path: Path, write: Callable[[str, str | bytes], Path]
 ) -> None:
     times = iter(dt.datetime(2026, 1, d) for d in range(1, 20))
-    with Ledger(tmp_path / "l.duckdb", clock=lambda: next(times)) as led:
+    with Ledger(tmp_path / "l.duckdb", create=True, clock=lambda: next(times)) as led:
         register_series(led, tmp_path, {"IDX": "equity"})
         ingest_file(led, "prices", write("p.csv", "series,date,level\nIDX,2008-01-02,100\n"))
         ingest_file(
@@ -157,7 +157,7 @@ def test_snapshot_is_latest_version_known_property(
     ]
     path = tmp_path / f"p{abs(hash(tuple(writes)))}.duckdb"
     model: dict[pd.Timestamp, list[tuple[pd.Timestamp, float]]] = {}
-    with Ledger(path) as led:
+    with Ledger(path, create=True) as led:
         for q, offset, nav in writes:
             as_of = quarter_ends[q]
             known = as_of + pd.Timedelta(days=offset)

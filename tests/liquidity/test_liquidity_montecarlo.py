@@ -288,7 +288,7 @@ AS_OF = dt.date(2000, 6, 30)
 def struck(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample book, the sample vehicle struck to the as-of date."""
     db = tmp_path_factory.mktemp("mc") / "ledger.duckdb"
-    with Ledger(db) as led:
+    with Ledger(db, create=True) as led:
         build_sample_book(led)
         strike_range(led, Vehicle.from_toml(sample_vehicle_path()), None, AS_OF)
     return db

@@ -406,7 +406,7 @@ def small_ledger(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     db = root / "ledger.duckdb"
     vpath = root / "t.toml"
     vpath.write_text(VEHICLE_TOML)
-    with Ledger(db) as led:
+    with Ledger(db, create=True) as led:
         register_series(
             led,
             root,

@@ -37,6 +37,7 @@ PATHS = "500"
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("evidence")
     db = root / "ledger.duckdb"
+    assert run(["ledger", "init", "--db", str(db)]) == 0
     assert run(["sample", "--db", str(db)]) == 0
     assert run(["strike", "--db", str(db), "--to", AS_OF]) == 0
     out = root / "report"

@@ -243,7 +243,7 @@ def definition_on(
                     "<args>",
                     f"{vehicle_id} has no definition in force on {pd.Timestamp(day).date()} "
                     f"(it starts on {first.effective}, known on {first.known_on})",
-                    column="--vehicle",
+                    column="--date",
                 )
             ]
         )

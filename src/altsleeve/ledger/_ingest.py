@@ -40,12 +40,19 @@ class IngestReport:
     result: AppendResult
 
 
+#: Series units whose price rows are returns (may be zero or negative), not levels.
+RETURN_UNITS: tuple[str, ...] = ("percent_return",)
+
+
 def ledger_knowledge(ledger: Ledger) -> LedgerKnowledge:
-    """The holdings, registered series and registered vehicles a file may refer to."""
+    """The holdings, registered series and vehicles a file may refer to, and the return series."""
+    series = ledger.as_known_on(dt.date(2100, 12, 31), tables=("series",)).series
+    returns = series.loc[series["unit"].isin(RETURN_UNITS), "series_id"]
     return LedgerKnowledge(
         holdings=frozenset(ledger.latest_keys("holdings", "holding_id")),
         series=frozenset(ledger.latest_keys("series", "series_id")),
         vehicles=frozenset(ledger.latest_keys("vehicles", "vehicle_id")),
+        return_series=frozenset(str(x) for x in returns),
     )
 
 

@@ -6,6 +6,10 @@ recorded it (``recorded_at``, UTC) and the batch that wrote it. Nothing is ever 
 deleted: a correction is a new version. Each write is one transaction together with its audit
 entry, so a killed process leaves all or none of a batch.
 
+Opening is strict: only ``Ledger(path, create=True)`` makes a new file, any file is checked to be
+an altsleeve ledger (DuckDB's header, then altsleeve's tables) before DuckDB writes to it, and a
+lock held by another process is waited for, for a bounded time, then reported with its PID.
+
 Must not parse user files or validate their fields (``_files``/``_validate`` do that), and must
 not compute any estimate: it stores and returns facts.
 """
@@ -14,7 +18,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
+import re
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -39,6 +45,18 @@ DEFAULT_DB = Path("altsleeve.duckdb")
 #: SIGKILL a process inside a transaction.
 FAULT_PAUSE_ENV = "ALTSLEEVE_FAULT_PAUSE_BEFORE_COMMIT"
 
+#: Environment variable: seconds an open waits for another process's lock on the ledger file.
+LOCK_TIMEOUT_ENV = "ALTSLEEVE_LOCK_TIMEOUT"
+
+#: Seconds an open waits for another process's lock when ``ALTSLEEVE_LOCK_TIMEOUT`` is not set.
+DEFAULT_LOCK_TIMEOUT = 30.0
+
+#: DuckDB files carry this magic at byte offset 8 (after a checksum).
+DUCKDB_MAGIC = b"DUCK"
+DUCKDB_MAGIC_OFFSET = 8
+
+_LOCK_HOLDER = re.compile(r"\(PID (\d+)\)")
+
 _ARROW_TYPES: dict[str, pa.DataType] = {
     "VARCHAR": pa.string(),
     "DATE": pa.date32(),
@@ -53,6 +71,140 @@ _ARROW_TYPES: dict[str, pa.DataType] = {
 def utc_now() -> dt.datetime:
     """The current UTC time as a naive ``datetime`` (the ledger stores UTC without zone)."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _lock_timeout_from_env() -> float:
+    """Seconds to wait for another process's lock: ``$ALTSLEEVE_LOCK_TIMEOUT``, else 30."""
+    text = os.environ.get(LOCK_TIMEOUT_ENV, "").strip()
+    if not text:
+        return DEFAULT_LOCK_TIMEOUT
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise InputError(
+            [Problem(f"${LOCK_TIMEOUT_ENV}", f"{text!r} is not a number of seconds >= 0")]
+        )
+    return value
+
+
+def _missing_message(path: Path) -> str:
+    return f"no ledger at {path} (create one with `altsleeve ledger init --db {path}`)"
+
+
+def _not_a_ledger(path: Path, why: str) -> InputError:
+    return InputError([Problem(str(path), f"{path} is not an altsleeve ledger ({why})")])
+
+
+def _check_duckdb_file(path: Path) -> None:
+    """Refuse a folder, an empty file or any file without DuckDB's header, before DuckDB reads it.
+
+    DuckDB would try to read (for a SQLite file even download an extension for) whatever it is
+    given; its files carry ``DUCK`` at byte offset 8.
+    """
+    if path.is_dir():
+        raise _not_a_ledger(path, "a folder")
+    try:
+        with path.open("rb") as f:
+            head = f.read(len(DUCKDB_MAGIC) + DUCKDB_MAGIC_OFFSET)
+    except OSError as exc:
+        raise InputError(
+            [Problem(str(path), f"cannot read the ledger: {exc.strerror or exc}")]
+        ) from exc
+    if head[DUCKDB_MAGIC_OFFSET:] != DUCKDB_MAGIC:
+        raise _not_a_ledger(path, "not a DuckDB file")
+
+
+def _check_altsleeve_tables(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Refuse a DuckDB file without altsleeve's bookkeeping tables (nothing is written to it)."""
+    found = {
+        str(r[0])
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_name IN ('schema_migrations', 'audit_log')"
+        ).fetchall()
+    }
+    if found != {"schema_migrations", "audit_log"}:
+        raise _not_a_ledger(
+            path, "a DuckDB file without altsleeve's schema_migrations and audit_log tables"
+        )
+
+
+def _connect(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+    """Connect, retrying while another process holds the file's lock for up to ``wait`` seconds.
+
+    DuckDB's lock is the operating system's file lock, released when its holder exits or is
+    killed, so a dead holder never blocks. The holder's PID is read from DuckDB's message.
+    """
+    deadline = time.monotonic() + wait
+    pause = 0.05
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            text = str(exc)
+            if "lock" not in text.lower():
+                raise _unopenable(path, exc) from exc
+            left = deadline - time.monotonic()
+            if left <= 0:
+                holder = _LOCK_HOLDER.search(text)
+                who = (
+                    f"another altsleeve run, PID {holder.group(1)},"
+                    if holder
+                    else ("another altsleeve run")
+                )
+                raise InputError(
+                    [
+                        Problem(
+                            str(path),
+                            f"{who} holds the ledger {path}; try again when it finishes",
+                        )
+                    ]
+                ) from None
+            time.sleep(min(pause, left))
+            pause = min(pause * 2, 0.5)
+        except duckdb.Error as exc:
+            raise _unopenable(path, exc) from exc
+
+
+def _unopenable(path: Path, exc: Exception) -> InputError:
+    return InputError([Problem(str(path), f"cannot open as a ledger: {str(exc).splitlines()[0]}")])
+
+
+def _create_ledger(path: Path, now: dt.datetime, wait: float) -> None:
+    """Build a migrated, empty ledger beside ``path`` and move it into place whole.
+
+    A run killed meanwhile leaves at most a hidden ``.NAME.PID.creating`` file, never a
+    half-migrated ledger at ``path``. When another process creates ``path`` first, theirs is kept.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(
+            [Problem(str(path), f"cannot create the ledger's folder: {exc.strerror or exc}")]
+        ) from exc
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.creating")
+    try:
+        con = _connect(tmp, False, wait)
+        try:
+            migrate(con, now)
+        finally:
+            con.close()
+        try:
+            os.link(tmp, path)  # never replaces a file that appeared meanwhile
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links
+            if not path.exists():
+                os.replace(tmp, path)
+    except OSError as exc:
+        raise InputError(
+            [Problem(str(path), f"cannot create the ledger: {exc.strerror or exc}")]
+        ) from exc
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+            leftover.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
@@ -126,19 +278,41 @@ class VerifyReport:
 class Ledger:
     """An altsleeve ledger file.
 
+    Only ``create=True`` makes a new file (``altsleeve ledger init`` and the demo use it); every
+    other open of a missing path is refused, so a typo in a path never starts an empty ledger.
+    A file is checked before DuckDB reads it: it must carry DuckDB's header and altsleeve's
+    ``schema_migrations`` and ``audit_log`` tables. DuckDB lets one process write a file (or
+    several read it): an open that meets another process's lock retries until ``lock_timeout``
+    seconds have passed, then names that process.
+
     Parameters
     ----------
     path : str or Path
-        DuckDB file; created (and migrated) when missing unless ``read_only``.
+        DuckDB file.
+    create : bool
+        Create (and migrate) the file when it is missing, with its parent folders. The new file
+        appears whole: it is built beside the path and moved into place once migrated. An
+        existing file must already be an altsleeve ledger.
     read_only : bool
-        Open without write access (several readers may share the file).
+        Open without write access (several readers may share the file). Cannot be combined
+        with ``create``.
     clock : callable, optional
         Returns the current UTC time as a naive ``datetime``; defaults to the system clock.
         Recorded times are forced to increase strictly from one batch to the next.
+    lock_timeout : float, optional
+        Seconds to wait for another process's lock on the file (default: the
+        ``ALTSLEEVE_LOCK_TIMEOUT`` environment variable, else 30).
+
+    Raises
+    ------
+    InputError
+        No file at ``path`` (without ``create``); the file is not an altsleeve ledger (not a
+        DuckDB file, or one without altsleeve's tables; it is left as it was); another process
+        held it for longer than ``lock_timeout``; its schema cannot be used.
 
     Examples
     --------
-    >>> with Ledger("book.duckdb") as led:  # doctest: +SKIP
+    >>> with Ledger("book.duckdb", create=True) as led:  # doctest: +SKIP
     ...     snap = led.as_known_on(dt.date(2008, 12, 31))
     ...     snap.statements.head()
 
@@ -148,51 +322,52 @@ class Ledger:
         self,
         path: str | Path = DEFAULT_DB,
         *,
+        create: bool = False,
         read_only: bool = False,
         clock: Callable[[], dt.datetime] | None = None,
+        lock_timeout: float | None = None,
     ) -> None:
+        if create and read_only:
+            raise ValueError("a ledger cannot be created read-only")
         self.path = Path(path)
         self._clock = clock or utc_now
         self._depth = 0
         self._commits = 0
-        if read_only and not self.path.exists():
+        wait = lock_timeout if lock_timeout is not None else _lock_timeout_from_env()
+        if not self.path.exists() and not self.path.is_symlink():
+            if not create:
+                raise InputError([Problem(str(self.path), _missing_message(self.path))])
+            _create_ledger(self.path, self._clock(), wait)
+        _check_duckdb_file(self.path)
+        self._con = _connect(self.path, read_only, wait)
+        try:
+            _check_altsleeve_tables(self._con, self.path)
+            if read_only:
+                self._check_schema_read_only(wait)
+            else:
+                migrate(self._con, self._clock())
+        except BaseException:
+            self._con.close()
+            raise
+
+    def _check_schema_read_only(self, wait: float) -> None:
+        have, want = current_version(self._con), len(available_migrations())
+        if have < want:  # an older ledger: upgrade its schema once, then reopen read-only
+            self._con.close()
+            with _connect(self.path, False, wait) as upgrade:
+                migrate(upgrade, self._clock())
+            self._con = _connect(self.path, True, wait)
+            have = current_version(self._con)
+        if have != want:
             raise InputError(
                 [
                     Problem(
                         str(self.path),
-                        "no ledger at this path (run `altsleeve demo`, or ingest into it first)",
+                        f"ledger schema is at version {have}, this altsleeve expects "
+                        f"{want}; open it once for writing to migrate",
                     )
                 ]
             )
-        if not read_only:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.Error as exc:
-            raise InputError(
-                [Problem(str(self.path), f"cannot open as a ledger: {str(exc).splitlines()[0]}")]
-            ) from exc
-        if read_only:
-            have, want = current_version(self._con), len(available_migrations())
-            if have < want:  # an older ledger: upgrade its schema once, then reopen read-only
-                self._con.close()
-                with duckdb.connect(str(self.path)) as upgrade:
-                    migrate(upgrade, self._clock())
-                self._con = duckdb.connect(str(self.path), read_only=True)
-                have = current_version(self._con)
-            if have != want:
-                self._con.close()
-                raise InputError(
-                    [
-                        Problem(
-                            str(self.path),
-                            f"ledger schema is at version {have}, this altsleeve expects "
-                            f"{want}; open it once for writing to migrate",
-                        )
-                    ]
-                )
-        else:
-            migrate(self._con, self._clock())
 
     # -- lifecycle ---------------------------------------------------------------------------
     def close(self) -> None:

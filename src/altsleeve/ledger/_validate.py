@@ -182,6 +182,9 @@ class LedgerKnowledge:
 
     holdings: frozenset[str] = frozenset()
     series: frozenset[str] = frozenset()
+    #: Series recorded with unit ``percent_return`` (returns, not levels): their ``level`` may be
+    #: zero or negative, so that an exported prices file ingests back unchanged.
+    return_series: frozenset[str] = frozenset()
     holdings_hint: str = "ingest it with `altsleeve ingest holdings` first"
     series_hint: str = (
         "register it with `altsleeve marketdata register FILE` (or load the shipped real data "
@@ -446,6 +449,9 @@ def validate(
                 parsed[spec.name].append(None)
                 continue
             value, msg = _parse(spec, text)
+            returns = knowledge.return_series if knowledge and fmt.table == "prices" else ()
+            if msg and spec.kind == "positive" and returns and parsed["series"][-1] in returns:
+                value, msg = _parse(FieldSpec(spec.name, "signed"), text)  # a return series
             if msg:
                 problems.append(Problem(label, msg, row=r, column=spec.name, line=line))
                 row_ok = False
