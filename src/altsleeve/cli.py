@@ -1264,6 +1264,7 @@ def pacing_plan(
     """Recommend commitments per year and asset class to hold the private target."""
     from altsleeve.pacing import PlannerSettings
     from altsleeve.planning import (
+        history_used,
         ledger_market,
         ledger_state,
         plan_as_of,
@@ -1312,6 +1313,7 @@ def pacing_plan(
         else 0.0,
         "paths": paths,
         "seed": seed,
+        "history": history_used(v),
         "commitments": plan.commitments.to_dict(orient="records"),
         "yearly": plan.yearly.to_dict(orient="records"),
         "share": plan.share.reset_index().to_dict(orient="records"),
@@ -1356,6 +1358,7 @@ def pacing_plan(
             f"{r['unfunded_to_liquid_median']:.1%}",
         )
     out.print(t)
+    _history_line(result["history"])
     if chart is not None:
         out.print(f"Chart: {chart}")
 
@@ -1375,6 +1378,7 @@ def calls(
     Calls and distributions the GPs have noticed (known on the date, dated after it) are certain
     and shown apart; the model's projection of each holding is reduced by them (docs/pacing.md).
     """
+    from altsleeve.marketdata import history_statement
     from altsleeve.planning import (
         cashflow_calendar,
         ledger_market,
@@ -1396,6 +1400,7 @@ def calls(
         prog(f"projecting {len(state)} holdings x {paths} paths", 1, 2)
         cal = cashflow_calendar(state, scen, settings, pd.Timestamp(day), noticed=notices)
         prog("calendar ready", 2, 2)
+    history = history_statement((), private=True)
     noticed_rows: list[dict[str, Any]] = [
         {
             "holding_id": str(r["holding_id"]),
@@ -1414,6 +1419,7 @@ def calls(
                 "sleeve": cal.sleeve.to_dict(orient="records"),
                 "holdings": cal.holdings.to_dict(orient="records"),
                 "noticed": noticed_rows,
+                "history": history,
             }
         )
         return
@@ -1482,6 +1488,7 @@ def calls(
         "(floored at zero), so nothing is counted twice (docs/pacing.md).",
         markup=False,
     )
+    _history_line(history)
 
 
 @app.command()
@@ -1651,10 +1658,18 @@ def _liquidity_tables(prof: Any) -> None:
     def _days(x: float) -> str:
         return "never" if pd.isna(x) else f"{x:,.0f}"
 
+    types = src.get("sleeve_asset_types", {})
+
+    def _type(r: dict[str, Any]) -> str:
+        if r["vehicle_type"]:
+            return str(r["vehicle_type"])
+        what = types.get(str(r["position"]))
+        return f"{r['kind']} ({what})" if what and what != r["kind"] else str(r["kind"])
+
     for r in pos.to_dict(orient="records"):
         t.add_row(
             str(r["position"]),
-            str(r["vehicle_type"] or r["kind"]),
+            _type(r),
             f"{r['value'] / 1e6:,.1f}",
             f"{r['share']:.2%}",
             str(r["bucket"]),
@@ -1681,6 +1696,7 @@ def _liquidity_tables(prof: Any) -> None:
         f"(${later.get('commitment', 0.0) / 1e6:,.1f}m) not yet made, left out.",
         markup=False,
     )
+    _history_line(src.get("calls", {}).get("history", {}))
 
 
 @pacing_app.command("backtest")
@@ -1789,7 +1805,7 @@ def _design(v: Vehicle, buffer: float | None, share: float | None) -> Any:
         raise InputError([Problem("<args>", str(exc), column="--buffer")]) from None
 
 
-def _stress_summary_table(results: Sequence[Any]) -> None:
+def _stress_summary_table(results: Sequence[Any], *, synthetic: bool = True) -> None:
     rows = [
         ("survives (no shortfall, never above the cap)", "survives", "yes/no"),
         ("private share: start", "private_share_start", "pct"),
@@ -1816,7 +1832,10 @@ def _stress_summary_table(results: Sequence[Any]) -> None:
         ("NAV per unit: start -> end", "nav", "nav"),
         ("worst drawdown of the unit price", "max_drawdown", "pct"),
     ]
-    t = Table(title="Stress test: what happened to the vehicle (private book SYNTHETIC)")
+    t = Table(
+        title="Stress test: what happened to the vehicle"
+        + (" (private book SYNTHETIC)" if synthetic else "")
+    )
     t.add_column("measure")
     for r in results:
         t.add_column(str(r.scenario), justify="right")
@@ -1917,7 +1936,8 @@ def stress(
     """Run the vehicle's daily strike through stress scenarios and report day by day."""
     if ctx.invoked_subcommand is not None:
         return
-    from altsleeve.stress_replay import prepare
+    from altsleeve.marketdata import PRIVATE_GROWTH_TYPE, history_statement, long_history
+    from altsleeve.stress_replay import equity_series, prepare
 
     v = _vehicle(db, vehicle)
     chosen = _scenarios(scenario, shock)
@@ -1928,9 +1948,16 @@ def stress(
         for k, s in enumerate(chosen, start=1):
             prog(f"striking {s.id}", k, len(chosen))
             results.append(run_stress_one(run_, design, s))
-    payload = {
+        synthetic = not led.synthetic_books().empty
+    projected = any(s.base.kind == "projection" for s in chosen)
+    moves = list(equity_series(v))
+    payload: dict[str, Any] = {
         "vehicle": v.vehicle.id,
-        "synthetic_note": "private values and flows come from the SYNTHETIC sample book",
+        "synthetic_note": "private values and flows come from the SYNTHETIC sample book"
+        if synthetic
+        else None,
+        "equity_shock_moves": moves,
+        "history": history_statement((), private=True) if projected else {},
         "results": [
             {
                 "scenario": r.scenario,
@@ -1952,10 +1979,20 @@ def stress(
         return
     for s, r in zip(chosen, results, strict=True):
         out.print(f"[bold]{s.scenario.title or s.id}[/bold]: {r.design['path']}")
-    _stress_summary_table(results)
+    if any(sh.kind == "equity" for s in chosen for sh in s.shocks):
+        moved = ", ".join(moves) or "none (no sleeve of asset type equity)"
+        out.print(f"Equity shocks move the vehicle's equity sleeves' series: {moved}", markup=False)
+    _stress_summary_table(results, synthetic=synthetic)
     if monthly:
         for r in results:
             _stress_monthly(r)
+    if payload["history"]:
+        out.print(
+            "Projection base: flat markets; the private book follows its expected path from its "
+            f"state, its growth linked to {long_history(PRIVATE_GROWTH_TYPE).label} at that "
+            "history's mean.",
+            markup=False,
+        )
     if out_dir is not None:
         out.print(f"Daily rows and stress.json written to {out_dir}")
 
@@ -2660,6 +2697,17 @@ def _print_demo(res: dict[str, Any]) -> None:
 
 
 # -- stress montecarlo -------------------------------------------------------------------------
+def _history_line(history: dict[str, str]) -> None:
+    """Print which shipped real series each asset type was bootstrapped from."""
+    if history:
+        out.print(
+            "Long history by asset type (the book's own series are too short to bootstrap): "
+            + "; ".join(f"{k}: {v}" for k, v in history.items())
+            + ".",
+            markup=False,
+        )
+
+
 def _mc_pct(x: float) -> str:
     return f"{100 * x:.1f}%"
 
@@ -2690,6 +2738,7 @@ def _mc_tables(s: dict[str, Any]) -> None:
         f"{s['paths']:,} paths x {s['years']} years, quarterly to {s['last_quarter_end']}, seed "
         f"{s['seed']}."
     )
+    _history_line(s["provenance"].get("history", {}))
     t = Table(title="Probability within the horizon (paths; ± one standard error)")
     for c in (
         "horizon",

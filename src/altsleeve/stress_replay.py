@@ -35,24 +35,23 @@ from altsleeve.liquidity import (
     size_buffer,
 )
 from altsleeve.pacing import Scenarios, StochasticSettings, quarterly_returns, simulate_holdings
-from altsleeve.planning import SCENARIO_SERIES, ledger_market, ledger_noticed, ledger_state
+from altsleeve.planning import ledger_market, ledger_noticed, ledger_state
 
 ProgressFn = Callable[[str], None]
-
-#: Series whose moves an ``equity`` shock applies to (they map to the equity market).
-EQUITY_SERIES: frozenset[str] = frozenset(
-    s for s, col in SCENARIO_SERIES.items() if col == "FF_MKT_TR"
-)
 
 
 def _quiet(_: str) -> None:
     return None
 
 
-def _equity(vehicle: Vehicle) -> tuple[str, ...]:
-    return tuple(
-        str(s.series) for s in vehicle.sleeves if s.kind == "liquid" and s.series in EQUITY_SERIES
-    )
+def equity_series(vehicle: Vehicle) -> tuple[str, ...]:
+    """The series an ``equity`` shock moves: those of the vehicle's equity sleeves.
+
+    Chosen by each sleeve's ``asset_type`` in the vehicle definition (``equity``), never by the
+    series' name, so a sleeve on a series called ``US_EQ`` falls with the shock like one on the
+    S&P 500.
+    """
+    return tuple(str(s.series) for s in vehicle.sleeves_of("equity") if s.series)
 
 
 def _strikes(ledger: Ledger, vehicle: Vehicle, recorded_at: dt.datetime | None) -> pd.DataFrame:
@@ -171,9 +170,14 @@ def replay_path(
         redemptions=inputs.redemptions,
         start_net_assets=na,
         start_nav_per_unit=nav,
-        equity_series=_equity(vehicle),
+        equity_series=equity_series(vehicle),
         label=label
-        or f"replay {days[0].date()}..{days[-1].date()} (real markets; synthetic private book)",
+        or f"replay {days[0].date()}..{days[-1].date()} "
+        + (
+            "(the ledger's prices and book as recorded)"
+            if truth is None
+            else "(real markets; synthetic private book)"
+        ),
     )
 
 
@@ -310,9 +314,48 @@ def projection_path(
         redemptions=ser(red),
         start_net_assets=na,
         start_nav_per_unit=nav,
-        equity_series=_equity(vehicle),
+        equity_series=equity_series(vehicle),
         label=f"projection {n_days} business days from {day.date()} (flat markets; expected "
         "private flows)",
+    )
+
+
+def projection_scenarios() -> list[str]:
+    """The built-in scenarios that start from the book as it is (``projection`` bases)."""
+    from altsleeve.liquidity import builtin_scenario_paths, load_scenario
+
+    return sorted(
+        sid for sid in builtin_scenario_paths() if load_scenario(sid).base.kind == "projection"
+    )
+
+
+def replay_before_strikes(
+    ledger: Ledger,
+    vehicle: Vehicle,
+    scenario: Scenario,
+    *,
+    recorded_at: dt.datetime | None = None,
+) -> str | None:
+    """Why a replay scenario cannot run on ``vehicle`` (``None`` when it can, or not a replay).
+
+    A replay strikes the vehicle through its window from the strike recorded on the business
+    day before the window starts (:func:`replay_path`), so the window must start after the
+    vehicle's first strike: a vehicle launched in 2022 has no 2008 to replay. The message names
+    the window and the vehicle's launch and first strike; the caller adds what to do instead
+    (the ``projection`` scenarios, :func:`projection_scenarios`).
+    """
+    b = scenario.base
+    if b.kind != "replay" or b.start is None:
+        return None
+    strikes = _strikes(ledger, vehicle, recorded_at)
+    first = pd.Timestamp(pd.to_datetime(strikes["date"]).min()) if len(strikes) else None
+    if first is not None and first < pd.Timestamp(b.start):
+        return None
+    struck = f"first struck {first.date()}" if first is not None else "never struck"
+    return (
+        f"scenario {scenario.id} replays {b.start}..{b.end}, before {vehicle.vehicle.id} was "
+        f"launched or struck (inception {vehicle.vehicle.inception}, {struck}): a replay runs "
+        "the vehicle's own strikes through its window from the day before it starts"
     )
 
 
@@ -327,6 +370,14 @@ def base_path(
     b = scenario.base
     if b.kind == "replay":
         assert b.start is not None and b.end is not None
+        why = replay_before_strikes(ledger, vehicle, scenario, recorded_at=recorded_at)
+        if why is not None:
+            hint = (
+                "; use a scenario that starts from the book as it is "
+                f"({', '.join(projection_scenarios())}), with --shock KIND=VALUE for "
+                "hypothetical shocks"
+            )
+            raise InputError([Problem("<args>", why + hint, column="--scenario")])
         return replay_path(ledger, vehicle, b.start, b.end, recorded_at=recorded_at)
     return projection_path(ledger, vehicle, b.as_of, b.days, recorded_at=recorded_at)
 
