@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 import sys
 import time
 import traceback
@@ -335,11 +336,14 @@ def marketdata_list(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
 
 def _series_table(rows: Sequence[dict[str, Any]], title: str) -> None:
     t = Table(title=title)
-    cols = ("series_id", "asset_type", "unit", "frequency", "first", "last", "rows", "source")
+    cols = ("series_id", "asset_type", "unit", "frequency", "first", "last", "rows", "description")
     for c in cols:
-        t.add_column(c, justify="right" if c == "rows" else "left")
+        t.add_column(c, justify="right" if c == "rows" else "left", overflow="fold")
     for r in rows:
-        t.add_row(*(str(r.get(c, "") or "") for c in cols))
+        cells = {c: str(r.get(c, "") or "") for c in cols}
+        # the first sentence of the description (--json has all of it)
+        cells["description"] = re.split(r"(?<=[.;])\s", cells["description"], maxsplit=1)[0]
+        t.add_row(*(cells[c] for c in cols))
     out.print(t)
 
 
