@@ -2459,7 +2459,7 @@ def demo(
         evidence = _write_evidence(
             led,
             db,
-            sample_vehicle_path(),
+            vehicle.vehicle.id,
             _sample_policy(),
             dt.date(2018, 12, 31),
             None,
@@ -2901,7 +2901,7 @@ def outcomes(
 @app.command()
 def report(
     db: DbOpt = DEFAULT_DB,
-    vehicle: VehicleFileOpt = None,
+    vehicle: VehicleOpt = None,
     policy: Annotated[
         Path | None,
         typer.Option("--policy", help="Committee policy TOML (default: the shipped sample)."),
@@ -2940,7 +2940,6 @@ def report(
     as_json: JsonOpt = False,
 ) -> None:
     """The fiduciary evidence file: HTML, PDF and JSON for the plan committee's minutes."""
-    from altsleeve.fund import sample_vehicle_path
     from altsleeve.report import sample_policy_path
 
     if paths < 100:
@@ -2953,10 +2952,10 @@ def report(
             raise InputError(
                 [Problem("<args>", f"not an ISO time: {recorded_by!r}", column="--recorded-by")]
             ) from None
-    vpath = vehicle or sample_vehicle_path()
     ppath = policy or sample_policy_path()
-    v = _file_vehicle(vpath)
     with Ledger(db, read_only=True) as led, _progress(not as_json) as prog:
+        vid = resolve_vehicle_id(led, vehicle, recorded_at=cutoff)
+        v = registered_vehicle(led, vid, recorded_at=cutoff)
         if as_of:
             day = _parse_date(as_of, "--as-of")
         elif cutoff is not None:  # the last strike recorded by the cutoff
@@ -2968,7 +2967,7 @@ def report(
         files = _write_evidence(
             led,
             db,
-            vpath,
+            vid,
             ppath,
             day,
             cutoff,
@@ -2998,7 +2997,7 @@ def report(
 def _write_evidence(
     led: Ledger,
     db: Path,
-    vehicle: Path,
+    vehicle: str,
     policy: Path,
     day: dt.date,
     cutoff: dt.datetime | None,
