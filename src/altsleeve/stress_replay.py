@@ -32,6 +32,7 @@ from altsleeve.liquidity import (
     StressPath,
     StressResult,
     run_stress,
+    shock_start,
     size_buffer,
 )
 from altsleeve.pacing import Scenarios, StochasticSettings, quarterly_returns, simulate_holdings
@@ -410,13 +411,60 @@ def prepare(
     """
     paths: dict[str, StressPath] = {}
     built: dict[str, StressPath] = {}
+    problems: list[Problem] = []
     for k, s in enumerate(scenarios, start=1):
         key = s.base.model_dump_json()
         if key not in built:
             progress(f"[{k}/{len(scenarios)}] base path of {s.id} ({s.base.kind})")
             built[key] = base_path(ledger, vehicle, s, recorded_at=recorded_at)
         paths[s.id] = built[key]
+        problems += shock_problems(s, built[key])
+    if problems:
+        raise InputError(problems)
     return StressRun(ledger, vehicle, list(scenarios), paths)
+
+
+def shock_problems(scenario: Scenario, path: StressPath) -> list[Problem]:
+    """Shocks of ``scenario`` dated where its path has no day to act on (none: ``[]``).
+
+    The days struck are the path's days after its first (the history day). A ``plan_withdrawal``
+    happens on the first of them on or after its date, so its date must fall in
+    ``(days[0], days[-1]]``; any other dated shock acts on the days of its ``start``..``end``
+    window (``after_days`` counts business days from the path's first day), which must hold at
+    least one of them. Otherwise the shock would do nothing, silently: a plan withdrawal dated
+    2019-01-31 on a projection from 2024-12-31, say.
+    """
+    days = path.days[1:]
+    out: list[Problem] = []
+    for i, shock in enumerate(scenario.shocks):
+        first = shock_start(path.days, shock)
+        last = pd.Timestamp(shock.end) if shock.end is not None else None
+        if first is None and last is None:
+            continue
+        if shock.kind == "plan_withdrawal":
+            assert first is not None
+            acts = bool(path.days[0] < first <= days[-1])
+        else:
+            lo = first if first is not None else days[0]
+            hi = last if last is not None else days[-1]
+            acts = bool(((days >= lo) & (days <= hi)).any())
+        if not acts:
+            if getattr(shock, "after_days", None) is not None:
+                when = f"after_days = {shock.after_days}"
+            elif shock.end is None:
+                when = f"start {shock.start}"
+            else:
+                when = f"{shock.start or 'start'}..{shock.end}"
+            out.append(
+                Problem(
+                    f"scenario {scenario.id}",
+                    f"the {shock.kind} shock ({when}) falls outside the days struck "
+                    f"{days[0].date()}..{days[-1].date()} ({path.label}): it would do nothing; "
+                    "date it inside them (or use after_days for a projection)",
+                    column=f"shocks[{i}]",
+                )
+            )
+    return out
 
 
 def sizing_json(sizing: Sizing) -> dict[str, Any]:
