@@ -342,7 +342,8 @@ def _series_table(rows: Sequence[dict[str, Any]], title: str) -> None:
     for r in rows:
         cells = {c: str(r.get(c, "") or "") for c in cols}
         # the first sentence of the description (--json has all of it)
-        cells["description"] = re.split(r"(?<=[.;])\s", cells["description"], maxsplit=1)[0]
+        first = re.split(r"(?<=[.;])\s", cells["description"], maxsplit=1)[0]
+        cells["description"] = first.removesuffix(";")
         t.add_row(*(cells[c] for c in cols))
     out.print(t)
 

@@ -323,9 +323,9 @@ def policy_problems(
             problems.append(
                 Problem(
                     label,
-                    f"series {', '.join(outside)} have no prices over {vehicle.vehicle.id}'s "
-                    f"strikes ({first}..{last}), so the comparison would be empty: name series "
-                    "of the vehicle's period",
+                    f"series {', '.join(outside)} {'has' if len(outside) == 1 else 'have'} no "
+                    f"prices over {vehicle.vehicle.id}'s strikes ({first}..{last}), so the "
+                    "comparison would be empty: name series of the vehicle's period",
                     column=key,
                 )
             )
