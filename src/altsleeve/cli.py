@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 import sys
 import time
 import traceback
@@ -372,11 +373,15 @@ def marketdata_list(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
 
 def _series_table(rows: Sequence[dict[str, Any]], title: str) -> None:
     t = Table(title=title)
-    cols = ("series_id", "asset_type", "unit", "frequency", "first", "last", "rows", "source")
+    cols = ("series_id", "asset_type", "unit", "frequency", "first", "last", "rows", "description")
     for c in cols:
-        t.add_column(c, justify="right" if c == "rows" else "left")
+        t.add_column(c, justify="right" if c == "rows" else "left", overflow="fold")
     for r in rows:
-        t.add_row(*(str(r.get(c, "") or "") for c in cols))
+        cells = {c: str(r.get(c, "") or "") for c in cols}
+        # the first sentence of the description (--json has all of it)
+        first = re.split(r"(?<=[.;])\s", cells["description"], maxsplit=1)[0]
+        cells["description"] = first.removesuffix(";")
+        t.add_row(*(cells[c] for c in cols))
     out.print(t)
 
 
@@ -1447,6 +1452,7 @@ def pacing_plan(
     """Recommend commitments per year and asset class to hold the private target."""
     from altsleeve.pacing import PlannerSettings
     from altsleeve.planning import (
+        history_used,
         ledger_market,
         ledger_state,
         plan_as_of,
@@ -1495,6 +1501,7 @@ def pacing_plan(
         else 0.0,
         "paths": paths,
         "seed": seed,
+        "history": history_used(v),
         "commitments": plan.commitments.to_dict(orient="records"),
         "yearly": plan.yearly.to_dict(orient="records"),
         "share": plan.share.reset_index().to_dict(orient="records"),
@@ -1537,6 +1544,7 @@ def pacing_plan(
             f"{r['unfunded_to_liquid_median']:.1%}",
         )
     out.print(t)
+    _history_line(result["history"])
     if chart is not None:
         out.print(f"Chart: {chart}")
 
@@ -1556,6 +1564,7 @@ def calls(
     Calls and distributions the GPs have noticed (known on the date, dated after it) are certain
     and shown apart; the model's projection of each holding is reduced by them (docs/pacing.md).
     """
+    from altsleeve.marketdata import history_statement
     from altsleeve.planning import (
         cashflow_calendar,
         ledger_market,
@@ -1579,6 +1588,7 @@ def calls(
         prog(f"projecting {len(state)} holdings x {paths} paths", 1, 2)
         cal = cashflow_calendar(state, scen, settings, pd.Timestamp(day), noticed=notices)
         prog("calendar ready", 2, 2)
+    history = history_statement((), private=True)
     noticed_rows: list[dict[str, Any]] = [
         {
             "holding_id": str(r["holding_id"]),
@@ -1597,6 +1607,7 @@ def calls(
                 "sleeve": cal.sleeve.to_dict(orient="records"),
                 "holdings": cal.holdings.to_dict(orient="records"),
                 "noticed": noticed_rows,
+                "history": history,
             }
         )
         return
@@ -1665,6 +1676,7 @@ def calls(
         "(floored at zero), so nothing is counted twice (docs/pacing.md).",
         markup=False,
     )
+    _history_line(history)
 
 
 @app.command()
@@ -1834,10 +1846,18 @@ def _liquidity_tables(prof: Any) -> None:
     def _days(x: float) -> str:
         return "never" if pd.isna(x) else f"{x:,.0f}"
 
+    types = src.get("sleeve_asset_types", {})
+
+    def _type(r: dict[str, Any]) -> str:
+        if r["vehicle_type"]:
+            return str(r["vehicle_type"])
+        what = types.get(str(r["position"]))
+        return f"{r['kind']} ({what})" if what and what != r["kind"] else str(r["kind"])
+
     for r in pos.to_dict(orient="records"):
         t.add_row(
             str(r["position"]),
-            str(r["vehicle_type"] or r["kind"]),
+            _type(r),
             f"{r['value'] / 1e6:,.1f}",
             f"{r['share']:.2%}",
             str(r["bucket"]),
@@ -1864,6 +1884,7 @@ def _liquidity_tables(prof: Any) -> None:
         f"(${later.get('commitment', 0.0) / 1e6:,.1f}m) not yet made, left out.",
         markup=False,
     )
+    _history_line(src.get("calls", {}).get("history", {}))
 
 
 @pacing_app.command("backtest")
@@ -1972,7 +1993,7 @@ def _design(v: Vehicle, buffer: float | None, share: float | None) -> Any:
         raise InputError([Problem("<args>", str(exc), column="--buffer")]) from None
 
 
-def _stress_summary_table(results: Sequence[Any]) -> None:
+def _stress_summary_table(results: Sequence[Any], *, synthetic: bool = True) -> None:
     rows = [
         ("survives (no shortfall, never above the cap)", "survives", "yes/no"),
         ("private share: start", "private_share_start", "pct"),
@@ -1999,7 +2020,10 @@ def _stress_summary_table(results: Sequence[Any]) -> None:
         ("NAV per unit: start -> end", "nav", "nav"),
         ("worst drawdown of the unit price", "max_drawdown", "pct"),
     ]
-    t = Table(title="Stress test: what happened to the vehicle (private book SYNTHETIC)")
+    t = Table(
+        title="Stress test: what happened to the vehicle"
+        + (" (private book SYNTHETIC)" if synthetic else "")
+    )
     t.add_column("measure")
     for r in results:
         t.add_column(str(r.scenario), justify="right")
@@ -2100,7 +2124,8 @@ def stress(
     """Run the vehicle's daily strike through stress scenarios and report day by day."""
     if ctx.invoked_subcommand is not None:
         return
-    from altsleeve.stress_replay import prepare
+    from altsleeve.marketdata import PRIVATE_GROWTH_TYPE, history_statement, long_history
+    from altsleeve.stress_replay import equity_series, prepare
 
     v = _vehicle(db, vehicle)
     chosen = _scenarios(scenario, shock)
@@ -2111,9 +2136,16 @@ def stress(
         for k, s in enumerate(chosen, start=1):
             prog(f"striking {s.id}", k, len(chosen))
             results.append(run_stress_one(run_, design, s))
-    payload = {
+        synthetic = not led.synthetic_books().empty
+    projected = any(s.base.kind == "projection" for s in chosen)
+    moves = list(equity_series(v))
+    payload: dict[str, Any] = {
         "vehicle": v.vehicle.id,
-        "synthetic_note": "private values and flows come from the SYNTHETIC sample book",
+        "synthetic_note": "private values and flows come from the SYNTHETIC sample book"
+        if synthetic
+        else None,
+        "equity_shock_moves": moves,
+        "history": history_statement((), private=True) if projected else {},
         "results": [
             {
                 "scenario": r.scenario,
@@ -2135,10 +2167,20 @@ def stress(
         return
     for s, r in zip(chosen, results, strict=True):
         out.print(f"[bold]{s.scenario.title or s.id}[/bold]: {r.design['path']}")
-    _stress_summary_table(results)
+    if any(sh.kind == "equity" for s in chosen for sh in s.shocks):
+        moved = ", ".join(moves) or "none (no sleeve of asset type equity)"
+        out.print(f"Equity shocks move the vehicle's equity sleeves' series: {moved}", markup=False)
+    _stress_summary_table(results, synthetic=synthetic)
     if monthly:
         for r in results:
             _stress_monthly(r)
+    if payload["history"]:
+        out.print(
+            "Projection base: flat markets; the private book follows its expected path from its "
+            f"state, its growth linked to {long_history(PRIVATE_GROWTH_TYPE).label} at that "
+            "history's mean.",
+            markup=False,
+        )
     if out_dir is not None:
         out.print(f"Daily rows and stress.json written to {out_dir}")
 
@@ -2601,7 +2643,7 @@ def demo(
         evidence = _write_evidence(
             led,
             db,
-            sample_vehicle_path(),
+            vehicle.vehicle.id,
             _sample_policy(),
             dt.date(2018, 12, 31),
             None,
@@ -2843,6 +2885,17 @@ def _print_demo(res: dict[str, Any]) -> None:
 
 
 # -- stress montecarlo -------------------------------------------------------------------------
+def _history_line(history: dict[str, str]) -> None:
+    """Print which shipped real series each asset type was bootstrapped from."""
+    if history:
+        out.print(
+            "Long history by asset type (the book's own series are too short to bootstrap): "
+            + "; ".join(f"{k}: {v}" for k, v in history.items())
+            + ".",
+            markup=False,
+        )
+
+
 def _mc_pct(x: float) -> str:
     return f"{100 * x:.1f}%"
 
@@ -2873,6 +2926,7 @@ def _mc_tables(s: dict[str, Any]) -> None:
         f"{s['paths']:,} paths x {s['years']} years, quarterly to {s['last_quarter_end']}, seed "
         f"{s['seed']}."
     )
+    _history_line(s["provenance"].get("history", {}))
     t = Table(title="Probability within the horizon (paths; ± one standard error)")
     for c in (
         "horizon",
@@ -3031,7 +3085,7 @@ def outcomes(
 @app.command()
 def report(
     db: DbOpt = DEFAULT_DB,
-    vehicle: VehicleFileOpt = None,
+    vehicle: VehicleOpt = None,
     policy: Annotated[
         Path | None,
         typer.Option("--policy", help="Committee policy TOML (default: the shipped sample)."),
@@ -3070,7 +3124,6 @@ def report(
     as_json: JsonOpt = False,
 ) -> None:
     """The fiduciary evidence file: HTML, PDF and JSON for the plan committee's minutes."""
-    from altsleeve.fund import sample_vehicle_path
     from altsleeve.report import sample_policy_path
 
     if paths < 100:
@@ -3083,12 +3136,12 @@ def report(
             raise InputError(
                 [Problem("<args>", f"not an ISO time: {recorded_by!r}", column="--recorded-by")]
             ) from None
-    vpath = vehicle or sample_vehicle_path()
     ppath = policy or sample_policy_path()
-    v = _file_vehicle(vpath)
     with Ledger(db, read_only=True) as led, _progress(not as_json) as prog:
         if cutoff is not None:
             _check_recorded_by(led, cutoff, "--recorded-by")
+        vid = resolve_vehicle_id(led, vehicle, recorded_at=cutoff)
+        v = registered_vehicle(led, vid, recorded_at=cutoff)
         if as_of:
             day = _parse_date(as_of, "--as-of")
         elif cutoff is not None:  # the last strike recorded by the cutoff
@@ -3100,7 +3153,7 @@ def report(
         files = _write_evidence(
             led,
             db,
-            vpath,
+            vid,
             ppath,
             day,
             cutoff,
@@ -3149,7 +3202,7 @@ def _check_recorded_by(led: Ledger, cutoff: dt.datetime, option: str) -> None:
 def _write_evidence(
     led: Ledger,
     db: Path,
-    vehicle: Path,
+    vehicle: str,
     policy: Path,
     day: dt.date,
     cutoff: dt.datetime | None,

@@ -36,9 +36,10 @@ import pandas as pd
 from altsleeve.errors import InputError, Problem
 from altsleeve.fees import FeeStack, breakeven_report, fee_stack_report, sample_stack_path
 from altsleeve.fees._gross import benchmark_return
-from altsleeve.fund import Vehicle
+from altsleeve.fund import Vehicle, definition_on
 from altsleeve.jsonvalues import plain
 from altsleeve.ledger import Ledger, LedgerSnapshot
+from altsleeve.marketdata import history_statement, long_history
 from altsleeve.report import (
     TRIGGERS,
     Check,
@@ -142,10 +143,15 @@ AUTOMATED: tuple[tuple[str, str, str], ...] = (
 
 @dataclass(frozen=True)
 class EvidenceInputs:
-    """The files and options of one report (paths as given; None: the shipped samples)."""
+    """The files and options of one report (paths as given; None: the shipped samples).
+
+    ``vehicle`` is the id of a vehicle registered in the ledger (``altsleeve vehicle
+    register``); the report uses its definition in force on ``as_of`` as known then and
+    recorded by ``recorded_by``.
+    """
 
     db: Path
-    vehicle: Path
+    vehicle: str
     policy: Path
     as_of: dt.date
     recorded_by: dt.datetime | None = None
@@ -238,6 +244,100 @@ def _prices(p: pd.DataFrame) -> pd.DataFrame:
     return wide.sort_index()
 
 
+def _private_target(vehicle: Vehicle, day: Any, default: float) -> float:
+    """The glide path's private target on ``day`` (``default`` for a vehicle with no sleeve)."""
+    priv = vehicle.private_sleeve
+    return vehicle.targets(day)[priv.id] if priv is not None else default
+
+
+def policy_problems(
+    ledger: Ledger,
+    vehicle: Vehicle,
+    policy: Policy,
+    policy_path: Path,
+    comp: pd.DataFrame,
+    prices: pd.DataFrame,
+    *,
+    recorded_at: dt.datetime | None = None,
+) -> None:
+    """Refuse a policy that cannot be checked on this vehicle, naming the policy file and key.
+
+    - a replay scenario of ``liquidity.stress_scenarios`` whose window starts before the
+      vehicle's first strike (:func:`altsleeve.stress_replay.replay_before_strikes`: a vehicle
+      launched in 2022 has no 2008 to replay);
+    - a series of ``benchmark.weights`` (a ``mix`` benchmark) or of
+      ``benchmark.alternatives[i].weights`` that the ledger does not know on the as-of date, or
+      whose prices do not cover at least two month ends of the vehicle's strikes (the arch
+      series end in 2018).
+
+    Raises
+    ------
+    InputError
+        One problem per key at fault.
+    """
+    from altsleeve.liquidity import load_scenario
+    from altsleeve.stress_replay import projection_scenarios, replay_before_strikes
+
+    label = str(policy_path)
+    problems: list[Problem] = []
+    for i, sid in enumerate(policy.liquidity.stress_scenarios):
+        try:
+            sc = load_scenario(sid)
+        except (InputError, ValueError, KeyError):
+            continue  # reported in the liquidity section as not run (unknown scenario)
+        why = replay_before_strikes(ledger, vehicle, sc, recorded_at=recorded_at)
+        if why is not None:
+            problems.append(
+                Problem(
+                    label,
+                    f"{why}; list scenarios that start from the book as it is "
+                    f"({', '.join(projection_scenarios())}) instead",
+                    column=f"liquidity.stress_scenarios[{i}]",
+                )
+            )
+    months = pd.DatetimeIndex(comp.index).to_period("M").unique()
+    first, last = pd.Timestamp(comp.index[0]).date(), pd.Timestamp(comp.index[-1]).date()
+
+    def check(weights: Mapping[str, float], key: str) -> None:
+        unknown, outside = [], []
+        for sid in weights:
+            if sid not in prices.columns:
+                unknown.append(repr(sid))
+                continue
+            have = prices[sid].dropna()
+            covered = months.intersection(pd.DatetimeIndex(have.index).to_period("M").unique())
+            if len(covered) < 2:
+                span = f"{have.index[0].date()}..{have.index[-1].date()}" if len(have) else "none"
+                outside.append(f"{sid!r} ({span})")
+        if unknown:
+            problems.append(
+                Problem(
+                    label,
+                    f"series {', '.join(unknown)} not in the ledger (as known on the as-of "
+                    "date): register and ingest it (`altsleeve marketdata register`), or name "
+                    "one that `altsleeve marketdata list` shows",
+                    column=key,
+                )
+            )
+        if outside:
+            problems.append(
+                Problem(
+                    label,
+                    f"series {', '.join(outside)} {'has' if len(outside) == 1 else 'have'} no "
+                    f"prices over {vehicle.vehicle.id}'s strikes ({first}..{last}), so the "
+                    "comparison would be empty: name series of the vehicle's period",
+                    column=key,
+                )
+            )
+
+    if policy.benchmark.kind == "mix":
+        check(policy.benchmark.weights, "benchmark.weights")
+    for i, alt in enumerate(policy.benchmark.alternatives):
+        check(alt.weights, f"benchmark.alternatives[{i}].weights")
+    if problems:
+        raise InputError(problems)
+
+
 # -- performance ------------------------------------------------------------------------------
 def _month_ends(levels: pd.Series) -> pd.Series:
     s = levels.dropna()
@@ -277,7 +377,8 @@ def without_sleeve_returns(
     With ``w`` the private weight struck the day before, ``r_p`` the private sleeve's return
     (its value after the day's calls and distributions, less calls plus distributions, over the
     day before's value) and ``r_f`` the funding sleeves' index return (equity, bonds or both at
-    the glide path's weights of the day), ``r_without = r_with - w (r_p - r_f)``: the sleeve's
+    the glide path's weights of the day; the funding sleeves are chosen by asset type, ``equity``
+    and ``bond``, in the vehicle definition), ``r_without = r_with - w (r_p - r_f)``: the sleeve's
     weight held in its funding instead, every other flow, fee and rebalance as struck. Dollars
     and decimal returns; no look-ahead (all inputs dated on or before each day).
     """
@@ -290,8 +391,8 @@ def without_sleeve_returns(
     r_p = ((value - calls + dists) / prev - 1.0).where(prev > 0, 0.0).iloc[1:]
     w = comp.get("weight_private", pd.Series(0.0, index=comp.index)).astype(float).shift(1)
     sleeves = {s.id: s for s in vehicle.sleeves}
-    ids = {"equity": ["equity"], "bonds": ["bonds"], "both": ["equity", "bonds"]}[funding]
-    ids = [i for i in ids if i in sleeves and sleeves[i].series in prices.columns]
+    types = {"equity": ["equity"], "bonds": ["bond"], "both": ["equity", "bond"]}[funding]
+    ids = [s.id for t in types for s in vehicle.sleeves_of(t) if s.series in prices.columns]
     if not ids:
         ids = [s.id for s in vehicle.sleeves if s.kind == "liquid" and s.series in prices.columns]
     days = pd.DatetimeIndex(comp.index)
@@ -412,37 +513,71 @@ def performance_section(
                 if b.kind == "glide_without_sleeve"
                 else "an index mix rebalanced monthly, before index-fund fees"
             ),
-            "alternatives": "index mixes of the ledger's real series (arch data), rebalanced "
-            "monthly, before index-fund fees of a few bp; Fama-French and bond series are total "
-            "returns, whereas the vehicle's equity sleeve holds the S&P 500 price index (no "
-            "dividends, about 2% a year less), so they are not like for like",
+            "alternatives": "index mixes of the ledger's series named by the policy, rebalanced "
+            "monthly, before index-fund fees of a few bp; a total-return series against a price "
+            "index sleeve (such as the S&P 500 price index, no dividends, about 2% a year less) "
+            "is not like for like",
             "window": "months every line has, as known on the as-of date",
         },
     }
     return section, by_years
 
 
+def pme_index(
+    ledger: Ledger,
+    vehicle: Vehicle,
+    book: Any,
+    as_of: dt.date,
+    *,
+    recorded_at: dt.datetime | None = None,
+) -> tuple[str | None, pd.Series | None, list[str]]:
+    """The equity index the private book's PME is measured against, and why.
+
+    The first of the long equity history (:data:`altsleeve.marketdata.LONG_HISTORY`, the
+    Fama-French market total return) and the vehicle's equity sleeves' series (by asset type)
+    whose levels known on ``as_of`` cover every cash flow
+    (:func:`altsleeve.performance_files.check_index_covers`): the long history for a book it
+    covers, the book's own equity index for one that starts after it ends (2018). Returns the
+    series id (``None`` when none covers), its levels and one line per series passed over.
+    """
+    from altsleeve.performance_files import check_index_covers, index_from_ledger
+
+    candidates = [long_history("equity").series_id]
+    candidates += [str(s.series) for s in vehicle.sleeves_of("equity") if s.series]
+    passed: list[str] = []
+    for sid in dict.fromkeys(candidates):
+        try:
+            levels = index_from_ledger(ledger, sid, as_of, recorded_at=recorded_at)
+            check_index_covers(book.cashflows, levels, sid, "the private book")
+        except InputError as exc:
+            first = exc.problems[0].message if exc.problems else str(exc)
+            passed.append(f"{sid}: {first}")
+            continue
+        return sid, levels, passed
+    return None, None, passed
+
+
 def private_book(
-    ledger: Ledger, as_of: dt.date, *, recorded_at: dt.datetime | None = None
+    ledger: Ledger,
+    as_of: dt.date,
+    vehicle: Vehicle,
+    *,
+    recorded_at: dt.datetime | None = None,
 ) -> dict[str, Any]:
     """Pooled IRR, TVPI, DPI, RVPI and KS-PME of the ledger's book as known on ``as_of``.
 
-    ``recorded_at``: the recorded-time cutoff (UTC) of the reads (default: none).
+    The PME's index is :func:`pme_index`'s. ``recorded_at``: the recorded-time cutoff (UTC) of
+    the reads (default: none).
     """
     from altsleeve.performance import performance_table, pooled_cashflows
-    from altsleeve.performance_files import cashflows_from_ledger, index_from_ledger
+    from altsleeve.performance_files import cashflows_from_ledger
 
     book = cashflows_from_ledger(ledger, as_of, recorded_at=recorded_at)
     if book.cashflows.empty:
         return {"missing": "no cash flows known on the as-of date"}
-    try:
-        index: pd.Series | None = index_from_ledger(
-            ledger, "FF_MKT_TR", as_of, recorded_at=recorded_at
-        )
-    except InputError:
-        index = None
+    sid, index, passed = pme_index(ledger, vehicle, book, as_of, recorded_at=recorded_at)
     pooled = performance_table(pooled_cashflows(book.cashflows), index).iloc[0]
-    return {
+    out = {
         "irr": _num(pooled["irr"]),
         "tvpi": _num(pooled["tvpi"]),
         "dpi": _num(pooled["dpi"]),
@@ -452,15 +587,19 @@ def private_book(
         "distributed": _num(pooled["distributed"]),
         "nav": _num(pooled["nav"]),
         "holdings": int(book.cashflows["fund_id"].nunique()),
-        "benchmark_series": "FF_MKT_TR" if index is not None else None,
+        "benchmark_series": sid,
         "left_out": list(book.left_out),
-        "source": f"altsleeve perf --from-ledger --index-series FF_MKT_TR --as-of {as_of} "
+        "source": f"altsleeve perf --from-ledger --index-series {sid or 'NAME'} --as-of {as_of} "
         "(pooled row; XIRR ACT/365F)",
     }
+    if passed:
+        out["benchmark_passed_over"] = passed
+    return out
 
 
 def outcomes_section(
-    vehicle_path: Path,
+    vehicle: Vehicle,
+    vehicle_label: str,
     params: Path | None,
     fee_stack: Path | None,
     as_of: dt.date,
@@ -472,7 +611,9 @@ def outcomes_section(
     """Savers' real wealth at retirement with and without the sleeve (altsleeve outcomes)."""
     from altsleeve.outcomes_run import load_inputs, prepare_inputs, result_json, simulate
 
-    inputs = load_inputs(vehicle_path, params, fee_stack, pd.Timestamp(as_of))
+    inputs = load_inputs(
+        vehicle, params, fee_stack, pd.Timestamp(as_of), vehicle_label=vehicle_label
+    )
     prep = prepare_inputs(inputs, seed, funding)
     result = simulate(prep, paths, workers=0, progress=progress)
     full = result_json(inputs, prep, result, n_paths=paths, seed=seed, funding=funding)
@@ -525,8 +666,8 @@ def outcomes_section(
             "gross": sleeve["gross_return"]["p50"],
             "net": sleeve["net_return"]["p50"],
         },
-        "source": f"altsleeve outcomes --vehicle {vehicle_path} --as-of {as_of} --paths {paths} "
-        f"--seed {seed} --funding {funding}",
+        "source": f"altsleeve outcomes --vehicle FILE --as-of {as_of} --paths {paths} "
+        f"--seed {seed} --funding {funding} (FILE: {vehicle_label})",
     }
 
 
@@ -983,12 +1124,11 @@ def gather(ledger: Ledger, inp: EvidenceInputs, progress: ProgressFn = _quiet) -
         on or before the as-of date.
     """
     policy = Policy.from_toml(inp.policy)
-    vehicle = Vehicle.from_toml(inp.vehicle)
     stack_path = inp.fee_stack or sample_stack_path()
     stack = FeeStack.from_toml(stack_path)
     as_of = inp.as_of
     cutoff = _cutoff(ledger, inp.recorded_by)
-    vid = vehicle.vehicle.id
+    vid = inp.vehicle
     steps = 7
 
     progress("reading the ledger as known on the date", 0, steps)
@@ -1005,9 +1145,16 @@ def gather(ledger: Ledger, inp: EvidenceInputs, progress: ProgressFn = _quiet) -
                 )
             ]
         )
+    definition = definition_on(ledger, vid, as_of, recorded_at=cutoff)
+    vehicle = definition.vehicle
+    vehicle_label = (
+        f"{vid}'s registered definition effective {definition.effective}, version "
+        f"{definition.version} (altsleeve vehicle show --vehicle {vid} --date {as_of})"
+    )
     comp = _components(strikes)
     prices = _prices(snap.prices)
     day = pd.Timestamp(strikes["date"].iloc[-1]).date()
+    policy_problems(ledger, vehicle, policy, inp.policy, comp, prices, recorded_at=cutoff)
     sources: dict[str, str] = {}
     missing: dict[str, str] = {}
 
@@ -1032,7 +1179,7 @@ def gather(ledger: Ledger, inp: EvidenceInputs, progress: ProgressFn = _quiet) -
             "dates": _iso(sh.index),
             "private_share": _floats(sh, 6),
             "cap": [cap] * len(sh),
-            "target": _floats([vehicle.targets(d).get("private", target) for d in sh.index], 6),
+            "target": _floats([_private_target(vehicle, d, target) for d in sh.index], 6),
         },
         "sources": {
             "private_share": f"strike of {day} (altsleeve strike; components.weight_private)",
@@ -1047,12 +1194,13 @@ def gather(ledger: Ledger, inp: EvidenceInputs, progress: ProgressFn = _quiet) -
 
     progress("performance with and without the sleeve", 1, steps)
     perf, excess_by_years = performance_section(comp, prices, vehicle, policy)
-    perf["private_book"] = private_book(ledger, as_of, recorded_at=cutoff)
+    perf["private_book"] = private_book(ledger, as_of, vehicle, recorded_at=cutoff)
     sources["sleeve_excess_return"] = perf["sources"]["benchmark"]
 
     progress("savers' outcomes", 2, steps)
     perf["outcomes"] = outcomes_section(
-        inp.vehicle,
+        vehicle,
+        vehicle_label,
         inp.outcome_params,
         inp.fee_stack,
         as_of,
@@ -1063,7 +1211,8 @@ def gather(ledger: Ledger, inp: EvidenceInputs, progress: ProgressFn = _quiet) -
     )
 
     progress("fees gross to net and break-even", 3, steps)
-    ff_last = prices["FF_MKT_TR"].dropna().index[-1] if "FF_MKT_TR" in prices else None
+    ff = long_history("equity").series_id
+    ff_last = prices[ff].dropna().index[-1] if ff in prices else None
     fees = fees_section(
         vehicle,
         stack,
@@ -1072,7 +1221,7 @@ def gather(ledger: Ledger, inp: EvidenceInputs, progress: ProgressFn = _quiet) -
         same_wrapper=policy.benchmark.kind == "glide_without_sleeve",
     )
     sources["private_layers_bp"] = fees["sources"]["stack"]
-    sources["vehicle_bp"] = f"the vehicle file's [[fees]] layers ({inp.vehicle})"
+    sources["vehicle_bp"] = f"the [[fees]] layers of {vehicle_label}"
     sources["breakeven_bp"] = fees["sources"]["breakeven"]
 
     progress("liquidity profile and stress replays", 4, steps)
@@ -1135,7 +1284,6 @@ def gather(ledger: Ledger, inp: EvidenceInputs, progress: ProgressFn = _quiet) -
         else None
     )
     files = [
-        ("vehicle", inp.vehicle),
         ("policy", inp.policy),
         ("fee stack", Path(stack_path)),
     ]
@@ -1217,6 +1365,10 @@ def gather(ledger: Ledger, inp: EvidenceInputs, progress: ProgressFn = _quiet) -
                 "head_hash": head,
                 "rows_known": {k: len(v) for k, v in snap.tables.items()},
             },
+            "vehicle": definition.provenance(),
+            "long_history": history_statement(
+                (str(s.asset_type) for s in vehicle.sleeves if s.kind != "private"), private=True
+            ),
             "inputs": [{"name": n, "path": str(p), "sha256": _sha256(Path(p))} for n, p in files],
             "software": _versions(),
             "data": _data_rows(prices, snap.tables.get("series", pd.DataFrame())),
@@ -1224,10 +1376,19 @@ def gather(ledger: Ledger, inp: EvidenceInputs, progress: ProgressFn = _quiet) -
                 "Every figure is computed from the ledger as known on the as-of date (facts "
                 "with known_on <= as-of) and as recorded by recorded_by; rerunning the command "
                 "above on the same ledger gives byte-identical JSON.",
-                "Private funds' true values are not public: the sample book is SYNTHETIC, "
-                "generated by a documented model driven by real index paths.",
+                *(
+                    [
+                        "Private funds' true values are not public: the sample book is "
+                        "SYNTHETIC, generated by a documented model driven by real index paths."
+                    ]
+                    if len(book)
+                    else []
+                ),
                 "Outcome and fee figures are model results under stated assumptions, not "
                 "forecasts.",
+                "Models that need decades of history (the savers' outcomes, the fee "
+                "break-even's benchmark, the pacing projection of calls) draw the shipped real "
+                "series of each asset type (long_history above), not the vehicle's own series.",
             ],
         },
     }
@@ -1267,11 +1428,13 @@ def _data_rows(prices: pd.DataFrame, series: pd.DataFrame) -> list[dict[str, Any
         src = "n/a"
         if str(c) in meta.index:
             m = meta.loc[str(c)]
-            kind = "derived from" if str(m["source"]) == "derived" else "from"
-            src = (
-                f"{kind} {m['package']} {m['package_version']} {m['file_name']} "
-                f"(sha256 {str(m['file_sha256'])[:12]}...)"
-            )
+            sha = f"sha256 {str(m['file_sha256'])[:12]}..."
+            if str(m.get("package") or "user") == "user":
+                # a series registered by the user (altsleeve marketdata register)
+                src = f"registered from {m['file_name']} ({sha}); source: {m['source']}"
+            else:
+                kind = "derived from" if str(m["source"]) == "derived" else "from"
+                src = f"{kind} {m['package']} {m['package_version']} {m['file_name']} ({sha})"
         rows.append(
             {
                 "series": str(c),

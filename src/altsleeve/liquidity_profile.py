@@ -35,6 +35,7 @@ from altsleeve.liquidity import (
     split_future_commitments,
     trailing_redemptions,
 )
+from altsleeve.marketdata import history_statement
 from altsleeve.pacing import StochasticSettings
 from altsleeve.planning import (
     cashflow_calendar,
@@ -248,6 +249,7 @@ def profile_from_ledger(
             "marks_sha256": inputs.get("marks_sha256"),
         },
         "holdings": len(state),
+        "sleeve_asset_types": {s.id: str(s.asset_type) for s in vehicle.sleeves},
         "later_vintages_left_out": {
             "holdings": sorted(skipped),
             "commitment": skipped_commitment,
@@ -258,6 +260,7 @@ def profile_from_ledger(
             "quantile": a.call_quantile,
             "paths": paths,
             "seed": seed,
+            "history": history_statement((), private=True),
             "windows_days": windows,
             "noticed": "calls known by the day and dated within the horizon count in full "
             "(certain); each holding's projected calls in a horizon are reduced by its noticed "

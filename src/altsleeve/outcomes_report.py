@@ -49,6 +49,14 @@ def render(payload: dict[str, Any], console: Console) -> None:
         f"mean block {s['mean_block_months']:g} months)"
     )
     console.print(payload["note"], style="dim")
+    by_type = payload.get("history", {}).get("by_asset_type", {})
+    if by_type:
+        console.print(
+            "The vehicle's sleeves earn the long real history of their asset type: "
+            + "; ".join(f"{k}: {v}" for k, v in by_type.items())
+            + ".",
+            markup=False,
+        )
     t = Table(title="Real wealth at retirement (dollars of the as-of date)")
     for col in ("cohort", "", "p5", "p25", "median", "p75", "p95", "mean"):
         t.add_column(col, justify="left" if col in ("cohort", "") else "right")

@@ -23,7 +23,7 @@ import pandas as pd
 from altsleeve.errors import InputError, Problem
 from altsleeve.fees import FeeStack, sample_stack_path
 from altsleeve.fund import Vehicle, sample_vehicle_path
-from altsleeve.marketdata import load_arch_market_data
+from altsleeve.marketdata import history_statement, load_arch_market_data
 from altsleeve.outcomes import (
     BlockResult,
     OutcomeParams,
@@ -69,24 +69,35 @@ def _sha(path: Path) -> str:
 
 
 def load_inputs(
-    vehicle: str | Path | None = None,
+    vehicle: str | Path | Vehicle | None = None,
     params: str | Path | None = None,
     fee_stack: str | Path | None = None,
     as_of: str | pd.Timestamp | None = None,
+    *,
+    vehicle_label: str | None = None,
 ) -> OutcomeInputs:
     """Read and validate the inputs; the shipped samples where a path is not given.
 
-    ``fee_stack`` overrides the parameter file's ``private.fee_stack`` (``"sample"`` or a path,
-    relative to the parameter file). ``as_of`` limits the history to what was known then.
+    ``vehicle`` is a vehicle file, or a :class:`~altsleeve.fund.Vehicle` already read (a
+    registered definition: ``vehicle_label`` then names it in ``files`` and its canonical JSON's
+    SHA-256 stands for the file's). ``fee_stack`` overrides the parameter file's
+    ``private.fee_stack`` (``"sample"`` or a path, relative to the parameter file). ``as_of``
+    limits the history to what was known then.
 
     Raises
     ------
     InputError
         A file is missing or invalid (the problem names the file and key), or the date is bad.
     """
-    v_path = Path(vehicle) if vehicle is not None else sample_vehicle_path()
     p_path = Path(params) if params is not None else default_params_path()
-    veh = Vehicle.from_toml(v_path)
+    if isinstance(vehicle, Vehicle):
+        veh = vehicle
+        v_path = Path(vehicle_label or f"vehicle {vehicle.vehicle.id}")
+        v_sha = hashlib.sha256(vehicle.to_json().encode()).hexdigest()
+    else:
+        v_path = Path(vehicle) if vehicle is not None else sample_vehicle_path()
+        veh = Vehicle.from_toml(v_path)
+        v_sha = _sha(v_path)
     par = OutcomeParams.from_toml(p_path)
     if fee_stack is not None:
         s_path = Path(fee_stack)
@@ -114,15 +125,8 @@ def load_inputs(
             ) from None
         raise InputError([Problem(str(p_path), f"key 'simulation.first_month': {exc}")]) from None
     files = {"vehicle": str(v_path), "params": str(p_path), "fee_stack": str(s_path)}
-    return OutcomeInputs(
-        par,
-        veh,
-        stack,
-        history,
-        cutoff,
-        files,
-        {k: _sha(Path(v)) for k, v in files.items()},
-    )
+    digests = {k: v_sha if k == "vehicle" else _sha(Path(v)) for k, v in files.items()}
+    return OutcomeInputs(par, veh, stack, history, cutoff, files, digests)
 
 
 def prepare_inputs(inputs: OutcomeInputs, seed: int, funding: str | None = None) -> Prepared:
@@ -242,6 +246,9 @@ def result_json(
             "hardship_fraction": p.savers.hardship_fraction,
         },
         "history": {
+            "by_asset_type": history_statement(
+                str(s.asset_type) for s in inputs.vehicle.sleeves if s.kind != "private"
+            ),
             "annual_mean": {c: float(hist[c].mean() * 12) for c in hist.columns},
             "annual_vol": {c: float(hist[c].std(ddof=1) * np.sqrt(12)) for c in hist.columns},
         },

@@ -26,6 +26,7 @@ import pandas as pd
 from altsleeve.errors import InputError, Problem
 from altsleeve.fund import StrikeInputs, Vehicle, launch_state, strike_days
 from altsleeve.ledger import Ledger
+from altsleeve.marketdata import history_statement, long_history
 from altsleeve.pacing import (
     PacingPlan,
     PlannerSettings,
@@ -42,21 +43,61 @@ from altsleeve.samplebook import generate_sample_book, simulate_extra_fund
 
 ProgressFn = Callable[[str], None]
 
-#: The long monthly history bootstrapped for each daily series a vehicle or a holding uses: the
-#: daily series start in 1999, too short for a plan made in 2003, so each maps to the monthly
-#: series of the same market that starts in the 1920s (the S&P 500 price index maps to the
-#: Fama-French market total return, so liquid equity returns include dividends in the scenarios).
-SCENARIO_SERIES: dict[str, str] = {
-    "SP500": "FF_MKT_TR",
-    "NASDAQ": "FF_MKT_TR",
-    "FF_MKT_TR_D": "FF_MKT_TR",
-    "BOND_AAA_TR_D": "BOND_AAA_TR",
-    "BOND_BAA_TR_D": "BOND_BAA_TR",
-    "CASH_TBILL_D": "CASH_TBILL",
-}
-
-#: Scenario columns every plan bootstraps together (one common index per path).
+#: Scenario columns every plan bootstraps together (one common index per path): the long real
+#: history of each asset type (:data:`altsleeve.marketdata.LONG_HISTORY`) plus the Baa bond.
 SCENARIO_COLUMNS: tuple[str, ...] = ("FF_MKT_TR", "BOND_AAA_TR", "BOND_BAA_TR", "CASH_TBILL")
+
+
+def sleeve_histories(vehicle: Vehicle) -> dict[str, str]:
+    """The long real series each liquid and cash sleeve of ``vehicle`` is bootstrapped from.
+
+    A sleeve maps by its ``asset_type`` (:func:`altsleeve.marketdata.long_history`: equity to
+    ``FF_MKT_TR``, bond to ``BOND_AAA_TR``, cash to ``CASH_TBILL``), never by its series' name:
+    the vehicle's own daily series are too short to bootstrap decades from, so every sleeve of a
+    type earns that type's real history in the scenarios (the S&P 500 price index of the sample
+    vehicle maps to the market's total return, so scenario equity returns include dividends).
+
+    Returns
+    -------
+    dict
+        Sleeve id -> series id of :data:`SCENARIO_COLUMNS`, in sleeve order.
+
+    Raises
+    ------
+    InputError
+        A sleeve whose asset type has no shipped long history (crypto, other), naming the
+        vehicle's key.
+    """
+    out: dict[str, str] = {}
+    problems: list[Problem] = []
+    for i, s in enumerate(vehicle.sleeves):
+        if s.kind == "private":
+            continue
+        try:
+            out[s.id] = long_history(str(s.asset_type)).series_id
+        except ValueError as exc:
+            problems.append(
+                Problem(
+                    f"vehicle {vehicle.vehicle.id}",
+                    f"sleeve {s.id!r} (series {s.series}): {exc}",
+                    column=f"sleeves[{i}].asset_type",
+                )
+            )
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+def history_used(vehicle: Vehicle, *, private: bool = True) -> dict[str, str]:
+    """What each asset type of ``vehicle`` was bootstrapped from, for a command's output.
+
+    ``{"equity": "FF_MKT_TR (arch, real, 1926-2018)", ...}`` for the asset types of its liquid
+    and cash sleeves, and, with ``private``, the private funds' growth link
+    (:func:`altsleeve.marketdata.history_statement`).
+    """
+    sleeve_histories(vehicle)  # refuses a type with no history
+    types = [str(s.asset_type) for s in vehicle.sleeves if s.kind != "private"]
+    return history_statement(types, private=private)
 
 
 def _quiet(_: str) -> None:
@@ -75,7 +116,7 @@ def vehicle_outlook(
     """Targets and the liquid mix of ``vehicle`` for the next ``n_quarters`` quarter ends.
 
     The liquid weights are the glide path's liquid and cash weights at each quarter end, rescaled
-    to sum to one and mapped to their scenario series (:data:`SCENARIO_SERIES`).
+    to sum to one and mapped to their scenario series by asset type (:func:`sleeve_histories`).
     """
     if not any(s.kind == "private" for s in vehicle.sleeves):
         raise ValueError(f"vehicle {vehicle.vehicle.id} has no private sleeve to plan")
@@ -85,13 +126,8 @@ def vehicle_outlook(
     private_ids = [s.id for s in vehicle.sleeves if s.kind == "private"]
     p_idx = ids.index(private_ids[0])
     liquid = pd.DataFrame(0.0, index=ends, columns=list(SCENARIO_COLUMNS))
-    for s in vehicle.sleeves:
-        if s.kind == "private" or s.series is None:
-            continue
-        col = SCENARIO_SERIES.get(s.series)
-        if col is None:
-            raise ValueError(f"sleeve {s.id!r}: no long history mapped for series {s.series!r}")
-        liquid[col] += matrix[:, ids.index(s.id)]
+    for sid, col in sleeve_histories(vehicle).items():
+        liquid[col] += matrix[:, ids.index(sid)]
     liquid = liquid.div(liquid.sum(axis=1), axis=0)
     band = next(s.band for s in vehicle.sleeves if s.kind == "private")
     return VehicleOutlook(

@@ -36,13 +36,15 @@ from altsleeve.liquidity import (
     check_inputs,
     run_montecarlo,
 )
+from altsleeve.marketdata import long_history
 from altsleeve.pacing import quarterly_returns
 from altsleeve.planning import (
     SCENARIO_COLUMNS,
-    SCENARIO_SERIES,
+    history_used,
     ledger_market,
     ledger_noticed,
     ledger_state,
+    sleeve_histories,
 )
 from altsleeve.samplebook import FlowParams
 from altsleeve.scaleout import check_cluster_options
@@ -192,9 +194,10 @@ def montecarlo_inputs(
     (:func:`~altsleeve.planning.ledger_noticed`; the model's calls of the holding are reduced by
     them, floored at zero);
     the market history is the quarterly returns of :data:`~altsleeve.planning.SCENARIO_COLUMNS`
-    complete and known by ``as_of``; each liquid and cash sleeve earns the long series its own
-    series maps to (:data:`~altsleeve.planning.SCENARIO_SERIES`), and the stress trigger is the
-    series the sample book's ``stress_driver`` maps to; the flows are :func:`trailing_flows`.
+    complete and known by ``as_of``; each liquid and cash sleeve earns the long real series of
+    its asset type (:func:`~altsleeve.planning.sleeve_histories`), the stress trigger is the
+    equity history, and ``provenance["history"]`` states the mapping; the flows are
+    :func:`trailing_flows`.
 
     Raises
     ------
@@ -217,22 +220,7 @@ def montecarlo_inputs(
             ]
         )
     last = strikes.iloc[-1]
-    sleeve_series: dict[str, str] = {}
-    for s in vehicle.sleeves:
-        if s.kind == "private":
-            continue
-        col = SCENARIO_SERIES.get(str(s.series))
-        if col is None:
-            raise InputError(
-                [
-                    Problem(
-                        "<vehicle>",
-                        f"sleeve {s.id!r}: series {s.series!r} has no long history for the "
-                        f"bootstrap (known: {sorted(SCENARIO_SERIES)})",
-                    )
-                ]
-            )
-        sleeve_series[s.id] = col
+    sleeve_series = sleeve_histories(vehicle)
     progress(f"reading the private book as known on {day} (calibrating)", 0, 3)
     state, not_yet = _committed_state(ledger, day)
     progress("reading the market history and the trailing year of orders", 1, 3)
@@ -246,6 +234,7 @@ def montecarlo_inputs(
     sources = Counter(str(x) for x in state.get("params_source", pd.Series(dtype=str)))
     provenance: dict[str, Any] = {
         "ledger": str(ledger.path),
+        "history": history_used(vehicle),
         "knowledge_date": day.isoformat(),
         "strike_date": pd.Timestamp(last["date"]).date().isoformat(),
         "strike_version": int(last["version"]) if "version" in strikes else None,
@@ -269,7 +258,7 @@ def montecarlo_inputs(
         state=state,
         returns=returns,
         sleeve_series=sleeve_series,
-        equity_series=SCENARIO_SERIES[FlowParams().stress_driver],
+        equity_series=long_history("equity").series_id,
         flows=flows,
         label=f"{vehicle.vehicle.id} as of {day}"
         + (" (private book SYNTHETIC)" if synthetic else ""),

@@ -32,27 +32,27 @@ from altsleeve.liquidity import (
     StressPath,
     StressResult,
     run_stress,
+    shock_start,
     size_buffer,
 )
 from altsleeve.pacing import Scenarios, StochasticSettings, quarterly_returns, simulate_holdings
-from altsleeve.planning import SCENARIO_SERIES, ledger_market, ledger_noticed, ledger_state
+from altsleeve.planning import ledger_market, ledger_noticed, ledger_state
 
 ProgressFn = Callable[[str], None]
-
-#: Series whose moves an ``equity`` shock applies to (they map to the equity market).
-EQUITY_SERIES: frozenset[str] = frozenset(
-    s for s, col in SCENARIO_SERIES.items() if col == "FF_MKT_TR"
-)
 
 
 def _quiet(_: str) -> None:
     return None
 
 
-def _equity(vehicle: Vehicle) -> tuple[str, ...]:
-    return tuple(
-        str(s.series) for s in vehicle.sleeves if s.kind == "liquid" and s.series in EQUITY_SERIES
-    )
+def equity_series(vehicle: Vehicle) -> tuple[str, ...]:
+    """The series an ``equity`` shock moves: those of the vehicle's equity sleeves.
+
+    Chosen by each sleeve's ``asset_type`` in the vehicle definition (``equity``), never by the
+    series' name, so a sleeve on a series called ``US_EQ`` falls with the shock like one on the
+    S&P 500.
+    """
+    return tuple(str(s.series) for s in vehicle.sleeves_of("equity") if s.series)
 
 
 def _strikes(ledger: Ledger, vehicle: Vehicle, recorded_at: dt.datetime | None) -> pd.DataFrame:
@@ -171,9 +171,14 @@ def replay_path(
         redemptions=inputs.redemptions,
         start_net_assets=na,
         start_nav_per_unit=nav,
-        equity_series=_equity(vehicle),
+        equity_series=equity_series(vehicle),
         label=label
-        or f"replay {days[0].date()}..{days[-1].date()} (real markets; synthetic private book)",
+        or f"replay {days[0].date()}..{days[-1].date()} "
+        + (
+            "(the ledger's prices and book as recorded)"
+            if truth is None
+            else "(real markets; synthetic private book)"
+        ),
     )
 
 
@@ -310,9 +315,48 @@ def projection_path(
         redemptions=ser(red),
         start_net_assets=na,
         start_nav_per_unit=nav,
-        equity_series=_equity(vehicle),
+        equity_series=equity_series(vehicle),
         label=f"projection {n_days} business days from {day.date()} (flat markets; expected "
         "private flows)",
+    )
+
+
+def projection_scenarios() -> list[str]:
+    """The built-in scenarios that start from the book as it is (``projection`` bases)."""
+    from altsleeve.liquidity import builtin_scenario_paths, load_scenario
+
+    return sorted(
+        sid for sid in builtin_scenario_paths() if load_scenario(sid).base.kind == "projection"
+    )
+
+
+def replay_before_strikes(
+    ledger: Ledger,
+    vehicle: Vehicle,
+    scenario: Scenario,
+    *,
+    recorded_at: dt.datetime | None = None,
+) -> str | None:
+    """Why a replay scenario cannot run on ``vehicle`` (``None`` when it can, or not a replay).
+
+    A replay strikes the vehicle through its window from the strike recorded on the business
+    day before the window starts (:func:`replay_path`), so the window must start after the
+    vehicle's first strike: a vehicle launched in 2022 has no 2008 to replay. The message names
+    the window and the vehicle's launch and first strike; the caller adds what to do instead
+    (the ``projection`` scenarios, :func:`projection_scenarios`).
+    """
+    b = scenario.base
+    if b.kind != "replay" or b.start is None:
+        return None
+    strikes = _strikes(ledger, vehicle, recorded_at)
+    first = pd.Timestamp(pd.to_datetime(strikes["date"]).min()) if len(strikes) else None
+    if first is not None and first < pd.Timestamp(b.start):
+        return None
+    struck = f"first struck {first.date()}" if first is not None else "never struck"
+    return (
+        f"scenario {scenario.id} replays {b.start}..{b.end}, before {vehicle.vehicle.id} was "
+        f"launched or struck (inception {vehicle.vehicle.inception}, {struck}): a replay runs "
+        "the vehicle's own strikes through its window from the day before it starts"
     )
 
 
@@ -327,6 +371,14 @@ def base_path(
     b = scenario.base
     if b.kind == "replay":
         assert b.start is not None and b.end is not None
+        why = replay_before_strikes(ledger, vehicle, scenario, recorded_at=recorded_at)
+        if why is not None:
+            hint = (
+                "; use a scenario that starts from the book as it is "
+                f"({', '.join(projection_scenarios())}), with --shock KIND=VALUE for "
+                "hypothetical shocks"
+            )
+            raise InputError([Problem("<args>", why + hint, column="--scenario")])
         return replay_path(ledger, vehicle, b.start, b.end, recorded_at=recorded_at)
     return projection_path(ledger, vehicle, b.as_of, b.days, recorded_at=recorded_at)
 
@@ -359,13 +411,60 @@ def prepare(
     """
     paths: dict[str, StressPath] = {}
     built: dict[str, StressPath] = {}
+    problems: list[Problem] = []
     for k, s in enumerate(scenarios, start=1):
         key = s.base.model_dump_json()
         if key not in built:
             progress(f"[{k}/{len(scenarios)}] base path of {s.id} ({s.base.kind})")
             built[key] = base_path(ledger, vehicle, s, recorded_at=recorded_at)
         paths[s.id] = built[key]
+        problems += shock_problems(s, built[key])
+    if problems:
+        raise InputError(problems)
     return StressRun(ledger, vehicle, list(scenarios), paths)
+
+
+def shock_problems(scenario: Scenario, path: StressPath) -> list[Problem]:
+    """Shocks of ``scenario`` dated where its path has no day to act on (none: ``[]``).
+
+    The days struck are the path's days after its first (the history day). A ``plan_withdrawal``
+    happens on the first of them on or after its date, so its date must fall in
+    ``(days[0], days[-1]]``; any other dated shock acts on the days of its ``start``..``end``
+    window (``after_days`` counts business days from the path's first day), which must hold at
+    least one of them. Otherwise the shock would do nothing, silently: a plan withdrawal dated
+    2019-01-31 on a projection from 2024-12-31, say.
+    """
+    days = path.days[1:]
+    out: list[Problem] = []
+    for i, shock in enumerate(scenario.shocks):
+        first = shock_start(path.days, shock)
+        last = pd.Timestamp(shock.end) if shock.end is not None else None
+        if first is None and last is None:
+            continue
+        if shock.kind == "plan_withdrawal":
+            assert first is not None
+            acts = bool(path.days[0] < first <= days[-1])
+        else:
+            lo = first if first is not None else days[0]
+            hi = last if last is not None else days[-1]
+            acts = bool(((days >= lo) & (days <= hi)).any())
+        if not acts:
+            if getattr(shock, "after_days", None) is not None:
+                when = f"after_days = {shock.after_days}"
+            elif shock.end is None:
+                when = f"start {shock.start}"
+            else:
+                when = f"{shock.start or 'start'}..{shock.end}"
+            out.append(
+                Problem(
+                    f"scenario {scenario.id}",
+                    f"the {shock.kind} shock ({when}) falls outside the days struck "
+                    f"{days[0].date()}..{days[-1].date()} ({path.label}): it would do nothing; "
+                    "date it inside them (or use after_days for a projection)",
+                    column=f"shocks[{i}]",
+                )
+            )
+    return out
 
 
 def sizing_json(sizing: Sizing) -> dict[str, Any]:

@@ -125,6 +125,8 @@ def load_market_data(ledger: Ledger, progress: ProgressFn = _quiet) -> MarketDat
             out.append(
                 {
                     "series_id": m.series_id,
+                    "description": m.description,
+                    "asset_type": m.asset_type,
                     "unit": m.unit,
                     "frequency": m.frequency,
                     "first": s.data["date"].min().date().isoformat(),

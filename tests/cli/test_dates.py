@@ -109,7 +109,17 @@ def _state(db: Path) -> tuple[Any, ...]:
         return (led.counts(), tuple(head["entry_hash"]))
 
 
-GROUPS = {"ledger", "marketdata", "nav", "strike", "pacing", "stress", "fees", "vehicle", "exceptions"}
+GROUPS = {
+    "ledger",
+    "marketdata",
+    "nav",
+    "strike",
+    "pacing",
+    "stress",
+    "fees",
+    "vehicle",
+    "exceptions",
+}
 
 
 def _command(args: list[str]) -> str:

@@ -240,6 +240,21 @@ def test_plan_withdrawal_under_a_gate_by_hand() -> None:
     assert res2.summary["queued_withdrawal_end"] == 0.0
 
 
+def test_after_days_dates_a_shock_from_the_path_start() -> None:
+    # 2008-03-05 is path day 2: ``after_days = 2`` is the same withdrawal as ``start`` then,
+    # whatever day the path starts (a projection from any day)
+    v = _vehicle(EQ_CASH_PRIV, {"equity": 0.8, "cash": 0.1, "private": 0.1})
+    dated = _scenario({"kind": "plan_withdrawal", "share": 0.2, "start": dt.date(2008, 3, 5)})
+    counted = _scenario({"kind": "plan_withdrawal", "share": 0.2, "after_days": 2})
+    a = run_stress(Design(v), _path(10), dated).daily["plan_withdrawal"].to_numpy()
+    b = run_stress(Design(v), _path(10), counted).daily["plan_withdrawal"].to_numpy()
+    assert np.flatnonzero(b).tolist() == [1] and np.array_equal(a, b)
+    with pytest.raises(InputError, match="not both"):
+        _scenario(
+            {"kind": "gate", "share_per_quarter": 0.05, "start": "2008-03-05", "after_days": 1}
+        )
+
+
 def test_withheld_distributions_stay_in_nav_by_hand() -> None:
     # Flat private value 100 before the day-1 distribution of 10, so 90 after it. Distributions
     # x 0.25: 2.5 paid, 7.5 withheld and carried at the sleeve's return (0 here): 97.5.

@@ -532,7 +532,7 @@ def sample_payload() -> dict[str, Any]:
         ],
         "appendix": {
             "command": (
-                "altsleeve report --db /data/ledger.duckdb --vehicle tdf2045.toml "
+                "altsleeve report --db /data/ledger.duckdb --vehicle TDF2045 "
                 "--policy policy.toml --as-of 2018-12-31 "
                 "--recorded-by 2026-11-23T12:37:57.178201 --out evidence/"
             ),
@@ -542,8 +542,18 @@ def sample_payload() -> dict[str, Any]:
                 "recorded_by": "2026-11-23T12:37:57.178201",
                 "rows_known": {"holdings": 30, "statements": 1100, "prices": 25000},
             },
+            "vehicle": {
+                "vehicle": "TDF2045",
+                "effective": "1999-01-04",
+                "version": 1,
+                "sha256": "cd" * 32,
+            },
+            "long_history": {
+                "equity": "FF_MKT_TR (arch, real, 1926-2018)",
+                "bond": "BOND_AAA_TR (arch, real, 1919-2018)",
+                "cash": "CASH_TBILL (arch, real, 1926-2018)",
+            },
             "inputs": [
-                {"name": "vehicle", "path": "tdf2045.toml", "sha256": "cd" * 32},
                 {"name": "policy", "path": "policy.toml", "sha256": "ab" * 32},
             ],
             "software": {"altsleeve": "0.1.0", "python": "3.11.7", "numpy": "1.26.4"},

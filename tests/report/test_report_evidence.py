@@ -247,6 +247,13 @@ def test_bad_inputs_fail_clearly(
     assert run(["report", "--db", db, "--policy", str(bad), "--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert str(bad) in err and "allocation.private_max" in err
+    unknown = tmp_path / "unknown-series.toml"
+    unknown.write_text(
+        Path(str(sample_policy())).read_text().replace("FF_MKT_TR = 1.0", "SPX = 1.0")
+    )
+    assert run(["report", "--db", db, "--policy", str(unknown), "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert str(unknown) in err and "benchmark.alternatives[0].weights" in err and "SPX" in err
     assert run(["report", "--db", db, "--recorded-by", "yesterday"]) == 2
     assert "--recorded-by" in capsys.readouterr().err
     a_file = tmp_path / "a-file"

@@ -42,7 +42,6 @@ def _write(tmp_path: Path, old: str, new: str) -> Path:
         ('"3bd" = 1.0', '"1d" = 1.0', "liquidity.coverage_min", "3bd"),
         ("vehicle_max_bp = 50", "vehicle_max_bp = -5", "fees.vehicle_max_bp", "greater than"),
         ("FF_MKT_TR = 0.6", "FF_MKT_TR = 0.5", "benchmark.alternatives[1]", "sum to"),
-        ("FF_MKT_TR = 1.0", "SPX = 1.0", "benchmark.alternatives[0]", "unknown market series"),
         ('kind = "glide_without_sleeve"', 'kind = "mix"', "key 'benchmark'", "needs weights"),
         ("[valuation.classes.venture]", "[valuation.classes.crypto]", "valuation.classes", ""),
         ('method = "nowcast"', 'method = "guess"', "valuation.default.method", "nowcast"),

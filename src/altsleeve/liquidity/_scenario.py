@@ -16,7 +16,9 @@ A scenario has a **base** and a list of **shocks**:
   trailing year's average participant flows.
 
 Shocks (``[[shocks]]``, each with ``kind``; ``start``/``end`` limit it to part of the window,
-default the whole window; they combine in the order listed):
+default the whole window, and ``after_days`` instead of ``start`` starts it that many business
+days after the path's first day, so a projection scenario works from any day; they combine in the
+order listed; a shock dated outside its path is refused at the edge, not silently skipped):
 
 ========================  ==================================================================
 ``equity``                ``change`` (decimal, e.g. -0.40) of the equity sleeves' levels,
@@ -30,8 +32,9 @@ default the whole window; they combine in the order listed):
                           ``ratios[year]`` times distributions (2008: 2.5, 2009: 1.9).
 ``redemptions``           participant redemptions times ``multiplier``.
 ``purchases``             participant purchases times ``multiplier``.
-``plan_withdrawal``       on ``start``, a plan leaves: ``share`` of the previous day's net
-                          assets is redeemed (a lumpy plan-level withdrawal).
+``plan_withdrawal``       on ``start`` (or ``after_days`` in), a plan leaves: ``share`` of
+                          the previous day's net assets is redeemed (a lumpy plan-level
+                          withdrawal).
 ``gate``                  plan-level withdrawals are paid at most ``share_per_quarter`` of net
                           assets a quarter (63 business days), the rest queued (a CIT may ask
                           for notice on plan withdrawals, OCC 12 CFR 9.18); participant-directed
@@ -94,6 +97,13 @@ class Base(_Strict):
 class _Dated(_Strict):
     start: dt.date | None = None
     end: dt.date | None = None
+    after_days: int | None = Field(default=None, ge=1, le=2520)
+
+    @model_validator(mode="after")
+    def _one_start(self) -> Any:
+        if self.start is not None and self.after_days is not None:
+            raise ValueError("give start (a date) or after_days (business days in), not both")
+        return self
 
 
 class EquityShock(_Dated):
@@ -168,8 +178,8 @@ class Scenario(_Strict):
             if sum(1 for s in self.shocks if s.kind == kind) > 1:
                 raise ValueError(f"at most one '{kind}' shock")
         for s in self.shocks:
-            if s.kind == "plan_withdrawal" and s.start is None:
-                raise ValueError("a plan_withdrawal needs its start date")
+            if s.kind == "plan_withdrawal" and s.start is None and s.after_days is None:
+                raise ValueError("a plan_withdrawal needs its start date or after_days")
         return self
 
     @property

@@ -124,11 +124,26 @@ class Policy:
     secondary_to: pd.Timestamp | None = None
 
 
+def shock_start(days: pd.DatetimeIndex, shock: Any) -> pd.Timestamp | None:
+    """The first day a shock acts on: its ``start``, or ``days[after_days]`` (None: the first).
+
+    ``after_days`` past the path's end gives a day after it (the shock never acts; the edge
+    refuses such a scenario before it runs).
+    """
+    if shock.start is not None:
+        return pd.Timestamp(shock.start)
+    k = getattr(shock, "after_days", None)
+    if k is None:
+        return None
+    return days[k] if k < len(days) else days[-1] + pd.Timedelta(days=1)
+
+
 def _window_mask(days: pd.DatetimeIndex, shock: Any) -> np.ndarray:
     mask = np.ones(len(days), dtype=bool)
     mask[0] = False  # the start day is history: shocks act on the days struck
-    if shock.start is not None:
-        mask &= np.asarray(days >= pd.Timestamp(shock.start))
+    first = shock_start(days, shock)
+    if first is not None:
+        mask &= np.asarray(days >= first)
     if shock.end is not None:
         mask &= np.asarray(days <= pd.Timestamp(shock.end))
     return mask
@@ -227,8 +242,9 @@ def apply_shocks(path: StressPath, scenario: Scenario) -> tuple[StressPath, Poli
             true = _carry(true, calls, dists, np.zeros_like(dd), dd)
             dists = dists * m
         elif isinstance(shock, PlanWithdrawal):
-            assert shock.start is not None
-            withdrawals.append((pd.Timestamp(shock.start), shock.share))
+            when = shock_start(days, shock)
+            assert when is not None
+            withdrawals.append((when, shock.share))
         elif isinstance(shock, Gate):
             gate = shock.share_per_quarter
         else:
@@ -252,9 +268,7 @@ def apply_shocks(path: StressPath, scenario: Scenario) -> tuple[StressPath, Poli
         gate_per_quarter=gate,
         secondary_discount=None if secondary is None else secondary.discount,
         cure_cap=bool(secondary is not None and secondary.cure_cap),
-        secondary_from=None
-        if secondary is None or secondary.start is None
-        else pd.Timestamp(secondary.start),
+        secondary_from=None if secondary is None else shock_start(days, secondary),
         secondary_to=None
         if secondary is None or secondary.end is None
         else pd.Timestamp(secondary.end),

@@ -3,7 +3,9 @@
 Owns loading the ``csv.gz`` files that ``arch`` ships (S&P 500, NASDAQ, Fama-French factors,
 Moody's Aaa/Baa yields, core CPI), their provenance (package version, file name, SHA-256), their
 ``known_on`` conventions, and the derived total-return indices (market, T-bills, constant-maturity
-par bonds) with their point-in-time daily interpolations. Pure data loading and derivation: must
+par bonds) with their point-in-time daily interpolations, and the one table of which shipped
+series stands for each asset type wherever a model needs a long history (:data:`LONG_HISTORY`).
+Pure data loading and derivation: must
 not touch the ledger, open a database or write any file. Conventions: ``docs/marketdata.md``.
 
 Examples
@@ -32,6 +34,13 @@ from altsleeve.marketdata._daily import (
     point_in_time_daily_index,
     tbill_daily_index,
 )
+from altsleeve.marketdata._history import (
+    LONG_HISTORY,
+    PRIVATE_GROWTH_TYPE,
+    LongHistory,
+    history_statement,
+    long_history,
+)
 from altsleeve.marketdata._load import (
     BOND_MATURITY_YEARS,
     CPI_KNOWN_DAY_OF_NEXT_MONTH,
@@ -43,14 +52,19 @@ from altsleeve.marketdata._types import SeriesData, SeriesMeta
 __all__ = [
     "BOND_MATURITY_YEARS",
     "CPI_KNOWN_DAY_OF_NEXT_MONTH",
+    "LONG_HISTORY",
+    "PRIVATE_GROWTH_TYPE",
     "SERIES_IDS",
+    "LongHistory",
     "SeriesData",
     "SeriesMeta",
     "arch_data_dir",
     "bond_daily_index",
     "bond_returns_from_yields",
+    "history_statement",
     "index_from_returns",
     "load_arch_market_data",
+    "long_history",
     "market_total_returns",
     "par_bond_convexity",
     "par_bond_exact_return",

@@ -25,13 +25,15 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from altsleeve.marketdata import SeriesData
+from altsleeve.marketdata import LONG_HISTORY, SeriesData
 
-#: History column -> the marketdata series whose levels give it.
+#: History column -> the marketdata series whose levels give it: equity, cash and bonds are the
+#: long real history of their asset type (:data:`altsleeve.marketdata.LONG_HISTORY`, the one
+#: table every model shares), credit the Baa bond, inflation core CPI.
 HISTORY_SERIES: dict[str, str] = {
-    "equity": "FF_MKT_TR",
-    "cash": "CASH_TBILL",
-    "bonds": "BOND_AAA_TR",
+    "equity": LONG_HISTORY["equity"].series_id,
+    "cash": LONG_HISTORY["cash"].series_id,
+    "bonds": LONG_HISTORY["bond"].series_id,
     "credit": "BOND_BAA_TR",
     "inflation": "CORE_CPI",
 }

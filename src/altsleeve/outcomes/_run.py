@@ -37,24 +37,31 @@ FloatArray = NDArray[np.float64]
 #: Percentiles reported for every distribution.
 PERCENTILES: tuple[int, ...] = (5, 25, 50, 75, 95)
 
-_SERIES_COLUMN = (
-    ("SP500", "equity"),
-    ("NASDAQ", "equity"),
-    ("FF_MKT", "equity"),
-    ("BOND_AAA", "bonds"),
-    ("BOND_BAA", "credit"),
-    ("CASH_TBILL", "cash"),
-)
+#: A sleeve's asset type -> the history column it earns (:data:`~altsleeve.outcomes.HISTORY_SERIES`
+#: gives each column's shipped real series: the long history of that asset type).
+TYPE_COLUMN: dict[str, str] = {"equity": "equity", "bond": "bonds", "cash": "cash"}
 
 
-def liquid_column(series: str | None, kind: str) -> str:
-    """The history column a liquid or cash sleeve earns (equity, cash, bonds or credit)."""
+def liquid_column(asset_type: str | None, kind: str) -> str:
+    """The history column a liquid or cash sleeve earns, chosen by its asset type.
+
+    A cash sleeve earns ``cash``; a liquid sleeve ``equity`` or ``bonds`` by its ``asset_type``
+    (:data:`TYPE_COLUMN`), never by its series' name.
+
+    Raises
+    ------
+    ValueError
+        An asset type with no long real history (crypto, other).
+    """
     if kind == "cash":
         return "cash"
-    for prefix, col in _SERIES_COLUMN:
-        if series is not None and series.startswith(prefix):
-            return col
-    raise ValueError(f"no monthly history for a sleeve on series {series!r}")
+    col = TYPE_COLUMN.get(str(asset_type))
+    if col is None:
+        raise ValueError(
+            f"no long real history for asset type {asset_type!r} (the savers' paths bootstrap "
+            f"{', '.join(TYPE_COLUMN)})"
+        )
+    return col
 
 
 def _salary_growth(params: OutcomeParams, age: float) -> float:
@@ -114,8 +121,20 @@ def _cohort_plan(params: OutcomeParams, vehicle: Vehicle, cohort_index: int) -> 
     for j, s in enumerate(vehicle.sleeves):
         if s.kind == "private":
             share += matrix[:, j]
-        else:
-            liquid[:, LIQUID.index(liquid_column(s.series, s.kind))] += matrix[:, j]
+            continue
+        try:
+            col = liquid_column(None if s.asset_type is None else str(s.asset_type), s.kind)
+        except ValueError as exc:
+            raise InputError(
+                [
+                    Problem(
+                        f"vehicle {vehicle.vehicle.id}",
+                        f"sleeve {s.id!r} (series {s.series}): {exc}",
+                        column=f"sleeves[{j}].asset_type",
+                    )
+                ]
+            ) from None
+        liquid[:, LIQUID.index(col)] += matrix[:, j]
     return CohortPlan(
         cohort.name,
         cohort.age,

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from altsleeve.domain import VehicleType
+from altsleeve.marketdata import LONG_HISTORY, PRIVATE_GROWTH_TYPE
 from altsleeve.pacing._calibrate import calibrate, quarterly_history
 from altsleeve.pacing._defaults import (
     MIN_QUARTERS_TO_CALIBRATE,
@@ -30,9 +31,10 @@ from altsleeve.valuation import class_prior
 
 DateLike = str | dt.date | pd.Timestamp
 
-#: The proxy each class's growth is linked to in a projection: the Fama-French market total return
-#: (monthly from 1926, so a bootstrap made in any year has a long history to draw on).
-DEFAULT_PROXY = "FF_MKT_TR"
+#: The proxy each class's growth is linked to in a projection: the long real history of the
+#: equity market (``altsleeve.marketdata.LONG_HISTORY``: the Fama-French market total return,
+#: monthly from 1926, so a bootstrap made in any year has a long history to draw on).
+DEFAULT_PROXY = LONG_HISTORY[PRIVATE_GROWTH_TYPE].series_id
 
 #: Extra columns :func:`book_state` adds after :data:`STATE_COLUMNS`.
 STATE_EXTRA_COLUMNS: tuple[str, ...] = (

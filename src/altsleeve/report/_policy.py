@@ -20,7 +20,6 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from altsleeve.domain import AssetClass
-from altsleeve.marketdata import SERIES_IDS
 from altsleeve.tomlfile import read_toml, validate_model
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -93,21 +92,19 @@ class Fees(_Strict):
     breakeven_max_bp: Bp
 
 
-def _known_series(weights: dict[str, float]) -> None:
-    unknown = sorted(set(weights) - set(SERIES_IDS))
-    if unknown:
-        raise ValueError(f"unknown market series {unknown}; known: {', '.join(SERIES_IDS)}")
-
-
 class Alternative(_Strict):
-    """A comparator: a mix of market series (ids from ``altsleeve.marketdata``) by weight."""
+    """A comparator: a mix of the ledger's price series (ids, any name) by weight.
+
+    The ids are checked against the ledger by the report (:func:`altsleeve.evidence_gather.
+    policy_problems`): a series the ledger does not know, or one with no prices over the
+    vehicle's strikes, is refused naming this key.
+    """
 
     name: str = Field(min_length=1)
     weights: dict[str, Share] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _sums_to_one(self) -> Self:
-        _known_series(self.weights)
         total = sum(self.weights.values())
         if abs(total - 1.0) > 1e-9:
             raise ValueError(f"weights sum to {total:.6f}, not 1")
@@ -133,7 +130,6 @@ class Benchmark(_Strict):
     @model_validator(mode="after")
     def _mix_has_weights(self) -> Self:
         if self.kind == "mix":
-            _known_series(self.weights)
             total = sum(self.weights.values())
             if not self.weights or abs(total - 1.0) > 1e-9:
                 raise ValueError("a benchmark of kind 'mix' needs weights that sum to 1")
