@@ -523,6 +523,45 @@ def _params_json(valuer: Valuer, asset_class: str, day: pd.Timestamp) -> str:
     return "{}"
 
 
+def _check_proxy_prices(
+    ledger: Ledger, inputs: ValuationInputs, methods: list[str], start: str, end: str
+) -> None:
+    """Refuse to value a range in which a proxy the methods need has no level on a business day.
+
+    The business days are the sessions of the registered vehicles' calendars (New York Stock
+    Exchange when none is registered). A holding valued by ``proxy`` or ``nowcast`` moves with its
+    proxy: on a day without the proxy's level it would be left out (or carried) in silence.
+    """
+    from altsleeve.fund import business_days, definitions
+
+    codes = {d.vehicle.vehicle.calendar for d in definitions(ledger)} or {"XNYS"}
+    days = pd.DatetimeIndex([])
+    for code in sorted(codes):
+        days = days.union(business_days(code, start, end))
+    if days.empty:
+        raise InputError([Problem("<args>", f"no business day in {start}..{end}", column="--date")])
+    if not set(methods) & {"proxy", "nowcast"}:
+        return
+    problems: list[Problem] = []
+    used = inputs.holdings.groupby("proxy")["holding_id"].apply(list)
+    for sid, ids in used.items():
+        ser = inputs.proxies.get(str(sid))
+        have = pd.DatetimeIndex([]) if ser is None else pd.DatetimeIndex(ser.index)
+        missing = days.difference(have)
+        if len(missing):
+            problems.append(
+                Problem(
+                    str(ledger.path),
+                    f"no price for proxy {sid} on {missing[0].date()} ({len(missing)} business "
+                    f"day(s) of {start}..{end} without one), which values {', '.join(ids)}: "
+                    "ingest its prices first; nothing was valued",
+                    column=str(sid),
+                )
+            )
+    if problems:
+        raise InputError(problems)
+
+
 def write_valuations(
     ledger: Ledger,
     start: str,
@@ -545,6 +584,7 @@ def write_valuations(
     classes = inputs.holdings.set_index("holding_id")["asset_class"]
     results: dict[str, AppendResult] = {}
     vals = make_valuers(methods, proxy_beta)
+    _check_proxy_prices(ledger, inputs, [v.method for v in vals], start, end)
     with ledger.transaction():
         for i, v in enumerate(vals):
             progress(f"valuing with {v.method}", i, len(vals) + 1)

@@ -551,3 +551,14 @@ def _lit(val: object) -> str:
     if isinstance(val, str):
         return val if val[:4].isdigit() and val.count("-") == 2 else json.dumps(val)
     return repr(val)
+
+
+def test_value_refuses_a_day_whose_proxy_is_not_priced(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = fingerprint(db)
+    assert run(["value", "--db", str(db), "--date", "2019-04-01"]) == 2
+    err = capsys.readouterr().err
+    assert "no price for proxy EQ on 2019-04-01" in err and "P1" in err
+    assert fingerprint(db) == before
+    assert run(["value", "--db", str(db), "--date", "2019-03-29"]) == 0
