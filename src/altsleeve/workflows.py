@@ -50,8 +50,9 @@ ProgressFn = Callable[[str, int, int], None]
 #: The sample book's vehicle (its definition ships as ``fund/data/tdf2045.toml``).
 SAMPLE_VEHICLE = "TDF2045"
 
-#: The series the sample book's private funds are driven by.
-SAMPLE_DRIVERS: tuple[str, ...] = ("SP500", "NASDAQ")
+#: The series the sample book reads: the price indices (its calendar and stress flag) and the
+#: total-return indices its private funds are driven by.
+SAMPLE_DRIVERS: tuple[str, ...] = ("SP500", "NASDAQ", "SP500_TR", "NASDAQ_TR")
 
 
 def _quiet(_: str, __: int, ___: int) -> None:

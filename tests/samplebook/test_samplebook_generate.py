@@ -84,8 +84,8 @@ def test_book_shape(book: SampleBook) -> None:
     assert (h["currency"] == "USD").all()
     assert h["name"].str.startswith("Synthetic").all()
     venture = h["asset_class"] == AssetClass.VENTURE.value
-    assert (h.loc[venture, "proxy"] == "NASDAQ").all()
-    assert (h.loc[~venture, "proxy"] == "SP500").all()
+    assert (h.loc[venture, "proxy"] == "NASDAQ_TR").all()
+    assert (h.loc[~venture, "proxy"] == "SP500_TR").all()
     fp = book.fund_params.set_index("holding_id")
     assert (fp.loc[h["holding_id"], "driver"].to_numpy() == h["proxy"].to_numpy()).all()
     for col in ("beta", "alpha", "idio_vol", "smoothing_a", "life_years", "bow", "yield_"):
@@ -145,11 +145,11 @@ def test_calendar_is_sp500(market: dict[str, pd.Series], book: SampleBook) -> No
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
-        (lambda m: {"SP500": m["SP500"]}, "NASDAQ"),
-        (lambda m: {**m, "NASDAQ": m["NASDAQ"].iloc[10:]}, "lacks a positive level"),
+        (lambda m: {"SP500": m["SP500"], "SP500_TR": m["SP500_TR"]}, "NASDAQ_TR"),
+        (lambda m: {**m, "NASDAQ_TR": m["NASDAQ_TR"].iloc[10:]}, "lacks a positive level"),
         (lambda m: {**m, "SP500": m["SP500"].tz_localize("UTC")}, "tz-naive"),
         (lambda m: {**m, "SP500": m["SP500"].iloc[::-1]}, "increasing"),
-        (lambda m: {**m, "NASDAQ": m["NASDAQ"].to_numpy()}, "pandas Series"),
+        (lambda m: {**m, "NASDAQ_TR": m["NASDAQ_TR"].to_numpy()}, "pandas Series"),
     ],
 )
 def test_bad_market_is_refused(market: dict[str, pd.Series], mutate: object, message: str) -> None:

@@ -168,7 +168,7 @@ def generate_sample_book(
     market : Mapping[str, pandas.Series]
         Daily index levels by series id, each indexed by a tz-naive ``DatetimeIndex`` of
         business days at midnight. Needs ``params.calendar_series`` (whose dates become the
-        book's calendar, "SP500" by default), every class's driver ("SP500", "NASDAQ") and
+        book's calendar, "SP500" by default), every class's driver ("SP500_TR", "NASDAQ_TR") and
         ``params.flows.stress_driver``, each with a positive level on every calendar day.
     seed : int, default 2045
         Seed of the :class:`numpy.random.SeedSequence`; each fund and the orders get their own

@@ -48,7 +48,8 @@ class AssetClassParams:
     beta_dispersion : float
         Fund-level dispersion of beta: log-normal, ``beta_f = beta * exp(s * z - s^2 / 2)``.
     alpha : float
-        Mean annual log drift on top of ``beta * r`` (decimal a year, ACT/365).
+        Mean annual log drift on top of ``beta * r`` (decimal a year, ACT/365); ``r`` is a
+        total-return driver, so alpha is the excess over the driver's income too.
     alpha_dispersion : float
         Standard deviation of the fund's alpha around ``alpha`` (decimal a year).
     idio_vol : float
@@ -303,10 +304,10 @@ def _default_classes() -> tuple[AssetClassParams, ...]:
             asset_class=AssetClass.BUYOUT,
             n_funds=9,
             semi_liquid_vehicles=(),
-            driver="SP500",
+            driver="SP500_TR",
             beta=1.0,
             beta_dispersion=0.15,
-            alpha=0.04,
+            alpha=0.02,
             alpha_dispersion=0.02,
             idio_vol=0.15,
             idio_vol_dispersion=0.2,
@@ -328,10 +329,10 @@ def _default_classes() -> tuple[AssetClassParams, ...]:
             asset_class=AssetClass.VENTURE,
             n_funds=5,
             semi_liquid_vehicles=(),
-            driver="NASDAQ",
+            driver="NASDAQ_TR",
             beta=1.4,
             beta_dispersion=0.15,
-            alpha=0.02,
+            alpha=0.006,
             alpha_dispersion=0.04,
             idio_vol=0.30,
             idio_vol_dispersion=0.2,
@@ -353,10 +354,10 @@ def _default_classes() -> tuple[AssetClassParams, ...]:
             asset_class=AssetClass.PRIVATE_CREDIT,
             n_funds=6,
             semi_liquid_vehicles=(VehicleType.INTERVAL, VehicleType.EVERGREEN),
-            driver="SP500",
+            driver="SP500_TR",
             beta=0.3,
             beta_dispersion=0.2,
-            alpha=0.06,
+            alpha=0.054,
             alpha_dispersion=0.01,
             idio_vol=0.05,
             idio_vol_dispersion=0.2,
@@ -378,10 +379,10 @@ def _default_classes() -> tuple[AssetClassParams, ...]:
             asset_class=AssetClass.REAL_ESTATE,
             n_funds=5,
             semi_liquid_vehicles=(VehicleType.EVERGREEN, VehicleType.TENDER_OFFER),
-            driver="SP500",
+            driver="SP500_TR",
             beta=0.6,
             beta_dispersion=0.2,
-            alpha=0.03,
+            alpha=0.018,
             alpha_dispersion=0.015,
             idio_vol=0.10,
             idio_vol_dispersion=0.2,
@@ -403,10 +404,10 @@ def _default_classes() -> tuple[AssetClassParams, ...]:
             asset_class=AssetClass.INFRASTRUCTURE,
             n_funds=5,
             semi_liquid_vehicles=(),
-            driver="SP500",
+            driver="SP500_TR",
             beta=0.5,
             beta_dispersion=0.2,
-            alpha=0.04,
+            alpha=0.03,
             alpha_dispersion=0.015,
             idio_vol=0.08,
             idio_vol_dispersion=0.2,
