@@ -50,6 +50,7 @@ from altsleeve.marketdata._history import (
 from altsleeve.marketdata._load import (
     BOND_MATURITY_YEARS,
     CPI_KNOWN_DAY_OF_NEXT_MONTH,
+    SAMPLE_BOOK_SERIES,
     SERIES_IDS,
     arch_levels,
     load_arch_market_data,
@@ -62,6 +63,7 @@ __all__ = [
     "LONG_HISTORY",
     "NASDAQ_YIELD_SCALE",
     "PRIVATE_GROWTH_TYPE",
+    "SAMPLE_BOOK_SERIES",
     "SERIES_IDS",
     "LongHistory",
     "SeriesData",

@@ -61,6 +61,17 @@ SERIES_IDS: tuple[str, ...] = (
     "NASDAQ_TR",
 )
 
+#: The series the sample book reads: its calendar and stress flag (the S&P 500 price index), its
+#: funds' drivers (the total-return indices) and the vehicle's liquid sleeves (its mirror).
+SAMPLE_BOOK_SERIES: tuple[str, ...] = (
+    "SP500",
+    "NASDAQ",
+    "SP500_TR",
+    "NASDAQ_TR",
+    "BOND_AAA_TR_D",
+    "CASH_TBILL_D",
+)
+
 #: Constant maturity (years) of the par bond priced off Moody's yields. Moody's seasoned
 #: corporate indices use bonds with maturities of 20 years and above (FRED series notes).
 BOND_MATURITY_YEARS = 20.0
@@ -380,8 +391,8 @@ def load_arch_market_data() -> list[SeriesData]:
             loaded.frame["Adj Close"].to_numpy(dtype=np.float64),
             index=pd.DatetimeIndex(loaded.frame["date"]),
         )
-        yields = implied_dividend_yield(prices, market_returns, yield_scale=scale)
-        levels = total_return_daily_index(prices, yields)
+        div_yield = implied_dividend_yield(prices, market_returns, yield_scale=scale)
+        levels = total_return_daily_index(prices, div_yield)
         scale_text = (
             "the market's implied yield"
             if scale == 1.0
@@ -431,15 +442,14 @@ def arch_levels(series_ids: tuple[str, ...] | list[str] | None = None) -> dict[s
     Parameters
     ----------
     series_ids : sequence of str, optional
-        Series to return (default: the sample book's ``SP500``, ``NASDAQ``, ``SP500_TR`` and
-        ``NASDAQ_TR``).
+        Series to return (default: :data:`SAMPLE_BOOK_SERIES`, what the sample book reads).
 
     Returns
     -------
     dict[str, pandas.Series]
         Per id, ``float64`` levels indexed by a tz-naive ``DatetimeIndex`` named ``date``.
     """
-    wanted = list(series_ids or ("SP500", "NASDAQ", "SP500_TR", "NASDAQ_TR"))
+    wanted = list(series_ids or SAMPLE_BOOK_SERIES)
     unknown = sorted(set(wanted) - set(SERIES_IDS))
     if unknown:
         raise ValueError(f"unknown series {unknown}; shipped: {list(SERIES_IDS)}")
