@@ -10,26 +10,18 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import pathlib
 import time
 
-import arch.data
 import pandas as pd
 
+from altsleeve.marketdata import arch_levels
 from altsleeve.samplebook import DEFAULT_PARAMS, generate_sample_book
 from altsleeve.valuation import make_inputs
 from altsleeve.workflows import make_valuers
 
 
 def market() -> dict[str, pd.Series]:
-    base = pathlib.Path(arch.data.__file__).parent
-    out = {}
-    for sid, name in (("SP500", "sp500"), ("NASDAQ", "nasdaq")):
-        f = pd.read_csv(
-            base / name / f"{name}.csv.gz", parse_dates=["Date"], date_format="%m/%d/%Y"
-        )
-        out[sid] = f.set_index("Date")["Adj Close"]
-    return out
+    return arch_levels()
 
 
 def scaled_params(n_holdings: int) -> object:

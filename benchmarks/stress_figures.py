@@ -84,12 +84,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         "### 2008-09 replay, the sample book as it is",
         "",
         f"- Window {s['first_day']} to {s['last_day']} ({s['days']} business days); the sample "
-        f"book's commitments were sized on a reference asset path that the vehicle's net assets "
-        f"did not keep up with (docs/fund.md), so the private share starts at "
-        f"{_pct(s['private_share_start'])}, above the cap.",
+        f"book's commitments come from its pacing rule (docs/sample-book.md section 2b), and the "
+        f"private share starts at {_pct(s['private_share_start'])}"
+        + (", above the cap." if s["private_share_start"] > s["private_max"] else "."),
         f"- Peak private share **{_pct(s['private_share_peak'])}** on "
         f"{s['private_share_peak_date']}; **{s['days_above_cap']:,} days above the 15% cap** "
-        f"(every day of the window); at most ${_m(s['unrebalanced_max'])}m of private assets "
+        f"(of {s['days']}); at most ${_m(s['unrebalanced_max'])}m of private assets "
         f"above the glide-path target that could not be sold to rebalance.",
         "- Calls over distributions (set by the scenario): "
         + ", ".join(f"{y}: {r:.2f}" for y, r in s["calls_over_distributions"].items() if r)

@@ -43,7 +43,7 @@ from altsleeve.valuation._engine import (
 from altsleeve.valuation._metrics import backtest_report, report_table
 from altsleeve.workflows import flow_fractions
 
-WRONG_PROXY = {"SP500": "NASDAQ", "NASDAQ": "SP500"}
+WRONG_PROXY = {"SP500_TR": "NASDAQ_TR", "NASDAQ_TR": "SP500_TR"}
 
 
 class OracleValuer(Valuer):

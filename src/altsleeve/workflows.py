@@ -34,6 +34,7 @@ from altsleeve.ledger import (
 )
 from altsleeve.ledger._hashing import file_sha256
 from altsleeve.ledger._validate import FieldSpec
+from altsleeve.marketdata import SAMPLE_BOOK_SERIES
 from altsleeve.valuation import (
     METHODS,
     NowcastValuer,
@@ -50,8 +51,8 @@ ProgressFn = Callable[[str, int, int], None]
 #: The sample book's vehicle (its definition ships as ``fund/data/tdf2045.toml``).
 SAMPLE_VEHICLE = "TDF2045"
 
-#: The series the sample book's private funds are driven by.
-SAMPLE_DRIVERS: tuple[str, ...] = ("SP500", "NASDAQ")
+#: The series the sample book reads (calendar, stress flag, drivers, the vehicle's liquid sleeves).
+SAMPLE_DRIVERS: tuple[str, ...] = SAMPLE_BOOK_SERIES
 
 
 def _quiet(_: str, __: int, ___: int) -> None:

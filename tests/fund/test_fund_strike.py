@@ -488,7 +488,7 @@ def test_sample_vehicle_launch_and_5000_days_under_a_second() -> None:
     rng = np.random.default_rng(7)
     n = len(days)
     prices = {
-        "SP500": 1_000 * np.exp(np.cumsum(rng.normal(0.0003, 0.012, n))),
+        "SP500_TR": 1_000 * np.exp(np.cumsum(rng.normal(0.0003, 0.012, n))),
         "BOND_AAA_TR_D": 100 * np.exp(np.cumsum(rng.normal(0.0002, 0.004, n))),
         "CASH_TBILL_D": 100 * np.exp(np.cumsum(np.full(n, 0.0001))),
     }
@@ -508,7 +508,8 @@ def test_sample_vehicle_launch_and_5000_days_under_a_second() -> None:
     assert s.units_outstanding == 1e8
     lv = inputs.prices.iloc[0]
     values = {
-        k: s.sleeve_units[k] * lv[sr] for k, sr in [("equity", "SP500"), ("cash", "CASH_TBILL_D")]
+        k: s.sleeve_units[k] * lv[sr]
+        for k, sr in [("equity", "SP500_TR"), ("cash", "CASH_TBILL_D")]
     }
     # 1999-01-04 targets 80/8/2/10: equity 0.80/0.90 of 1e9, cash 0.02/0.90
     assert values["equity"] == pytest.approx(1e9 * 0.80 / 0.90, rel=1e-12)

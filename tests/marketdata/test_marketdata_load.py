@@ -50,6 +50,8 @@ EXPECTED_SHAPE = {
     "BOND_AAA_TR_D": (5031, "1999-01-04", "2018-12-31", "1999-01-04", "2018-12-31"),
     "BOND_BAA_TR_D": (5031, "1999-01-04", "2018-12-31", "1999-01-04", "2018-12-31"),
     "CASH_TBILL_D": (5031, "1999-01-04", "2018-12-31", "1999-01-04", "2018-12-31"),
+    "SP500_TR": (5031, "1999-01-04", "2018-12-31", "1999-01-04", "2018-12-31"),
+    "NASDAQ_TR": (5031, "1999-01-04", "2018-12-31", "1999-01-04", "2018-12-31"),
 }
 
 
@@ -159,7 +161,15 @@ def test_units_and_frequencies(series: dict[str, SeriesData]) -> None:
     assert {units[k] for k in ("FF_MKT_RF", "FF_SMB", "FF_HML", "FF_RF")} == {"percent_return"}
     assert units["AAA_YIELD"] == units["BAA_YIELD"] == "percent"
     daily = {k for k, s in series.items() if s.meta.frequency == "daily"}
-    assert daily == {"SP500", "NASDAQ", "BOND_AAA_TR_D", "BOND_BAA_TR_D", "CASH_TBILL_D"}
+    assert daily == {
+        "SP500",
+        "NASDAQ",
+        "BOND_AAA_TR_D",
+        "BOND_BAA_TR_D",
+        "CASH_TBILL_D",
+        "SP500_TR",
+        "NASDAQ_TR",
+    }
     assert "dividend" in series["SP500"].meta.description.lower()
 
 
@@ -187,7 +197,7 @@ def test_known_on_conventions(series: dict[str, SeriesData]) -> None:
 
 def test_daily_series_share_the_sp500_calendar(series: dict[str, SeriesData]) -> None:
     calendar = series["SP500"].data["date"]
-    for sid in ("NASDAQ", "BOND_AAA_TR_D", "BOND_BAA_TR_D", "CASH_TBILL_D"):
+    for sid in ("NASDAQ", "BOND_AAA_TR_D", "BOND_BAA_TR_D", "CASH_TBILL_D", "SP500_TR"):
         assert series[sid].data["date"].equals(calendar), sid
 
 

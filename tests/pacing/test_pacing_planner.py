@@ -209,3 +209,22 @@ def test_young_holdings_use_class_defaults() -> None:
     a = state.set_index("holding_id").loc["A"]
     assert a["params_source"] == "class default"
     assert a["rate_of_contribution"] == (0.25, 0.333, 0.5)
+
+
+def test_gh17_vehicle_fee_is_charged_on_all_net_assets() -> None:
+    """Issue 17 item 4: the fee is on all net assets (private NAV too), not on liquid only."""
+    rows = new_commitment_rows({"real_estate": 300e6}, 0)
+    rows[0].update(paid_in=300e6, nav=300e6, age_quarters=12)
+    n_q = 12
+    settings = StochasticSettings(n_paths=16, n_quarters=n_q, seed=3)
+    liquid = {}
+    for fee in (0.0, 0.04):
+        planner = PlannerSettings(years=1, lead_years=2, net_flow_rate=0.0, fee_rate=fee)
+        plan = plan_commitments(
+            state_frame(rows), _scenarios(16, n_q), settings, _outlook(n_q), planner
+        )
+        assert plan.commitments["commitment"].sum() == 0.0  # 30% private: nothing to commit
+        liquid[fee] = plan.paths["liquid"][:, 0]
+    fee_q = 1.0 - (1.0 - 0.04) ** 0.25
+    # first quarter: the fee on the whole $1bn, not on the $700m liquid part only
+    np.testing.assert_allclose(liquid[0.0] - liquid[0.04], fee_q * 1e9, rtol=1e-9)

@@ -8,6 +8,7 @@ import arch.data
 import pandas as pd
 import pytest
 
+from altsleeve.marketdata import arch_levels
 from altsleeve.samplebook import SampleBook, generate_sample_book
 
 ARCH_DATA = pathlib.Path(arch.data.__file__).parent
@@ -20,10 +21,12 @@ def _adj_close(relative: str) -> pd.Series:
 
 @pytest.fixture(scope="session")
 def market() -> dict[str, pd.Series]:
-    return {
-        "SP500": _adj_close("sp500/sp500.csv.gz"),
-        "NASDAQ": _adj_close("nasdaq/nasdaq.csv.gz"),
-    }
+    out = arch_levels()
+    # the raw shipped closes, read directly, are the price series
+    pd.testing.assert_series_equal(
+        out["SP500"], _adj_close("sp500/sp500.csv.gz"), check_names=False, check_index=False
+    )
+    return out
 
 
 @pytest.fixture(scope="session")

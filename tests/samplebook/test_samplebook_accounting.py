@@ -70,7 +70,9 @@ def test_truth_jumps_by_exactly_the_cash_flow(book: SampleBook) -> None:
 def test_liquidation_pays_out_everything(book: SampleBook) -> None:
     fp = book.fund_params.set_index("holding_id")
     liquidated = fp.index[fp["liquidation_date"].notna()]
-    assert len(liquidated) >= 8
+    # 4 with the pacing rule (issue 17): funds deferred from years the rule committed nothing
+    # to start later, so fewer reach the end of their life inside the data (11 before)
+    assert len(liquidated) >= 4
     for hid in liquidated:
         t = book.truth[book.truth["holding_id"] == hid]
         day = fp.loc[hid, "liquidation_date"]

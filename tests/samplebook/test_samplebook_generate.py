@@ -57,13 +57,23 @@ def test_same_seed_same_book_other_seed_differs(
 
 def test_funds_are_independent_streams(market: dict[str, pd.Series], book: SampleBook) -> None:
     # Dropping the last class leaves every other fund's draws unchanged (one child seed per fund).
-    fewer = dataclasses.replace(DEFAULT_PARAMS, asset_classes=DEFAULT_PARAMS.asset_classes[:-1])
+    # With per-fund sizes (rule "draw"): under the pacing rule a fund's commitment depends on the
+    # whole book by design, but the same vintages give the same draws (checked below).
+    drawn = dataclasses.replace(DEFAULT_PARAMS.pacing, rule="draw")
+    full = generate_sample_book(
+        market, seed=2045, params=dataclasses.replace(DEFAULT_PARAMS, pacing=drawn)
+    )
+    fewer = dataclasses.replace(
+        DEFAULT_PARAMS, asset_classes=DEFAULT_PARAMS.asset_classes[:-1], pacing=drawn
+    )
     small = generate_sample_book(market, seed=2045, params=fewer)
     kept = small.holdings["holding_id"]
+    same_vintage = small.holdings.merge(full.holdings, on=["holding_id", "vintage"])["holding_id"]
     pd.testing.assert_frame_equal(
-        small.truth,
-        book.truth[book.truth["holding_id"].isin(kept)].reset_index(drop=True),
+        small.truth[small.truth["holding_id"].isin(same_vintage)].reset_index(drop=True),
+        full.truth[full.truth["holding_id"].isin(same_vintage)].reset_index(drop=True),
     )
+    assert len(kept) == 25 and len(same_vintage) > 0
 
 
 def test_book_shape(book: SampleBook) -> None:
@@ -73,7 +83,10 @@ def test_book_shape(book: SampleBook) -> None:
     assert set(h["asset_class"]) == {c.value for c in AssetClass}
     assert h["vintage"].min() == 1999 and h["vintage"].max() == 2015
     assert h["vintage"].between(1999, 2015).all()
-    assert h["commitment"].between(15e6, 50e6).all()
+    # sized by the pacing rule: at least commitment_min, in multiples of commitment_rounding
+    assert (h["commitment"] >= 15e6).all()
+    assert (h["commitment"] % 0.5e6 == 0).all()
+    assert len(h) == 30
     assert set(h["vehicle_type"]) <= {v.value for v in VehicleType}
     semi = h[h["vehicle_type"] != VehicleType.DRAWDOWN.value]
     assert len(semi) >= 3
@@ -84,8 +97,8 @@ def test_book_shape(book: SampleBook) -> None:
     assert (h["currency"] == "USD").all()
     assert h["name"].str.startswith("Synthetic").all()
     venture = h["asset_class"] == AssetClass.VENTURE.value
-    assert (h.loc[venture, "proxy"] == "NASDAQ").all()
-    assert (h.loc[~venture, "proxy"] == "SP500").all()
+    assert (h.loc[venture, "proxy"] == "NASDAQ_TR").all()
+    assert (h.loc[~venture, "proxy"] == "SP500_TR").all()
     fp = book.fund_params.set_index("holding_id")
     assert (fp.loc[h["holding_id"], "driver"].to_numpy() == h["proxy"].to_numpy()).all()
     for col in ("beta", "alpha", "idio_vol", "smoothing_a", "life_years", "bow", "yield_"):
@@ -145,11 +158,11 @@ def test_calendar_is_sp500(market: dict[str, pd.Series], book: SampleBook) -> No
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
-        (lambda m: {"SP500": m["SP500"]}, "NASDAQ"),
-        (lambda m: {**m, "NASDAQ": m["NASDAQ"].iloc[10:]}, "lacks a positive level"),
+        (lambda m: {"SP500": m["SP500"], "SP500_TR": m["SP500_TR"]}, "NASDAQ_TR"),
+        (lambda m: {**m, "NASDAQ_TR": m["NASDAQ_TR"].iloc[10:]}, "lacks a positive level"),
         (lambda m: {**m, "SP500": m["SP500"].tz_localize("UTC")}, "tz-naive"),
         (lambda m: {**m, "SP500": m["SP500"].iloc[::-1]}, "increasing"),
-        (lambda m: {**m, "NASDAQ": m["NASDAQ"].to_numpy()}, "pandas Series"),
+        (lambda m: {**m, "NASDAQ_TR": m["NASDAQ_TR"].to_numpy()}, "pandas Series"),
     ],
 )
 def test_bad_market_is_refused(market: dict[str, pd.Series], mutate: object, message: str) -> None:

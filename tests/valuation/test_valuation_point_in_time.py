@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from altsleeve.marketdata import arch_levels
 from altsleeve.samplebook import generate_sample_book
 from altsleeve.valuation import (
     ESTIMATE_COLUMNS,
@@ -53,7 +54,7 @@ def _read(name: str) -> pd.Series:
 
 @pytest.fixture(scope="module")
 def inputs() -> ValuationInputs:
-    market = {"SP500": _read("sp500"), "NASDAQ": _read("nasdaq")}
+    market = arch_levels()
     book = generate_sample_book(market, seed=7)
 
     def keep(frame: pd.DataFrame) -> pd.DataFrame:

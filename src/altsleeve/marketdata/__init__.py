@@ -3,7 +3,8 @@
 Owns loading the ``csv.gz`` files that ``arch`` ships (S&P 500, NASDAQ, Fama-French factors,
 Moody's Aaa/Baa yields, core CPI), their provenance (package version, file name, SHA-256), their
 ``known_on`` conventions, and the derived total-return indices (market, T-bills, constant-maturity
-par bonds) with their point-in-time daily interpolations, and the one table of which shipped
+par bonds) with their point-in-time daily interpolations, the daily S&P 500 and NASDAQ
+total-return indices (price plus the implied dividend yield), and the one table of which shipped
 series stands for each asset type wherever a model needs a long history (:data:`LONG_HISTORY`).
 Pure data loading and derivation: must
 not touch the ledger, open a database or write any file. Conventions: ``docs/marketdata.md``.
@@ -34,6 +35,11 @@ from altsleeve.marketdata._daily import (
     point_in_time_daily_index,
     tbill_daily_index,
 )
+from altsleeve.marketdata._equity import (
+    NASDAQ_YIELD_SCALE,
+    implied_dividend_yield,
+    total_return_daily_index,
+)
 from altsleeve.marketdata._history import (
     LONG_HISTORY,
     PRIVATE_GROWTH_TYPE,
@@ -44,7 +50,9 @@ from altsleeve.marketdata._history import (
 from altsleeve.marketdata._load import (
     BOND_MATURITY_YEARS,
     CPI_KNOWN_DAY_OF_NEXT_MONTH,
+    SAMPLE_BOOK_SERIES,
     SERIES_IDS,
+    arch_levels,
     load_arch_market_data,
 )
 from altsleeve.marketdata._types import SeriesData, SeriesMeta
@@ -53,15 +61,19 @@ __all__ = [
     "BOND_MATURITY_YEARS",
     "CPI_KNOWN_DAY_OF_NEXT_MONTH",
     "LONG_HISTORY",
+    "NASDAQ_YIELD_SCALE",
     "PRIVATE_GROWTH_TYPE",
+    "SAMPLE_BOOK_SERIES",
     "SERIES_IDS",
     "LongHistory",
     "SeriesData",
     "SeriesMeta",
     "arch_data_dir",
+    "arch_levels",
     "bond_daily_index",
     "bond_returns_from_yields",
     "history_statement",
+    "implied_dividend_yield",
     "index_from_returns",
     "load_arch_market_data",
     "long_history",
@@ -73,4 +85,5 @@ __all__ = [
     "prepend_base_period",
     "tbill_daily_index",
     "tbill_returns",
+    "total_return_daily_index",
 ]

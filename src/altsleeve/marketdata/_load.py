@@ -30,6 +30,13 @@ from altsleeve.marketdata._cash import (
     tbill_returns,
 )
 from altsleeve.marketdata._daily import bond_daily_index, tbill_daily_index
+from altsleeve.marketdata._equity import (
+    NASDAQ_YIELD_SCALE,
+    YIELD_MIN_MONTHS,
+    YIELD_WINDOW_MONTHS,
+    implied_dividend_yield,
+    total_return_daily_index,
+)
 from altsleeve.marketdata._types import SeriesData, SeriesMeta, make_frame
 
 #: Every series :func:`load_arch_market_data` returns, in its order.
@@ -49,6 +56,19 @@ SERIES_IDS: tuple[str, ...] = (
     "BOND_BAA_TR",
     "BOND_AAA_TR_D",
     "BOND_BAA_TR_D",
+    "CASH_TBILL_D",
+    "SP500_TR",
+    "NASDAQ_TR",
+)
+
+#: The series the sample book reads: its calendar and stress flag (the S&P 500 price index), its
+#: funds' drivers (the total-return indices) and the vehicle's liquid sleeves (its mirror).
+SAMPLE_BOOK_SERIES: tuple[str, ...] = (
+    "SP500",
+    "NASDAQ",
+    "SP500_TR",
+    "NASDAQ_TR",
+    "BOND_AAA_TR_D",
     "CASH_TBILL_D",
 )
 
@@ -85,6 +105,8 @@ SERIES_ASSET_TYPES: dict[str, str] = {
     "BOND_AAA_TR_D": "bond",
     "BOND_BAA_TR_D": "bond",
     "CASH_TBILL_D": "cash",
+    "SP500_TR": "equity",
+    "NASDAQ_TR": "equity",
 }
 
 #: Series whose plausible daily move differs from their asset type's default. The daily bond
@@ -359,6 +381,44 @@ def load_arch_market_data() -> list[SeriesData]:
     )
     out.append(_index_series(levels, pd.DatetimeIndex(levels.index), meta))
 
+    # --- derived daily: equity total return (price + implied dividend yield) ----------------
+    market_returns = market_total_returns(mkt_rf, rf)
+    for series_id, loaded, name, price_id, scale in (
+        ("SP500_TR", sp500, "S&P 500", "SP500", 1.0),
+        ("NASDAQ_TR", nasdaq, "NASDAQ Composite", "NASDAQ", NASDAQ_YIELD_SCALE),
+    ):
+        prices = pd.Series(
+            loaded.frame["Adj Close"].to_numpy(dtype=np.float64),
+            index=pd.DatetimeIndex(loaded.frame["date"]),
+        )
+        div_yield = implied_dividend_yield(prices, market_returns, yield_scale=scale)
+        levels = total_return_daily_index(prices, div_yield)
+        scale_text = (
+            "the market's implied yield"
+            if scale == 1.0
+            else f"{scale:g} times the market's implied yield (an assumption: the tech-heavy "
+            "NASDAQ Composite pays about half the broad market's dividend yield; its own "
+            "implied yield is swamped by its tracking difference to the market)"
+        )
+        meta = _meta(
+            series_id,
+            f"{name} daily TOTAL-RETURN index (point in time): the {price_id} price index's "
+            f"daily returns plus a dividend yield accrued ACT/365, {scale_text}. Equal to "
+            f"{price_id} on its first day. Use it wherever income matters (the sample vehicle's "
+            f"equity sleeve, benchmarks, proxies); {price_id} stays the price index.",
+            "index",
+            "daily",
+            [loaded, french],
+            "Adj Close,Mkt-RF,RF",
+            "TR_t = TR_{t-1} (1 + P_t/P_{t-1} - 1 + y_m days(t - t_prev)/365), TR = P on the first "
+            "day; y_m = max(0, 12 mean_k d_{m-k}) * scale over the trailing "
+            f"{YIELD_WINDOW_MONTHS} months k = 1.. (at least {YIELD_MIN_MONTHS}, else y = 0: "
+            "the price return only), d = (Mkt-RF + RF)/100 - (month-end price return): the "
+            "dividend return implied by the Fama-French market total return, known at the start "
+            "of month m; months after the last Fama-French month keep the last yield.",
+        )
+        out.append(_index_series(levels, pd.DatetimeIndex(levels.index), meta))
+
     out = [
         dataclasses.replace(
             s,
@@ -374,3 +434,30 @@ def load_arch_market_data() -> list[SeriesData]:
     if ids != SERIES_IDS:  # pragma: no cover - guards the documented order
         raise RuntimeError(f"series order drifted: {ids}")
     return out
+
+
+def arch_levels(series_ids: tuple[str, ...] | list[str] | None = None) -> dict[str, pd.Series]:
+    """Levels of shipped series by id, indexed by their dates (what the sample book reads).
+
+    Parameters
+    ----------
+    series_ids : sequence of str, optional
+        Series to return (default: :data:`SAMPLE_BOOK_SERIES`, what the sample book reads).
+
+    Returns
+    -------
+    dict[str, pandas.Series]
+        Per id, ``float64`` levels indexed by a tz-naive ``DatetimeIndex`` named ``date``.
+    """
+    wanted = list(series_ids or SAMPLE_BOOK_SERIES)
+    unknown = sorted(set(wanted) - set(SERIES_IDS))
+    if unknown:
+        raise ValueError(f"unknown series {unknown}; shipped: {list(SERIES_IDS)}")
+    out: dict[str, pd.Series] = {}
+    for s in load_arch_market_data():
+        if s.meta.series_id in wanted:
+            idx = pd.DatetimeIndex(s.data["date"], name="date")
+            out[s.meta.series_id] = pd.Series(
+                s.data["level"].to_numpy(dtype=np.float64), index=idx, name=s.meta.series_id
+            )
+    return {sid: out[sid] for sid in wanted}

@@ -12,12 +12,13 @@ Method (documented in ``docs/pacing.md``)
 -----------------------------------------
 Per scenario path ``p`` and quarter ``q`` the vehicle is projected as two parts (dollars)::
 
-    liquid_q = liquid_{q-1} (1 + r_liq_{p,q} - fee_q) + f_q NA_{q-1} - calls_q + distributions_q
+    liquid_q = liquid_{q-1} (1 + r_liq_{p,q}) + (f_q - fee_q) NA_{q-1} - calls_q + distributions_q
     NA_q     = liquid_q + NAV_q
 
 with ``r_liq`` the quarterly return of the liquid and cash sleeves at their glide-path mix
 (rebalanced quarterly), ``f_q = (1 + net_flow_rate)^(1/4) - 1`` the participants' net flow and
-``fee_q`` the vehicle's fee a quarter. Private calls, distributions and NAV come from the
+``fee_q`` the vehicle's fee a quarter, charged on all net assets (private included, as the
+strike accrues it) and paid from the liquid part. Private calls, distributions and NAV come from the
 stochastic Takahashi-Alexander projection (:func:`~altsleeve.pacing.simulate_holdings`). Every
 term is linear in a commitment's size for fixed random draws, so a year's commitment ``C`` adds
 ``C`` times a unit response to the book's paths and the share ``NAV / NA`` is a ratio of affine
@@ -73,7 +74,8 @@ class PlannerSettings:
     net_flow_rate : float
         Participants' net contributions a year, decimal of net assets (may be negative).
     fee_rate : float
-        Vehicle fees a year, decimal of net assets.
+        Vehicle fees a year, decimal of all net assets (liquid and private), paid from the
+        liquid part.
     aim : str
         ``point``: the median share at the quarter ``lead_years`` after the commitment year's
         start meets the target; ``average``: the median share averaged over the quarters from
@@ -202,7 +204,8 @@ def _liquid_path(
     for q in range(n_q):
         nav_prev = nav[:, q - 1] if q > 0 else np.full(n_paths, float(nav0))
         na_prev = liquid + nav_prev
-        liquid = liquid * (1.0 + r_liq[:, q] - fee_q) + flow_q * na_prev - call[:, q] + dist[:, q]
+        # the vehicle fee is charged on all net assets (the private NAV too), paid from liquid
+        liquid = liquid * (1.0 + r_liq[:, q]) + (flow_q - fee_q) * na_prev - call[:, q] + dist[:, q]
         out[:, q] = liquid
     return out
 

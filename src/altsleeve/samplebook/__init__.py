@@ -2,7 +2,9 @@
 
 Owns the public surface of the sample-book package: :func:`generate_sample_book`, the
 :class:`SampleBook` record and the assumption dataclasses (:class:`SampleBookParams`,
-:class:`AssetClassParams`, :class:`StatementParams`, :class:`FlowParams`, :data:`DEFAULT_PARAMS`).
+:class:`AssetClassParams`, :class:`StatementParams`, :class:`FlowParams`, :class:`PacingParams`,
+:data:`DEFAULT_PARAMS`), and the commitment sizing rule with its mirror of the vehicle
+(:func:`decide_commitment`, :func:`vehicle_path`).
 The private funds are SYNTHETIC; their truth sits in separate tables that no estimator reads.
 Pure computation: must not write files or touch the ledger (loading a book is the ledger's job).
 See ``docs/sample-book.md`` for the model and every parameter.
@@ -12,10 +14,12 @@ from altsleeve.samplebook._book import SampleBook
 from altsleeve.samplebook._funds import FundTables
 from altsleeve.samplebook._generate import fund_specs, generate_sample_book, simulate_extra_fund
 from altsleeve.samplebook._orders import stress_flags
+from altsleeve.samplebook._pacing import decide_commitment, vehicle_path
 from altsleeve.samplebook._params import (
     DEFAULT_PARAMS,
     AssetClassParams,
     FlowParams,
+    PacingParams,
     SampleBookParams,
     StatementParams,
 )
@@ -25,11 +29,14 @@ __all__ = [
     "AssetClassParams",
     "FlowParams",
     "FundTables",
+    "PacingParams",
     "SampleBook",
     "SampleBookParams",
     "StatementParams",
+    "decide_commitment",
     "fund_specs",
     "generate_sample_book",
     "simulate_extra_fund",
     "stress_flags",
+    "vehicle_path",
 ]

@@ -8,7 +8,7 @@ touch the ledger or write files.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -69,6 +69,13 @@ class SampleBook:
         The assumptions used.
     description : str
         One paragraph saying plainly that the private funds are synthetic.
+    pacing : pandas.DataFrame
+        SYNTHETIC diagnostics: one row per January decision of the pacing rule (``year``,
+        ``decided_on``, ``net_assets``, ``private_share``, ``net_flow_rate``, ``planner``,
+        ``feedback``, ``cap_bound``, ``commitment``, ``funds``).
+    vehicle : pandas.DataFrame
+        SYNTHETIC diagnostics: the generator's mirror of the vehicle (``date``,
+        ``net_assets``, ``private_value``, ``private_share``), private funds at true value.
 
     """
 
@@ -84,6 +91,8 @@ class SampleBook:
     seed: int
     params: SampleBookParams
     description: str
+    pacing: pd.DataFrame = field(default_factory=pd.DataFrame)
+    vehicle: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def ingest_tables(self) -> dict[str, pd.DataFrame]:
         """The four tables in the ledger's ingest formats, by file kind."""
@@ -102,4 +111,6 @@ class SampleBook:
             "statement_draws": self.statement_draws,
             "flow_drivers": self.flow_drivers,
             "fund_params": self.fund_params,
+            "pacing": self.pacing,
+            "vehicle": self.vehicle,
         }

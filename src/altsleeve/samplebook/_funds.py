@@ -123,6 +123,7 @@ def simulate_fund(
     driver_log_returns: FloatArray,
     book: SampleBookParams,
     rng: Generator,
+    commitment: float | None = None,
 ) -> FundTables:
     """Simulate one fund (see the module notes for the equations).
 
@@ -138,6 +139,9 @@ def simulate_fund(
         All assumptions.
     rng : numpy.random.Generator
         This fund's own generator; draws are made in a fixed order.
+    commitment : float, optional
+        The commitment (dollars) decided by the book's pacing rule; by default a uniform draw.
+        The draw is made either way, so the fund's other draws do not depend on it.
 
     Returns
     -------
@@ -154,7 +158,10 @@ def simulate_fund(
     # 1. Commitment (drawdown) or subscription (perpetual), dollars.
     raw = float(rng.uniform(book.commitment_min, book.commitment_max))
     step = book.commitment_rounding
-    commitment = min(max(round(raw / step) * step, book.commitment_min), book.commitment_max)
+    if commitment is None:
+        commitment = min(max(round(raw / step) * step, book.commitment_min), book.commitment_max)
+    elif not commitment > 0.0:
+        raise ValueError(f"{spec.holding_id}: commitment = {commitment} must be positive")
 
     # 2. Inception: a business day of the vintage year; the first call is paid that day.
     candidates = calendar.year_days(spec.vintage)

@@ -10,7 +10,7 @@ touch the ledger or read anything but its arguments.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -34,7 +34,8 @@ from altsleeve.samplebook._funds import (
     simulate_fund,
 )
 from altsleeve.samplebook._orders import simulate_orders
-from altsleeve.samplebook._params import DEFAULT_PARAMS, SampleBookParams
+from altsleeve.samplebook._pacing import FundState, decide_commitment, vehicle_path
+from altsleeve.samplebook._params import DEFAULT_PARAMS, PacingParams, SampleBookParams
 
 FloatArray = NDArray[np.float64]
 
@@ -91,8 +92,12 @@ def _calendar_index(market: Mapping[str, pd.Series], series_id: str) -> pd.Datet
 def fund_specs(params: SampleBookParams) -> list[FundSpec]:
     """Lay out the book's funds: ids, names, vintages and vehicle types (no randomness).
 
-    Each class's vintages are evenly spaced from ``vintage_first`` to ``vintage_last``
-    (rounded to whole years); its ``semi_liquid_vehicles`` take the earliest vintages.
+    Each class's funds are spread evenly over its life in the book: fund ``j`` of ``n`` sits at
+    position ``j / (n - 1)``; its ``semi_liquid_vehicles`` take the earliest positions. All funds
+    are then ordered by position (perpetual before drawdown, then class order) and the ``k``-th
+    of ``N`` gets vintage ``vintage_first + floor(k * Y / N)``, ``Y`` the number of years from
+    ``vintage_first`` to ``vintage_last``: every year has a fund to commit to (one or two with
+    the defaults), which the yearly pacing rule needs.
 
     Parameters
     ----------
@@ -105,21 +110,30 @@ def fund_specs(params: SampleBookParams) -> list[FundSpec]:
         One per fund, in the order of ``params.asset_classes``.
 
     """
-    specs: list[FundSpec] = []
-    for cls in params.asset_classes:
+    entries: list[tuple[float, bool, int, int]] = []
+    vehicles: dict[tuple[int, int], VehicleType] = {}
+    for ci, cls in enumerate(params.asset_classes):
         n = cls.n_funds
-        if n == 0:
-            continue
-        vintages = np.rint(np.linspace(params.vintage_first, params.vintage_last, n)).astype(int)
-        label = cls.asset_class.value.replace("_", " ").title()
         for j in range(n):
             vehicle = (
                 cls.semi_liquid_vehicles[j]
                 if j < len(cls.semi_liquid_vehicles)
                 else VehicleType.DRAWDOWN
             )
+            vehicles[(ci, j)] = vehicle
+            entries.append((j / (n - 1) if n > 1 else 0.0, vehicle == VehicleType.DRAWDOWN, ci, j))
+    n_years = params.vintage_last - params.vintage_first + 1
+    total = len(entries)
+    vintage_of: dict[tuple[int, int], int] = {}
+    for k, (_, _, ci, j) in enumerate(sorted(entries)):
+        vintage_of[(ci, j)] = params.vintage_first + (k * n_years) // max(total, 1)
+    specs: list[FundSpec] = []
+    for ci, cls in enumerate(params.asset_classes):
+        label = cls.asset_class.value.replace("_", " ").title()
+        for j in range(cls.n_funds):
+            vehicle = vehicles[(ci, j)]
             kind = "Fund" if vehicle == VehicleType.DRAWDOWN else f"{vehicle.value.title()} Fund"
-            vintage = int(vintages[j])
+            vintage = vintage_of[(ci, j)]
             specs.append(
                 FundSpec(
                     holding_id=f"{_ID_PREFIX[cls.asset_class]}-{j + 1:02d}",
@@ -168,7 +182,7 @@ def generate_sample_book(
     market : Mapping[str, pandas.Series]
         Daily index levels by series id, each indexed by a tz-naive ``DatetimeIndex`` of
         business days at midnight. Needs ``params.calendar_series`` (whose dates become the
-        book's calendar, "SP500" by default), every class's driver ("SP500", "NASDAQ") and
+        book's calendar, "SP500" by default), every class's driver ("SP500_TR", "NASDAQ_TR") and
         ``params.flows.stress_driver``, each with a positive level on every calendar day.
     seed : int, default 2045
         Seed of the :class:`numpy.random.SeedSequence`; each fund and the orders get their own
@@ -210,19 +224,13 @@ def generate_sample_book(
     root = np.random.SeedSequence(int(seed))
     funds_root, orders_root = root.spawn(2)
     fund_seeds = funds_root.spawn(len(specs))
-    results: list[FundTables] = [
-        simulate_fund(
-            spec,
-            calendar,
-            log_returns[spec.asset_class.driver],
-            params,
-            np.random.Generator(np.random.PCG64(ss)),
-        )
-        for spec, ss in zip(specs, fund_seeds, strict=True)
-    ]
     orders, flow_drivers = simulate_orders(
         calendar, stress_levels, params, np.random.Generator(np.random.PCG64(orders_root))
     )
+    sized = _size_and_simulate(
+        market, index, calendar, specs, fund_seeds, log_returns, orders, params
+    )
+    results = sized.results
 
     holdings = pd.DataFrame([r.holding for r in results], columns=list(HOLDINGS_COLUMNS))
     holdings = holdings.astype({"commitment": "float64", "vintage": "int64"})
@@ -255,6 +263,8 @@ def generate_sample_book(
         seed=int(seed),
         params=params,
         description=_describe(params, int(seed), calendar, names),
+        pacing=sized.decisions,
+        vehicle=sized.vehicle,
     )
 
 
@@ -322,3 +332,227 @@ def simulate_extra_fund(
     )
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(int(seed))))
     return simulate_fund(spec, calendar, log_returns, sized, rng)
+
+
+@dataclass(frozen=True)
+class _Sized:
+    results: list[FundTables]
+    decisions: pd.DataFrame
+    vehicle: pd.DataFrame
+
+
+PACING_COLUMNS = (
+    "year",
+    "decided_on",
+    "net_assets",
+    "private_share",
+    "net_flow_rate",
+    "planner",
+    "feedback",
+    "cap_bound",
+    "rule",
+    "commitment",
+    "funds",
+)
+
+
+def _day_positions(days: NDArray[np.datetime64], dates: pd.Series) -> NDArray[np.int64]:
+    values = pd.to_datetime(dates).to_numpy(dtype="datetime64[D]")
+    return np.searchsorted(days, values).astype(np.int64)
+
+
+class _Book:
+    """Running daily arrays of the committed funds (flows, true values) for the mirror."""
+
+    def __init__(self, calendar: Calendar) -> None:
+        self.calendar = calendar
+        n = calendar.n_days
+        self.flows = np.zeros(n)
+        self.value = np.zeros(n)
+        self.funds: list[tuple[FundSpec, FundTables, NDArray[np.float64], NDArray[np.float64]]] = []
+
+    def add(self, spec: FundSpec, tables: FundTables) -> None:
+        days = self.calendar.days
+        n = self.calendar.n_days
+        cf = tables.cashflows
+        pos = _day_positions(days, cf["date"])
+        amount = cf["amount"].to_numpy(dtype=np.float64)
+        sign = np.where(cf["kind"].to_numpy() == "distribution", 1.0, -1.0)
+        self.flows += np.bincount(pos, weights=sign * amount, minlength=n)[:n]
+        calls = np.bincount(
+            pos, weights=np.where(cf["kind"].to_numpy() == "call", amount, 0.0), minlength=n
+        )[:n]
+        value = np.zeros(n)
+        tpos = _day_positions(days, tables.truth["date"])
+        value[tpos] = tables.truth["value"].to_numpy(dtype=np.float64)
+        self.value += value
+        self.funds.append((spec, tables, np.cumsum(calls), value))
+
+    def states(self, k: int) -> list[FundState]:
+        out: list[FundState] = []
+        q_now = int(self.calendar.quarter_of_day[k])
+        for spec, tables, paid_in, value in self.funds:
+            inception = pd.Timestamp(str(tables.fund_params["inception"]))
+            inc = int(np.searchsorted(self.calendar.days, np.datetime64(inception.date(), "D")))
+            if inc > k or (value[k] <= 0.0 and paid_in[k] > 0.0):
+                continue  # not called yet, or liquidated
+            out.append(
+                FundState(
+                    asset_class=spec.asset_class.asset_class.value,
+                    drawdown=spec.vehicle_type == VehicleType.DRAWDOWN,
+                    commitment=float(tables.holding["commitment"]),  # type: ignore[arg-type]
+                    paid_in=float(paid_in[k]),
+                    value=float(value[k]),
+                    age_quarters=q_now - int(self.calendar.quarter_of_day[inc]) + 1,
+                )
+            )
+        return out
+
+
+def _with_vintage(spec: FundSpec, year: int) -> FundSpec:
+    """The spec of a deferred fund, moved to the year it is committed in."""
+    name = spec.name.rsplit(" (", 1)[0]
+    return replace(spec, vintage=year, name=f"{name} ({year})")
+
+
+def _liquid_returns(
+    market: Mapping[str, pd.Series], index: pd.DatetimeIndex, pacing: PacingParams
+) -> FloatArray:
+    total = sum(w for _, w in pacing.liquid_mix)
+    out = np.zeros(len(index))
+    for series_id, weight in pacing.liquid_mix:
+        levels = _levels(market, series_id, index)
+        out[1:] += weight / total * (levels[1:] / levels[:-1] - 1.0)
+    return out
+
+
+def _size_and_simulate(
+    market: Mapping[str, pd.Series],
+    index: pd.DatetimeIndex,
+    calendar: Calendar,
+    specs: list[FundSpec],
+    fund_seeds: list[np.random.SeedSequence],
+    log_returns: dict[str, FloatArray],
+    orders: pd.DataFrame,
+    params: SampleBookParams,
+) -> _Sized:
+    """Decide each year's commitment (``params.pacing``), point in time, and simulate the funds.
+
+    Years are taken in order; a year's decision sees only the funds of earlier vintages, the
+    orders and the market up to the last business day before its January (the mirror of the
+    vehicle, :func:`vehicle_path`, is recomputed from the funds committed so far). A fund whose
+    share of a year's commitment rounds to nothing is deferred to the next year that commits
+    (its vintage moves); funds still deferred after the last year are not in the book.
+    """
+    pacing = params.pacing
+    specs = list(specs)  # a deferred fund's spec moves to the year it is committed in
+
+    def rng(i: int) -> np.random.Generator:
+        return np.random.Generator(np.random.PCG64(fund_seeds[i]))
+
+    def simulate(i: int, commitment: float | None) -> FundTables:
+        spec = specs[i]
+        return simulate_fund(
+            spec, calendar, log_returns[spec.asset_class.driver], params, rng(i), commitment
+        )
+
+    n = calendar.n_days
+    liquid = _liquid_returns(market, index, pacing) if pacing.rule != "draw" else np.zeros(n)
+    pos = _day_positions(calendar.days, orders["date"])
+    sign = np.where(orders["kind"].to_numpy() == "purchase", 1.0, -1.0)
+    net_orders = np.asarray(
+        np.bincount(pos, weights=sign * orders["amount"].to_numpy(dtype=np.float64), minlength=n)[
+            :n
+        ],
+        dtype=np.float64,
+    )
+    book = _Book(calendar)
+    results: dict[int, FundTables] = {}
+    rows: list[dict[str, object]] = []
+    previous: float | None = None
+    step = params.commitment_rounding
+    pending: list[int] = []  # funds deferred from a year that committed nothing to them
+    for year in sorted({s.vintage for s in specs}):
+        members = pending + [i for i, s in enumerate(specs) if s.vintage == year]
+        pending = []
+        if pacing.rule == "draw":
+            for i in members:
+                results[i] = simulate(i, None)
+                book.add(specs[i], results[i])
+            continue
+        first = calendar.year_days(year)
+        k = int(first[0]) - 1 if first.size else -1
+        if k >= 0:
+            na_path, share_path = vehicle_path(
+                liquid, calendar.year_fraction, net_orders, book.flows, book.value, pacing
+            )
+            na, share = float(na_path[k]), float(share_path[k])
+            window = (calendar.days > calendar.days[k] - np.timedelta64(365, "D")) & (
+                np.arange(n) <= k
+            )
+            flow_rate = float(net_orders[window].sum() / na_path[window].mean())
+            states = book.states(k)
+        else:
+            na, share, flow_rate, states = pacing.initial_assets, 0.0, 0.0, []
+        sizes = np.array(
+            [rng(i).uniform(params.commitment_min, params.commitment_max) for i in members]
+        )
+        weights = sizes / sizes.sum()
+        mix = [
+            (
+                specs[i].asset_class.asset_class.value,
+                specs[i].vehicle_type == VehicleType.DRAWDOWN,
+                float(w),
+            )
+            for i, w in zip(members, weights, strict=True)
+        ]
+        if pacing.rule == "planner":
+            decision = decide_commitment(pacing, na, share, flow_rate, states, mix, previous)
+        else:
+            decision = {
+                "planner": float("nan"),
+                "feedback": float("nan"),
+                "cap_bound": float("nan"),
+                "commitment": pacing.constant_amount,
+            }
+        # at least commitment_min per fund: the year's amount goes to as many of its funds
+        # (deferred ones first) as it allows; the others wait for the next year that commits
+        n_take = min(len(members), int(decision["commitment"] // params.commitment_min))
+        taken = members[:n_take]
+        pending = members[n_take:]
+        share_of = sizes[:n_take] / sizes[:n_take].sum() if n_take else sizes[:0]
+        committed = 0.0
+        for i, w in zip(taken, share_of, strict=True):
+            c = max(round(decision["commitment"] * float(w) / step) * step, params.commitment_min)
+            if specs[i].vintage != year:
+                specs[i] = _with_vintage(specs[i], year)
+            results[i] = simulate(i, float(c))
+            book.add(specs[i], results[i])
+            committed += c
+        decision = {**decision, "rule": decision["commitment"], "commitment": committed}
+        made = n_take
+        previous = committed
+        rows.append(
+            {
+                "year": year,
+                "decided_on": pd.Timestamp(calendar.days[max(k, 0)]),
+                "net_assets": na,
+                "private_share": share,
+                "net_flow_rate": flow_rate,
+                **decision,
+                "funds": made,
+            }
+        )
+    na_path, share_path = vehicle_path(
+        liquid, calendar.year_fraction, net_orders, book.flows, book.value, pacing
+    )
+    vehicle = pd.DataFrame(
+        {
+            "date": pd.DatetimeIndex(calendar.days.astype("datetime64[ns]")),
+            "net_assets": na_path,
+            "private_value": book.value,
+            "private_share": share_path,
+        }
+    )
+    decisions = pd.DataFrame(rows, columns=list(PACING_COLUMNS))
+    return _Sized([results[i] for i in sorted(results)], decisions, vehicle)

@@ -48,7 +48,8 @@ class AssetClassParams:
     beta_dispersion : float
         Fund-level dispersion of beta: log-normal, ``beta_f = beta * exp(s * z - s^2 / 2)``.
     alpha : float
-        Mean annual log drift on top of ``beta * r`` (decimal a year, ACT/365).
+        Mean annual log drift on top of ``beta * r`` (decimal a year, ACT/365); ``r`` is a
+        total-return driver, so alpha is the excess over the driver's income too.
     alpha_dispersion : float
         Standard deviation of the fund's alpha around ``alpha`` (decimal a year).
     idio_vol : float
@@ -297,16 +298,100 @@ class FlowParams:
         )
 
 
+@dataclass(frozen=True)
+class PacingParams:
+    """How the book's commitments are sized: the pacing rule, point in time (issue 17 item 5).
+
+    Each January the year's commitment is decided from what is known on the last business day
+    before it: the vehicle's net assets and private share (the generator's mirror of the strike,
+    :func:`~altsleeve.samplebook.vehicle_path`), the funds' paid-in capital, values and ages, and
+    the participants' net flow over the past year. The planner figure is the commitment whose
+    projected private share, averaged over the quarters one to ``lead_years`` years on, meets
+    ``target`` (the pacing planner's ``aim="average"`` rule on the expected Takahashi-Alexander
+    paths of the class defaults); a feedback term adds ``feedback`` times the realised gap
+    (``target`` minus the share now) times net assets; the result is smoothed by partial
+    adjustment and a bounded step; and it is lowered so that no projected quarter exceeds
+    ``cap_guard``. The year's amount is split across that year's funds by their drawn sizes.
+
+    Attributes
+    ----------
+    rule : str
+        ``planner`` (the rule above), ``constant`` (``constant_amount`` dollars every year) or
+        ``draw`` (each fund a uniform draw on [commitment_min, commitment_max], the book before
+        issue 17).
+    constant_amount : float
+        Dollars a year for ``rule="constant"``.
+    initial_assets : float
+        The vehicle's assets on the first day, dollars (the sample vehicle's ``initial_assets``).
+    liquid_mix : tuple of (str, float)
+        Series and weights of the vehicle's liquid sleeves (the glide path's equity, bonds and
+        cash before 2030), rebalanced daily in the mirror; normalised to sum to 1.
+    vehicle_fee : float
+        The vehicle's fees a year on all net assets (trustee plus wrapper), decimal.
+    target : float
+        Private share the rule aims at (decimal of net assets).
+    cap_guard : float
+        Highest projected private share a commitment may plan for in any quarter (headroom
+        under the 15% maximum for a market fall that shrinks the liquid part).
+    lead_years : int
+        Years of quarters averaged by the aim (from one year on to this many).
+    expected_return : float
+        Expected annual return of the vehicle used to project its net assets (decimal).
+    feedback : float
+        Share of the realised gap times net assets added to the planner figure.
+    smoothing : float
+        Partial adjustment: the year's commitment moves this share of the way from last year's
+        to the new figure (1 = no smoothing).
+    max_step : float
+        Largest change of the yearly commitment from the previous year's, decimal of net assets.
+
+    """
+
+    rule: str = "planner"
+    constant_amount: float = 0.0
+    initial_assets: float = 1.0e9
+    liquid_mix: tuple[tuple[str, float], ...] = (
+        ("SP500_TR", 0.80),
+        ("BOND_AAA_TR_D", 0.08),
+        ("CASH_TBILL_D", 0.02),
+    )
+    vehicle_fee: float = 0.0035
+    target: float = 0.09
+    cap_guard: float = 0.12
+    lead_years: int = 3
+    expected_return: float = 0.06
+    feedback: float = 0.5
+    smoothing: float = 0.5
+    max_step: float = 0.02
+
+    def __post_init__(self) -> None:
+        """Check ranges; raise :class:`ValueError` on an impossible value."""
+        _check(self.rule in ("planner", "constant", "draw"), f"rule {self.rule!r}")
+        _check(self.constant_amount >= 0, "constant_amount must be >= 0")
+        _check(self.initial_assets > 0, "initial_assets must be > 0")
+        _check(
+            len(self.liquid_mix) > 0 and all(w >= 0 for _, w in self.liquid_mix),
+            "liquid_mix weights must be >= 0",
+        )
+        _check(sum(w for _, w in self.liquid_mix) > 0, "liquid_mix weights sum to 0")
+        _check(0 <= self.vehicle_fee < 1, "vehicle_fee must be in [0, 1)")
+        _check(0 < self.target <= self.cap_guard < 1, "need 0 < target <= cap_guard < 1")
+        _check(self.lead_years >= 1, "lead_years must be >= 1")
+        _check(self.feedback >= 0, "feedback must be >= 0")
+        _check(0 < self.smoothing <= 1, "smoothing must be in (0, 1]")
+        _check(self.max_step > 0, "max_step must be > 0")
+
+
 def _default_classes() -> tuple[AssetClassParams, ...]:
     return (
         AssetClassParams(
             asset_class=AssetClass.BUYOUT,
             n_funds=9,
             semi_liquid_vehicles=(),
-            driver="SP500",
+            driver="SP500_TR",
             beta=1.0,
             beta_dispersion=0.15,
-            alpha=0.04,
+            alpha=0.02,
             alpha_dispersion=0.02,
             idio_vol=0.15,
             idio_vol_dispersion=0.2,
@@ -328,10 +413,10 @@ def _default_classes() -> tuple[AssetClassParams, ...]:
             asset_class=AssetClass.VENTURE,
             n_funds=5,
             semi_liquid_vehicles=(),
-            driver="NASDAQ",
+            driver="NASDAQ_TR",
             beta=1.4,
             beta_dispersion=0.15,
-            alpha=0.02,
+            alpha=0.006,
             alpha_dispersion=0.04,
             idio_vol=0.30,
             idio_vol_dispersion=0.2,
@@ -353,10 +438,10 @@ def _default_classes() -> tuple[AssetClassParams, ...]:
             asset_class=AssetClass.PRIVATE_CREDIT,
             n_funds=6,
             semi_liquid_vehicles=(VehicleType.INTERVAL, VehicleType.EVERGREEN),
-            driver="SP500",
+            driver="SP500_TR",
             beta=0.3,
             beta_dispersion=0.2,
-            alpha=0.06,
+            alpha=0.054,
             alpha_dispersion=0.01,
             idio_vol=0.05,
             idio_vol_dispersion=0.2,
@@ -378,10 +463,10 @@ def _default_classes() -> tuple[AssetClassParams, ...]:
             asset_class=AssetClass.REAL_ESTATE,
             n_funds=5,
             semi_liquid_vehicles=(VehicleType.EVERGREEN, VehicleType.TENDER_OFFER),
-            driver="SP500",
+            driver="SP500_TR",
             beta=0.6,
             beta_dispersion=0.2,
-            alpha=0.03,
+            alpha=0.018,
             alpha_dispersion=0.015,
             idio_vol=0.10,
             idio_vol_dispersion=0.2,
@@ -403,10 +488,10 @@ def _default_classes() -> tuple[AssetClassParams, ...]:
             asset_class=AssetClass.INFRASTRUCTURE,
             n_funds=5,
             semi_liquid_vehicles=(),
-            driver="SP500",
+            driver="SP500_TR",
             beta=0.5,
             beta_dispersion=0.2,
-            alpha=0.04,
+            alpha=0.03,
             alpha_dispersion=0.015,
             idio_vol=0.08,
             idio_vol_dispersion=0.2,
@@ -439,6 +524,8 @@ class SampleBookParams:
         Release lags, late and missing GP statements.
     flows : FlowParams
         Participant order model of the vehicle.
+    pacing : PacingParams
+        How the commitments are sized (the pacing rule, point in time).
     calendar_series : str
         Series id whose dates are the book's business-day calendar.
     vintage_first : int
@@ -470,6 +557,7 @@ class SampleBookParams:
     asset_classes: tuple[AssetClassParams, ...] = field(default_factory=_default_classes)
     statements: StatementParams = field(default_factory=StatementParams)
     flows: FlowParams = field(default_factory=FlowParams)
+    pacing: PacingParams = field(default_factory=PacingParams)
     calendar_series: str = "SP500"
     vintage_first: int = 1999
     vintage_last: int = 2015
