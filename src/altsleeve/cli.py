@@ -2539,7 +2539,13 @@ def fees_breakeven(
         ),
     ] = None,
     beta: Annotated[
-        float, typer.Option("--beta", min=0.0, max=5.0, help="Benchmark = rf + beta (mkt - rf).")
+        float,
+        typer.Option(
+            "--beta",
+            min=0.0,
+            max=5.0,
+            help="Benchmark: the monthly series rf + beta (mkt - rf), compounded.",
+        ),
     ] = 1.0,
     private_weight: Annotated[
         float | None,
@@ -2553,16 +2559,22 @@ def fees_breakeven(
     alternative_bp: Annotated[
         float,
         typer.Option(
-            "--alternative-bp", min=0.0, max=500.0, help="Index-fund alternative's cost, bp/yr."
+            "--alternative-bp",
+            min=0.0,
+            max=500.0,
+            help="The index funds' cost, bp/yr (the liquid sleeves and the index TDF).",
         ),
     ] = 5.0,
     same_wrapper: Annotated[
         bool,
         typer.Option(
-            "--same-wrapper",
-            help="The alternative pays the vehicle's layers too (they cancel out).",
+            "--same-wrapper/--index-tdf",
+            help="The sleeve's question (default): against the same vehicle without the sleeve, "
+            "which pays the base vehicle layers too (only the incremental ones are the sleeve's "
+            "cost). --index-tdf: the vehicle's question, against an index target-date fund "
+            "(also shown as its own vehicle-level line).",
         ),
-    ] = False,
+    ] = True,
     horizon: HorizonOpt = 10,
     evergreen_path: EvergreenPathOpt = "constant",
     as_json: JsonOpt = False,

@@ -102,7 +102,11 @@ def params(
 
 def clone_sleeve(d: dict[str, Any]) -> None:
     """Edit: the sleeve is :data:`CLONE_FUND`, funded from equity."""
-    d["private"] = {"fee_stack": "sample", "funding": "equity", "funds": {"clone": CLONE_FUND}}
+    d["private"] = {
+        "fee_stack": "sample",
+        "funding": "equity",
+        "funds": {"clone": dict(CLONE_FUND)},
+    }
 
 
 def keep_cohorts(*names: str) -> Callable[[dict[str, Any]], None]:
@@ -512,7 +516,7 @@ def noisy_clone(smoothing: float) -> Callable[[dict[str, Any]], None]:
 
     def edit(d: dict[str, Any]) -> None:
         clone_sleeve(d)
-        d["private"]["funds"]["clone"].update(idio_vol=0.10, smoothing=smoothing)
+        d["private"]["funds"]["clone"] = {**CLONE_FUND, "idio_vol": 0.10, "smoothing": smoothing}
 
     return edit
 
@@ -557,3 +561,20 @@ def test_gh_17_smoothing_is_exact_in_logs_and_lowers_reported_volatility() -> No
         prev = phi * prev + (1.0 - phi) * g[t]
         y_old[t] = prev
     assert np.log1p(y_old).sum(axis=0).mean() > lx.sum(axis=0).mean() + 0.5
+
+
+def test_gh_17_only_the_vehicle_fees_the_sleeve_adds_are_charged_with_the_sleeve_only() -> None:
+    """A wrapper that charges 5 of its 30 bp because the vehicle holds the sleeve: with the
+    fee-free equity-clone sleeve the saver is worse off with the sleeve on every path, by no
+    more than those 5 bp a year compounded; the base 25 bp are charged in both cases (with
+    ``incremental_bp_per_year = 0`` the two are bit for bit equal, test above)."""
+    d = VEHICLE.model_dump()
+    d["fees"][1]["incremental_bp_per_year"] = 5.0
+    vehicle = Vehicle.from_mapping(d)
+    p = params(clone_sleeve)
+    prep, res = simulate(p, CLONE_STACK, 500, seed=3, vehicle=vehicle)
+    assert prep.vehicle_monthly_factor == pytest.approx(1.0 - 30e-4 / 12)  # trustee + 25
+    ratio = res.wealth[:, 1] / res.wealth[:, 0]
+    assert np.all(ratio < 1.0)
+    floor = (1.0 - 5e-4 / 12) ** prep.horizons[:, None]
+    assert np.all(ratio >= floor - 1e-12)

@@ -25,7 +25,8 @@ One path, month ``t`` (all returns decimal, monthly; dollars real, of the as-of 
    ``L + s f`` where ``f`` is the funding mix (equity, bonds, or both pro rata); with it,
    ``r_with = r_without + s (r_sleeve - f . r)``: the sleeve replaces what funds it.
 4. **Wealth**: ``W_{t+1} = W_t (1 + r_t)(1 - v / 12) / (1 + pi_t) * h_t + c_t`` where ``v`` is
-   the vehicle's basis-point fees a year (both cases), ``pi_t`` core CPI inflation, ``h_t`` is 1,
+   the vehicle's basis-point fees a year (its base part in both cases, the part the sleeve adds,
+   ``incremental_bp_per_year``, with the sleeve only), ``pi_t`` core CPI inflation, ``h_t`` is 1,
    or ``1 - hardship_fraction`` in a month with a hardship withdrawal (probability
    ``1 - (1 - p)^(1/12)``), and ``c_t`` the month's real contribution with the match.
 
@@ -87,7 +88,7 @@ class Prepared:
     start_balance : numpy.ndarray, shape (C,)
         Real dollars at the start.
     vehicle_monthly_factor : float
-        ``1 - v / 12`` for the vehicle's bp layers.
+        ``1 - v_base / 12`` for the vehicle's bp layers charged with or without the sleeve.
     hardship_monthly : float
         Monthly probability of a hardship withdrawal.
     hardship_fraction : float
@@ -102,6 +103,9 @@ class Prepared:
         The run's seed.
     block_paths : int
         Paths per seeded block.
+    sleeve_monthly_factor : float, default 1
+        ``(1 - v / 12) / (1 - v_base / 12)``: the vehicle layers' incremental part (what the
+        vehicle charges only because it holds the sleeve), charged with the sleeve only.
     """
 
     history: FloatArray
@@ -120,6 +124,7 @@ class Prepared:
     multipliers: FloatArray
     seed: int
     block_paths: int
+    sleeve_monthly_factor: float = 1.0
 
     @property
     def n_months(self) -> int:
@@ -343,6 +348,8 @@ def simulate_block(prep: Prepared, block: int, n_paths: int) -> BlockResult:
         growth[:, 1:] += r_without[:, None, :]
         growth += 1.0
         growth *= deflator
+        if prep.sleeve_monthly_factor != 1.0:
+            growth[:, 1:] *= prep.sleeve_monthly_factor
         w = wealth[:k_c]
         w *= growth
         if p_hard > 0.0:
