@@ -16,9 +16,10 @@ One path, month ``t`` (all returns decimal, monthly; dollars real, of the as-of 
    (:class:`~altsleeve.outcomes._params.PrivateFundModel`), smoothed in
    logs, ``log(1 + y_t) = (1 - phi) log(1 + g_t) + phi log(1 + y_{t-1})`` (the vehicle's unit
    price moves with reported values; :func:`smooth_step` keeps the long-run growth of the true
-   value, issue 17), then its own fee layer, then ``cash_drag`` of its allocation earns T-bills. The sleeve mixes
-   the funds at constant weights (rebalanced monthly), written ``r_0 + sum w_f (r_f - r_0)`` so
-   that identical funds give back the fund's return bit for bit; then the fund-of-funds layer.
+   value, issue 17), then its own fee layer, then ``cash_drag`` of its allocation earns
+   T-bills. The sleeve mixes the funds at constant weights (rebalanced monthly), written
+   ``r_0 + sum w_f (r_f - r_0)`` so that identical funds give back the fund's return bit for
+   bit; then the fund-of-funds layer.
    The fee layers run once per fee multiplier (1 and the sensitivity multipliers).
 3. **Portfolio**: the cohort's glide path (the vehicle's, by years to retirement) gives the
    liquid weights ``L`` and the private target ``s``. Without the sleeve the account holds
