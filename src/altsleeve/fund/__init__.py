@@ -19,8 +19,8 @@ from altsleeve.fund._calendar import business_days
 from altsleeve.fund._controls import Finding, NavBase, check_prices, nav_moves
 from altsleeve.fund._records import (
     PRICES_SCOPE,
-    StrikeRun,
     DilutionTransfers,
+    StrikeRun,
     StrikeStoppedError,
     dilution_report,
     dilution_transfers,
@@ -78,6 +78,7 @@ __all__ = [
     "VEHICLE_ENV",
     "CashPolicy",
     "Definition",
+    "DilutionTransfers",
     "FeeLayer",
     "Finding",
     "GlidePoint",
@@ -97,7 +98,6 @@ __all__ = [
     "check_prices",
     "definition_on",
     "definitions",
-    "DilutionTransfers",
     "dilution_report",
     "dilution_transfers",
     "exceptions_table",

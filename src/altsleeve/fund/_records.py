@@ -1038,10 +1038,10 @@ def record_breaches(ledger: Ledger, vehicle_id: str) -> pd.DataFrame:
 
 __all__ = [
     "PRICES_SCOPE",
+    "DilutionTransfers",
     "StrikeRun",
     "StrikeStoppedError",
     "build_inputs",
-    "DilutionTransfers",
     "dilution_report",
     "dilution_transfers",
     "exceptions_table",
