@@ -484,8 +484,8 @@ def dilution(sleeve_error: pd.Series, flows: pd.Series) -> tuple[float, float]:
     -----
     The sums run over the dates present in both indexes (dates compared at day resolution; a
     date missing from ``flows`` would contribute 0 anyway), and
-    ``years = (last date - first date).days / 365.25`` over those dates (ACT/365.25). Both results are NaN
-    when fewer than two such dates exist (no span to annualise over).
+    ``years = (last date - first date).days / 365.25`` over those dates (ACT/365.25). Both
+    results are NaN when fewer than two such dates exist (no span to annualise over).
 
     This is the measure of DOMAIN.md section 2, "sum over days of
     flow_t * (NAV_est_t - NAV_true_t) / NAV_true_t", annualised; the concept is the stale-pricing
