@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import functools
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -578,3 +579,32 @@ def test_gh_17_only_the_vehicle_fees_the_sleeve_adds_are_charged_with_the_sleeve
     assert np.all(ratio < 1.0)
     floor = (1.0 - 5e-4 / 12) ** prep.horizons[:, None]
     assert np.all(ratio >= floor - 1e-12)
+
+
+def test_gh_17_outcomes_carry_states_it_has_no_clawback() -> None:
+    """Issue 17, item 4: the savers' paths charge a drawdown fund's (and the fund of funds')
+    carry as an annual incentive with a high-water mark, which never returns carry taken in a
+    good year. Each layer says so (``clawback`` False and its note), and so does the JSON; on a
+    path that rises then falls back to where it started the layer keeps the first year's carry,
+    where a whole-fund waterfall with clawback would return it all."""
+    layers, fof = fund_layers(SAMPLE_STACK, {"buyout": 0.12, "real-estate-evergreen": 0.08})
+    assert fof is not None
+    for layer in (layers["buyout"], fof):
+        assert layer.clawback is False and "no clawback" in layer.note
+    p = params(keep_cohorts("age 55"))
+    prep, _ = simulate(p, SAMPLE_STACK, 200)
+    from altsleeve.outcomes import fee_layer_rows
+
+    rows = fee_layer_rows(prep)
+    assert all(r["clawback"] is False for r in rows)
+    # +30% in the first year, then back down to the start by the end of the second
+    bo = layers["buyout"]
+    rates = LayerRates.of(replace(bo, management=0.0), np.array([1.0]))
+    state = FeeState.start(1, 1)
+    up = (1.3 ** (1 / 12)) - 1.0
+    down = (1 / 1.3) ** (1 / 12) - 1.0
+    value = 1.0
+    for t in range(24):
+        net = fee_step(np.array([up if t < 12 else down]), state, rates, t)
+        value *= 1.0 + float(net[0, 0])
+    assert value < 0.97  # the first year's carry is kept: no clawback

@@ -490,5 +490,6 @@ def _layer_dict(layer: FeeLayerModel) -> dict[str, Any]:
         "high_water_mark": layer.high_water_mark,
         "catch_up": layer.catch_up,
         "every_months": layer.every_months,
+        "clawback": layer.clawback,
         "note": layer.note,
     }
