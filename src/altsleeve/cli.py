@@ -2745,7 +2745,11 @@ def _demo_stress(led: Ledger, vehicle: Vehicle, prog: ProgressFn) -> list[dict[s
 
 
 def _nav_path_summary(strikes: Any) -> dict[str, Any]:
-    """Year-end NAV per unit, the annualised return and the worst drawdown of a strike history."""
+    """Year-end NAV per unit, the annualised return and the worst drawdown of a strike history.
+
+    The annualised return is ``(last / first) ^ (365 / days) - 1`` (ACT/365F), the day count of
+    every rate in :mod:`altsleeve.performance`.
+    """
     if strikes.empty:
         return {}
     s = strikes.set_index(pd.DatetimeIndex(strikes["date"]))
@@ -2766,7 +2770,7 @@ def _nav_path_summary(strikes: Any) -> dict[str, Any]:
             }
         )
         prev = float(v)
-    years = (nav.index[-1] - nav.index[0]).days / 365.25
+    years = (nav.index[-1] - nav.index[0]).days / 365.0  # ACT/365F, as altsleeve.performance
     return {
         "first_nav": float(nav.iloc[0]),
         "last_nav": float(nav.iloc[-1]),
