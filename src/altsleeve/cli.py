@@ -1099,6 +1099,12 @@ def _dilution_table(rep: dict[str, Any]) -> None:
             f"{x['gross_bp_per_year']:.2f}",
         )
     out.print(t)
+    if rep.get("gross_is"):
+        out.print(
+            f"Exact: {rep['exact']}. Gross: {rep['gross_is']}. Years "
+            f"{rep.get('day_count', 'ACT/365.25')}.",
+            markup=False,
+        )
     if rep.get("note"):
         out.print(f"Note: dilution {rep['note']}.", markup=False)
 
