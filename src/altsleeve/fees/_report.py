@@ -175,9 +175,10 @@ def breakeven_report(
 ) -> dict[str, Any]:
     """The break-even per layer, cumulative, as a JSON-ready dict.
 
-    ``benchmark`` (decimal a year) defaults to the real history: ``rf + beta (market - rf)``
-    with the Fama-French market and T-bill returns annualised over 1927-01..2018-11
-    (:func:`benchmark_return`; 9.89% a year for ``beta = 1``). ``private_weight`` defaults to the
+    ``benchmark`` (decimal a year) defaults to the real history: the monthly series
+    ``rf_t + beta (market_t - rf_t)`` of the Fama-French market and T-bill returns over
+    1927-01..2018-11, compounded and annualised (:func:`benchmark_return`; 9.89% a year for
+    ``beta = 1``). ``private_weight`` defaults to the
     vehicle's private target at inception. See :func:`breakeven` for the comparison:
     ``same_wrapper`` (the default) asks the sleeve's question, against the same vehicle without
     the sleeve, where only the vehicle layers' incremental part is the sleeve's cost; False asks
@@ -201,8 +202,9 @@ def breakeven_report(
                 + (
                     "the Fama-French US market's total return"
                     if beta == 1.0
-                    else f"T-bills {100 * info.risk_free:.2f}% + beta {beta:g} x (market "
-                    f"{100 * info.market:.2f}% - T-bills)"
+                    else f"each month T-bills + beta {beta:g} x (market - T-bills), compounded "
+                    f"(market {100 * info.market:.2f}%, T-bills {100 * info.risk_free:.2f}% a "
+                    "year)"
                 )
                 + f", annualised over {info.first}..{info.last} (real history)"
             ),
