@@ -1099,6 +1099,12 @@ def _dilution_table(rep: dict[str, Any]) -> None:
             f"{x['gross_bp_per_year']:.2f}",
         )
     out.print(t)
+    if rep.get("gross_is"):
+        out.print(
+            f"Exact: {rep['exact']}. Gross: {rep['gross_is']}. Years "
+            f"{rep.get('day_count', 'ACT/365.25')}.",
+            markup=False,
+        )
     if rep.get("note"):
         out.print(f"Note: dilution {rep['note']}.", markup=False)
 
@@ -2539,7 +2545,13 @@ def fees_breakeven(
         ),
     ] = None,
     beta: Annotated[
-        float, typer.Option("--beta", min=0.0, max=5.0, help="Benchmark = rf + beta (mkt - rf).")
+        float,
+        typer.Option(
+            "--beta",
+            min=0.0,
+            max=5.0,
+            help="Benchmark: the monthly series rf + beta (mkt - rf), compounded.",
+        ),
     ] = 1.0,
     private_weight: Annotated[
         float | None,
@@ -2553,16 +2565,22 @@ def fees_breakeven(
     alternative_bp: Annotated[
         float,
         typer.Option(
-            "--alternative-bp", min=0.0, max=500.0, help="Index-fund alternative's cost, bp/yr."
+            "--alternative-bp",
+            min=0.0,
+            max=500.0,
+            help="The index funds' cost, bp/yr (the liquid sleeves and the index TDF).",
         ),
     ] = 5.0,
     same_wrapper: Annotated[
         bool,
         typer.Option(
-            "--same-wrapper",
-            help="The alternative pays the vehicle's layers too (they cancel out).",
+            "--same-wrapper/--index-tdf",
+            help="The sleeve's question (default): against the same vehicle without the sleeve, "
+            "which pays the base vehicle layers too (only the incremental ones are the sleeve's "
+            "cost). --index-tdf: the vehicle's question, against an index target-date fund "
+            "(also shown as its own vehicle-level line).",
         ),
-    ] = False,
+    ] = True,
     horizon: HorizonOpt = 10,
     evergreen_path: EvergreenPathOpt = "constant",
     as_json: JsonOpt = False,
@@ -2733,7 +2751,11 @@ def _demo_stress(led: Ledger, vehicle: Vehicle, prog: ProgressFn) -> list[dict[s
 
 
 def _nav_path_summary(strikes: Any) -> dict[str, Any]:
-    """Year-end NAV per unit, the annualised return and the worst drawdown of a strike history."""
+    """Year-end NAV per unit, the annualised return and the worst drawdown of a strike history.
+
+    The annualised return is ``(last / first) ^ (365 / days) - 1`` (ACT/365F), the day count of
+    every rate in :mod:`altsleeve.performance`.
+    """
     if strikes.empty:
         return {}
     s = strikes.set_index(pd.DatetimeIndex(strikes["date"]))
@@ -2754,7 +2776,7 @@ def _nav_path_summary(strikes: Any) -> dict[str, Any]:
             }
         )
         prev = float(v)
-    years = (nav.index[-1] - nav.index[0]).days / 365.25
+    years = (nav.index[-1] - nav.index[0]).days / 365.0  # ACT/365F, as altsleeve.performance
     return {
         "first_nav": float(nav.iloc[0]),
         "last_nav": float(nav.iloc[-1]),

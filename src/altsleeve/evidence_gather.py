@@ -677,21 +677,22 @@ def fees_section(
     stack: FeeStack,
     as_of: dt.date,
     ff_last: pd.Timestamp | None,
-    *,
-    same_wrapper: bool = True,
 ) -> dict[str, Any]:
     """The fee stack gross to net, the layers' bp, the waterfall and the break-even.
 
-    ``same_wrapper``: the alternative pays the vehicle's own bp layers too (the policy's
-    benchmark is the same glide path without the sleeve), so only the private layers are to
-    be earned back (:func:`altsleeve.fees.breakeven_report`).
+    The break-even asks the sleeve's question, the same as ``altsleeve fees breakeven`` by
+    default and whatever the policy's benchmark: against the same vehicle without the sleeve,
+    which pays the base vehicle layers too, so only the private layers and the vehicle layers'
+    incremental part are to be earned back (:func:`altsleeve.fees.breakeven_report`). The
+    vehicle-level comparison with an index target-date fund is its own line
+    (``breakeven.vehicle_vs_index_tdf``).
     """
     rep = fee_stack_report(vehicle, stack)
     s = rep["sleeve"]
     layers = s["layers"]
     last = 201811 if ff_last is None else ff_last.year * 100 + ff_last.month
     bench = benchmark_return(1.0, 192701, min(last, 201811))
-    be = breakeven_report(vehicle, stack, benchmark=bench.value, same_wrapper=same_wrapper)
+    be = breakeven_report(vehicle, stack, benchmark=bench.value)
     private_bp = sum(x["bp_per_year"] or 0.0 for x in layers if x["level"] != "vehicle")
     vehicle_bp = float(sum(f.bp_per_year for f in vehicle.fees))
     waterfall: list[dict[str, Any]] = [
@@ -734,6 +735,11 @@ def fees_section(
             "required_gross_excess_bp": final.get("excess_bp"),
             "required_gross_return": final.get("required_gross"),
             "alternative": be["alternative"],
+            "vehicle_vs_index_tdf": {
+                "excess_bp": be["vehicle_vs_index_tdf"]["excess_bp"],
+                "required_gross_return": be["vehicle_vs_index_tdf"]["required_gross"],
+                "text": be["vehicle_vs_index_tdf"]["text"],
+            },
             "rows": [
                 {
                     "label": f"{r['level']} {r['name']}",
@@ -749,8 +755,9 @@ def fees_section(
             "stack": f"altsleeve fees stack --vehicle ... --fee-stack ... (representative case, "
             f"{100 * rep['assumptions']['gross_return']:.0f}% gross a year, "
             f"{rep['assumptions']['horizon_years']} years)",
-            "breakeven": "altsleeve fees breakeven (cumulative per layer; "
-            "the benchmark's return from the Fama-French market known on the as-of date)",
+            "breakeven": "altsleeve fees breakeven (cumulative per layer; against the same "
+            "vehicle without the sleeve; the benchmark's return from the Fama-French market known "
+            "on the as-of date)",
         },
     }
 
@@ -1213,13 +1220,7 @@ def gather(ledger: Ledger, inp: EvidenceInputs, progress: ProgressFn = _quiet) -
     progress("fees gross to net and break-even", 3, steps)
     ff = long_history("equity").series_id
     ff_last = prices[ff].dropna().index[-1] if ff in prices else None
-    fees = fees_section(
-        vehicle,
-        stack,
-        as_of,
-        ff_last,
-        same_wrapper=policy.benchmark.kind == "glide_without_sleeve",
-    )
+    fees = fees_section(vehicle, stack, as_of, ff_last)
     sources["private_layers_bp"] = fees["sources"]["stack"]
     sources["vehicle_bp"] = f"the [[fees]] layers of {vehicle_label}"
     sources["breakeven_bp"] = fees["sources"]["breakeven"]

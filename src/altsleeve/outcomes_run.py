@@ -241,6 +241,9 @@ def result_json(
             "annuity_real_rate": p.simulation.annuity_real_rate,
             "annuity_years": p.simulation.annuity_years,
             "vehicle_bp_per_year": float(sum(x.bp_per_year for x in inputs.vehicle.fees)),
+            "vehicle_incremental_bp_per_year": float(
+                sum(x.incremental_bp_per_year for x in inputs.vehicle.fees)
+            ),
             "contribution_rate": p.savers.contribution_rate,
             "hardship_probability": p.savers.hardship_probability,
             "hardship_fraction": p.savers.hardship_fraction,

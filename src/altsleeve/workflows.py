@@ -436,11 +436,12 @@ def flow_fractions(orders: pd.DataFrame, size_start: float, size_growth: float) 
     """Daily net orders as a fraction of a reference size growing at a constant rate.
 
     ``f_t = (purchases_t - redemptions_t) / (size_start * (1 + size_growth) ** years_t)`` with
-    ``years_t`` ACT/365 since the first order; dollars in, decimal fractions out.
+    ``years_t`` ACT/365.25 since the first order (the dilution's own day count,
+    :func:`altsleeve.valuation.dilution`); dollars in, decimal fractions out.
     """
     signed = np.where(orders["kind"] == "purchase", 1.0, -1.0) * orders["amount"].to_numpy(float)
     net = pd.Series(signed, index=pd.DatetimeIndex(orders["date"])).groupby(level=0).sum()
-    years = (net.index - net.index[0]).days / 365.0
+    years = (net.index - net.index[0]).days / 365.25
     size = size_start * (1.0 + size_growth) ** np.asarray(years, dtype=float)
     return net / size
 

@@ -70,3 +70,74 @@ def test_sample_fee_report_for_the_demo(capsys: pytest.CaptureFixture[str]) -> N
     render_fee_report(rep, Console(width=140))
     out = capsys.readouterr().out
     assert "Fee stack of TDF2045" in out and "Break-even" in out
+
+
+def test_gh_17_breakeven_asks_the_sleeves_question_everywhere(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 17, item 2: the CLI, the demo's report and the evidence report ask the same
+    question by default, against the same vehicle without the sleeve (a wrapper the vehicle
+    charges anyway is not the sleeve's cost), and show 'this vehicle vs an index target-date
+    fund' as its own vehicle-level line; ``--index-tdf`` asks the vehicle's question."""
+    import inspect
+
+    from altsleeve.evidence_gather import fees_section
+    from altsleeve.fees import FeeStack, benchmark_return
+    from altsleeve.fund import Vehicle, sample_vehicle_path
+
+    assert run(["fees", "breakeven", "--json"]) == 0
+    rep = json.loads(capsys.readouterr().out)
+    assert rep["same_wrapper"] is True
+    wrapper = next(r for r in rep["rows"] if r["key"] == "vehicle.wrapper")
+    assert abs(wrapper["increment_bp"]) < 10  # was +362
+    line = rep["vehicle_vs_index_tdf"]
+    assert line["excess_bp"] > rep["total_excess_bp"] + 300
+    assert run(["fees", "breakeven", "--json", "--index-tdf"]) == 0
+    index = json.loads(capsys.readouterr().out)
+    assert index["same_wrapper"] is False
+    assert index["total_excess_bp"] == pytest.approx(line["excess_bp"], abs=0.01)
+    assert run(["fees", "breakeven"]) == 0
+    assert "this vehicle vs an index target-date fund" in capsys.readouterr().out
+    # the demo
+    assert sample_fee_report()["breakeven"]["total_excess_bp"] == pytest.approx(
+        rep["total_excess_bp"]
+    )
+    # the evidence report: no switch left that the policy's benchmark kind could turn
+    assert "same_wrapper" not in inspect.signature(fees_section).parameters
+    vehicle = Vehicle.from_toml(sample_vehicle_path())
+    stack = FeeStack.from_toml(sample_stack_path())
+    import datetime as dt
+
+    section = fees_section(vehicle, stack, dt.date(2019, 1, 1), None)
+    assert benchmark_return().value == section["breakeven"]["benchmark_return"]
+    assert section["breakeven"]["required_gross_excess_bp"] == pytest.approx(rep["total_excess_bp"])
+    assert section["breakeven"]["vehicle_vs_index_tdf"]["excess_bp"] == pytest.approx(
+        line["excess_bp"]
+    )
+
+
+def test_gh_17_incremental_vehicle_fee_from_the_vehicle_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A vehicle file whose wrapper charges 5 of its 30 bp for the sleeve: the break-even counts
+    those 5 bp (about 5 / w net), not the other 25."""
+    from altsleeve.fund import sample_vehicle_path
+
+    text = sample_vehicle_path().read_text(encoding="utf-8")
+    assert "bp_per_year = 30" in text
+    f = tmp_path / "v.toml"
+    f.write_text(text.replace("bp_per_year = 30", "bp_per_year = 30\nincremental_bp_per_year = 5"))
+    assert run(["fees", "breakeven", "--json"]) == 0
+    base = json.loads(capsys.readouterr().out)
+    assert run(["fees", "breakeven", "--json", "--vehicle", str(f)]) == 0
+    rep = json.loads(capsys.readouterr().out)
+    assert rep["incremental_bp"] == 5.0
+    assert rep["rows"][-1]["required_net"] == pytest.approx(
+        base["rows"][-1]["required_net"] + 0.005
+    )
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        text.replace("bp_per_year = 30", "bp_per_year = 30\nincremental_bp_per_year = 40")
+    )
+    assert run(["fees", "breakeven", "--vehicle", str(bad)]) == 2
+    assert "incremental_bp_per_year" in capsys.readouterr().err

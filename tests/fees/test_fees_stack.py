@@ -9,6 +9,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -236,7 +237,7 @@ def test_benchmark_is_the_real_market_history() -> None:
     assert b.months == 1103
     assert round(b.value, 6) == 0.098899
     capm = benchmark_return(beta=0.5)
-    assert capm.value == pytest.approx(b.risk_free + 0.5 * (b.market - b.risk_free))
+    assert b.risk_free < capm.value < b.market
 
 
 def test_required_net_formulas() -> None:
@@ -249,7 +250,13 @@ def test_required_net_formulas() -> None:
 
 def test_breakeven_per_layer_is_cumulative_and_rises() -> None:
     res = breakeven(
-        STACK, VEHICLE, benchmark=0.10, private_weight=0.10, alternative_bp=5.0, xtol=1e-6
+        STACK,
+        VEHICLE,
+        benchmark=0.10,
+        private_weight=0.10,
+        alternative_bp=5.0,
+        same_wrapper=False,
+        xtol=1e-6,
     )
     assert next(r.spec.key for r in res.rows) == "gross"
     # with no fees the sleeve only has to match the index fund net of its 5 bp
@@ -278,3 +285,70 @@ def test_representative_drawdown_solves_at_any_size(commitment: float) -> None:
 
     case = representative_drawdown(0.164, commitment=commitment)
     assert xirr(*deal_flows(case.deals)) == pytest.approx(0.164, abs=1e-9)
+
+
+# -- issue 17, item 2: a wrapper the vehicle charges anyway is not the sleeve's cost --------------
+
+
+def test_gh_17_breakeven_does_not_charge_the_wrapper_to_the_sleeve() -> None:
+    """By default the 30 bp wrapper added +362 bp and the 5 bp trustee +61 bp to the sleeve's
+    break-even, because layers the vehicle charges on all its assets were divided by the sleeve's
+    weight (at a 1% sleeve the sleeve 'needed' 44.5% a year). The default question is now the
+    sleeve's: the same vehicle without the sleeve, which pays the same wrapper. Vehicle layers
+    with no incremental part add only timing, and the break-even hardly depends on the weight."""
+    b = benchmark_return().value
+    at = {
+        w: breakeven(STACK, VEHICLE, benchmark=b, private_weight=w, xtol=1e-6) for w in (0.01, 0.10)
+    }
+    for res in at.values():
+        assert res.same_wrapper
+        for r in res.rows:
+            if r.spec.level == "vehicle":
+                assert abs(r.increment) < 0.0010, (r.spec.key, r.increment)
+    assert abs(at[0.01].total - at[0.10].total) < 0.0005
+    assert b + at[0.01].total < 0.16  # not 44.5%
+    # the vehicle-level comparison is still there, as its own figure: the whole vehicle against
+    # an index target-date fund at the same 5 bp, wrapper and all
+    index = breakeven(
+        STACK, VEHICLE, benchmark=b, private_weight=0.10, same_wrapper=False, xtol=1e-6
+    )
+    assert at[0.10].vehicle_vs_index == pytest.approx(index.total, abs=1e-5)
+    assert index.total > at[0.10].total + 9 * 0.0035 - 0.001
+
+
+def test_gh_17_incremental_vehicle_fees_are_the_sleeves_cost() -> None:
+    """A wrapper that charges 5 bp of its 30 more because the vehicle holds the sleeve: those
+    5 bp, charged on all assets, are the sleeve's cost, so it must earn 5 / w bp more; the base
+    25 bp cancel. required_net: ``b - c - V + I / w``."""
+    assert required_net(0.10, 0.10, 0.0005, 0.0035, True, 0.0005) == pytest.approx(0.1010)
+    layers = [VehicleLayer("trustee", 5.0), VehicleLayer("wrapper", 30.0, incremental_bp=5.0)]
+    res = breakeven(STACK, layers, benchmark=0.10, private_weight=0.10, xtol=1e-6)
+    base = breakeven(STACK, VEHICLE, benchmark=0.10, private_weight=0.10, xtol=1e-6)
+    extra = res.rows[-1].increment - base.rows[-1].increment
+    # 50 bp more net; gross, more than that, since the performance layers take a share of it
+    assert 0.0050 < extra < 0.0075
+    assert res.rows[-1].required_net == pytest.approx(base.rows[-1].required_net + 0.005)
+    with pytest.raises(ValueError, match="incremental"):
+        VehicleLayer("wrapper", 30.0, incremental_bp=31.0)
+
+
+def test_gh_17_beta_benchmark_compounds_the_levered_monthly_series() -> None:
+    """Issue 17, item 4: ``--beta`` applied ``rf + beta (m - rf)`` to the geometric annual
+    returns, 41 bp a year above the annualised return of the levered monthly series at beta 1.2.
+    The benchmark now compounds ``rf_t + beta (m_t - rf_t)`` month by month; beta 1 is still the
+    market and beta 0 the T-bills."""
+    from altsleeve.fees._gross import market_monthly
+
+    m = market_monthly()
+    m = m[(m["month"] >= 192701) & (m["month"] <= 201811)]
+    rf, mkt = m["rf"].to_numpy(), m["market"].to_numpy()
+    for beta in (0.0, 0.5, 1.0, 1.2, 2.0):
+        levered = rf + beta * (mkt - rf)
+        expected = float(np.prod(1.0 + levered) ** (12.0 / len(m)) - 1.0)
+        assert benchmark_return(beta).value == pytest.approx(expected, abs=1e-12), beta
+    b = benchmark_return()
+    assert benchmark_return(1.0).value == pytest.approx(b.market, abs=1e-12)
+    assert benchmark_return(0.0).value == pytest.approx(b.risk_free, abs=1e-12)
+    # the old formula overstated beta 1.2 by about 41 bp
+    old = b.risk_free + 1.2 * (b.market - b.risk_free)
+    assert old - benchmark_return(1.2).value == pytest.approx(0.0041, abs=0.0002)

@@ -225,3 +225,44 @@ def test_zero_carry_gives_net_equal_to_gross(deals: list[Deal], waterfall: str) 
     r = _run(deals, t, [])
     assert r.gp_net == 0.0
     assert r.lp_total == pytest.approx(sum(d.proceeds for d in deals), rel=1e-12, abs=1e-9)
+
+
+def test_gh_17_clawback_without_catch_up_keeps_the_preferred_return() -> None:
+    """Issue 17, item 4: without a catch-up the GP is owed ``k`` of the profit above the LPs'
+    capital and preferred return, not ``k`` of all the profit, but the clawback test used the
+    latter. 100 contributed on 2020-01-01 (D0); 150 distributed on 2021-01-01: capital 100, pref
+    100 x (1.08^(366/365) - 1) = 8.02, then 20% of the remaining 41.98 to the GP: 8.40. Then 50
+    more are called on 2021-01-02 and only 40 come back on 2022-01-01. Paid-in 150, distributed
+    190, profit 40: the old test allowed the GP 20% x 40 = 8 and clawed back 0.40. Whole-fund
+    in end-of-fund dollars (ACT/365, 8% a year): the LPs are owed 100 x 1.08^(731/365) +
+    50 x 1.08^(364/365) = 170.63; the distributions are worth 150 x 1.08 + 40 = 202.02: the GP
+    is entitled to 20% of 31.39 = 6.28, and its carry is worth 8.40 x 1.08 = 9.07 at the end:
+    it returns 2.79."""
+    end = dt.date(2022, 1, 1)
+    terms = Carry(rate=0.2, catch_up=0.0)
+    r = european_waterfall(
+        [(dt.date(2020, 1, 1), 100.0), (dt.date(2021, 1, 2), 50.0)],
+        [(dt.date(2021, 1, 1), 150.0), (end, 40.0)],
+        terms,
+        end=end,
+    )
+
+    def fv(x: float, days: int) -> float:
+        return x * 1.08 ** (days / 365)
+
+    pref = fv(100.0, 366) - 100.0
+    gp = 0.2 * (150.0 - 100.0 - pref)
+    assert r.gp_carry == pytest.approx(gp, abs=1e-9)
+    owed = fv(100.0, 731) + fv(50.0, 364)
+    worth = fv(150.0, 365) + 40.0
+    expected = fv(gp, 365) - 0.2 * (worth - owed)
+    assert expected == pytest.approx(2.79, abs=0.01)
+    assert r.clawback == pytest.approx(expected, abs=1e-9)
+    # with a full catch-up the GP is owed 20% of all the profit: the standard test (a) holds
+    full = european_waterfall(
+        [(dt.date(2020, 1, 1), 100.0), (dt.date(2021, 1, 2), 50.0)],
+        [(dt.date(2021, 1, 1), 150.0), (end, 40.0)],
+        Carry(rate=0.2),
+        end=end,
+    )
+    assert full.clawback == pytest.approx(full.gp_carry - 0.2 * 40.0, abs=1e-9)

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -92,3 +93,50 @@ def test_dilution_stops_at_the_truth_and_says_so(
     text = " ".join(capsys.readouterr().out.split())
     assert f"it ends {TRUTH_END}" in text and "asked to 2019-01-10" in text
     assert f"stopped at the synthetic truth's last day {TRUTH_END}" in text
+
+
+# -- issue 17, item 4: the stayers' loss is exact; gross does not net a day's trades ----------
+
+
+def test_gh_17_stayers_loss_is_exact_and_gross_counts_each_side() -> None:
+    """100 units at an estimated NAV of 10 whose true value is 11. A $200 purchase buys 20 units:
+    the true $1,300 is then shared over 120 units, so the stayers' $1,100 becomes $1,083.33, a
+    loss of $16.67, not the first-order $200 x 10% = $20: the exact factor is U / (U + P / NAV).
+    With a $50 redemption the same day (5 units at 10, worth 55) the stayers are the 95 units
+    left: 95 / 115 x $150 x 10% = $12.39; the buyers gain $17.39 and the redeemers lose $5. The
+    gross counts both sides ($22.39), where netting the day's orders would give $15."""
+    from altsleeve.fund import dilution_transfers
+
+    t = dilution_transfers(
+        purchases=np.array([200.0, 200.0, 0.0]),
+        redemptions=np.array([0.0, 50.0, 50.0]),
+        units_before=np.array([100.0, 100.0, 100.0]),
+        nav=np.array([10.0, 10.0, 10.0]),
+        nav_true=np.array([11.0, 11.0, 11.0]),
+    )
+    np.testing.assert_allclose(t.stayers_loss, [200 / 12, 95 / 115 * 15, -5.0], rtol=1e-12)
+    np.testing.assert_allclose(t.to_buyers, [200 / 12, 20 / 115 * 1250 - 200, 0.0], rtol=1e-12)
+    np.testing.assert_allclose(t.to_redeemers, [0.0, -5.0, -5.0], rtol=1e-12)
+    # money is conserved: what the traders gain the stayers lose
+    np.testing.assert_allclose(t.to_buyers + t.to_redeemers, t.stayers_loss, rtol=1e-12)
+    np.testing.assert_allclose(t.gross, [200 / 12, 20 / 115 * 1250 - 200 + 5.0, 5.0])
+    # by brute force: the stayers' true wealth before and after the day's orders
+    u, nav, true = 100.0, 10.0, 11.0
+    for p, r in ((200.0, 0.0), (200.0, 50.0), (0.0, 50.0)):
+        stay = u - r / nav
+        after = stay / (stay + p / nav) * (u * true + p - r)
+        assert stay * true - after == pytest.approx(
+            float(dilution_transfers(p, r, u, nav, true).stayers_loss), rel=1e-12
+        )
+
+
+def test_gh_17_dilution_report_states_gross_and_is_exact(past_truth: Path) -> None:
+    """The report's dollars are the exact stayers' loss and its gross counts buyers and
+    redeemers apart (at least the net, never netted within a day), and it says so."""
+    v = Vehicle.from_toml(sample_vehicle_path())
+    with Ledger(past_truth, read_only=True) as led:
+        rep = dilution_report(led, v, methods=("stale",), end=TRUTH_END)
+    m = rep["methods"]["stale"]
+    assert m["gross_dollars"] >= abs(m["dollars"])
+    assert "not netted" in rep["gross_is"]
+    assert "U / (U + P / NAV)" in rep["exact"]

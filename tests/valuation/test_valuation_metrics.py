@@ -240,20 +240,21 @@ def _daily(start: str, end: str, value: float) -> pd.Series:
 
 def test_dilution_constant_error_and_flow() -> None:
     # 2000-01-01 .. 2004-01-01 daily: 1462 dates spanning 1461 days = exactly 4 years of 365.25.
-    # Each day moves 0.001 * 0.01 = 1e-5 of the sleeve: sum = 1462e-5 = 0.01462;
-    # gross = 1e4 * 0.01462 / 4 = 36.55 bp a year.
+    # Each day's redemption moves 0.001 * 0.01 = 1e-5 of the sleeve: sum = 1462e-5 = 0.01462;
+    # gross = 1e4 * 0.01462 / 4 = 36.55 bp a year. A purchase moves 1e-5 / 1.001 exactly: the
+    # buyers' new units share the mispricing (U / (U + P / NAV), issue 17).
     err = _daily("2000-01-01", "2004-01-01", 0.01)
     flows = _daily("2000-01-01", "2004-01-01", 0.001)
     gross, to_traders = dilution(err, flows)
-    assert gross == pytest.approx(36.55)
+    assert gross == pytest.approx(36.55 / 1.001, rel=1e-12)
     # Buying (+) at an overstated NAV (+): traders overpay, wealth goes to the stayers.
-    assert to_traders == pytest.approx(-36.55)
+    assert to_traders == pytest.approx(-36.55 / 1.001, rel=1e-12)
     # Redeeming (-) at an overstated NAV: traders are overpaid.
     gross2, to_traders2 = dilution(err, -flows)
-    assert gross2 == pytest.approx(36.55)
-    assert to_traders2 == pytest.approx(36.55)
+    assert gross2 == pytest.approx(36.55, rel=1e-12)
+    assert to_traders2 == pytest.approx(36.55, rel=1e-12)
     # Buying at an understated NAV: traders gain.
-    assert dilution(-err, flows)[1] == pytest.approx(36.55)
+    assert dilution(-err, flows)[1] == pytest.approx(36.55 / 1.001, rel=1e-12)
 
 
 def test_dilution_dates_and_nan() -> None:
@@ -263,8 +264,8 @@ def test_dilution_dates_and_nan() -> None:
     # A NaN flow counts as 0; the span is still 2000-01-01 .. 2004-01-01 (4 years).
     flows = pd.Series([0.001, np.nan, 0.001], index=err.index.astype("datetime64[us]"))
     gross, to_traders = dilution(err, flows)
-    assert gross == pytest.approx(1e4 * 2e-5 / 4)
-    assert to_traders == pytest.approx(-1e4 * 2e-5 / 4)
+    assert gross == pytest.approx(1e4 * 2e-5 / 1.001 / 4)
+    assert to_traders == pytest.approx(-1e4 * 2e-5 / 1.001 / 4)
     # Fewer than two common dates: nothing to annualise over.
     g, t = dilution(err, flows.iloc[:1])
     assert math.isnan(g) and math.isnan(t)
@@ -275,7 +276,7 @@ def test_dilution_dates_and_nan() -> None:
 def test_report_dilution_on_sleeve_error() -> None:
     # Two holdings on 2000-01-01 and 2004-01-01 (4 years): H1 true 100 est 102, H2 true 300 est
     # 300 -> sleeve error 2 / 400 = 0.005 each day; flow +0.002 -> 1e-5 a day, 2 days:
-    # gross = 1e4 * 2e-5 / 4 = 0.05 bp a year, to traders -0.05.
+    # gross = 1e4 * 2e-5 / 4 = 0.05 bp a year, to traders -0.05, times 1 / 1.002 (exact).
     dates = ["2000-01-01", "2004-01-01"]
     truth = truth_frame([(h, d, v) for d in dates for h, v in (("H1", 100.0), ("H2", 300.0))])
     est = estimate_frame([(h, d, v) for d in dates for h, v in (("H1", 102.0), ("H2", 300.0))])
@@ -284,8 +285,8 @@ def test_report_dilution_on_sleeve_error() -> None:
     np.testing.assert_allclose(se["m"], [0.005, 0.005])
     flows = pd.Series(0.002, index=pd.to_datetime(dates))
     rep = backtest_report(est, truth, flows=flows)["m"]
-    assert rep["dilution_bp_per_year"] == pytest.approx(0.05)
-    assert rep["dilution_to_traders_bp_per_year"] == pytest.approx(-0.05)
+    assert rep["dilution_bp_per_year"] == pytest.approx(0.05 / 1.002)
+    assert rep["dilution_to_traders_bp_per_year"] == pytest.approx(-0.05 / 1.002)
     assert rep["n_holdings"] == 2
 
 

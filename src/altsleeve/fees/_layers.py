@@ -268,15 +268,38 @@ class VehicleLayer:
     """A vehicle-level fee (trustee, wrapper, TDF manager): ``bp_per_year`` of net assets.
 
     Accrued on ACT/365 like the vehicle's daily strike (docs/vehicle.md ``[[fees]]``).
+    ``incremental_bp`` is the part of ``bp_per_year`` the vehicle charges only because it holds
+    the private sleeve (what the sleeve adds); the rest, :attr:`base_bp`, it charges with or
+    without the sleeve, so it is not the sleeve's cost (issue 17).
     """
 
     name: str
     bp_per_year: float
+    incremental_bp: float = 0.0
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.incremental_bp <= self.bp_per_year:
+            raise ValueError(
+                f"vehicle layer {self.name!r}: incremental_bp {self.incremental_bp:g} must be in "
+                f"[0, bp_per_year = {self.bp_per_year:g}]"
+            )
+
+    @property
+    def base_bp(self) -> float:
+        """The bp a year charged with or without the sleeve."""
+        return self.bp_per_year - self.incremental_bp
 
 
 def vehicle_layers(fees: Any) -> list[VehicleLayer]:
     """Vehicle layers from a vehicle's ``fees`` list (``altsleeve.fund.Vehicle.fees``)."""
-    return [VehicleLayer(str(f.name), float(f.bp_per_year)) for f in fees]
+    return [
+        VehicleLayer(
+            str(f.name),
+            float(f.bp_per_year),
+            float(getattr(f, "incremental_bp_per_year", 0.0)),
+        )
+        for f in fees
+    ]
 
 
 def sample_stack_path() -> Path:

@@ -17,9 +17,13 @@ Tiers, in order (ILPA Private Equity Principles 3.0, "Waterfall Structure"; DOMA
 
 **Clawback** (end of the fund): the GP returns, gross of taxes (ILPA Principles 3.0,
 "Clawback"), the lesser of its carry and the greater of (a) its carry above ``k`` of the fund's
-net profit (all distributions less all contributions, the usual "excess amount" clause) and (b)
+net profit (all distributions less all contributions, the usual "excess amount" clause), (b)
 what the LPs still lack of their contributions plus the preferred return, both future-valued at
-``p`` to the end date.
+``p`` to the end date, and, where the catch-up is not full (``c < 1``), (c) its carry, valued at
+``p`` to the end date, above what the tiers would give it on the whole fund's distributions
+valued the same way (capital ``C``, hurdle ``C`` plus the preferred return): without a catch-up
+the GP is owed ``k`` of the profit *above* the preferred return, which (a) alone would leave it
+(issue 17). With a full catch-up (c) is (a) and (b) together, and is not computed.
 """
 
 from __future__ import annotations
@@ -180,7 +184,19 @@ def _clawback(
         _grow(float(a), d, end, p) for d, a in zip(rows["date"], rows["lp"], strict=True)
     )
     shortfall = owed - received
-    return float(min(gp_carry, max(0.0, excess, shortfall)))
+    whole_fund = 0.0
+    if t.catch_up < 1.0:
+        # (c) without a full catch-up the GP is owed less than k of the profit: its share of
+        # the whole fund's distributions passed once through the tiers, in end-of-fund dollars
+        worth = sum(
+            _grow(float(a), d, end, p) for d, a in zip(rows["date"], rows["gross"], strict=True)
+        )
+        entitled = _split(worth, paid_in, owed, 0.0, 0.0, t)["gp"] if worth > 0 else 0.0
+        carry_worth = sum(
+            _grow(float(a), d, end, p) for d, a in zip(rows["date"], rows["gp"], strict=True)
+        )
+        whole_fund = carry_worth - entitled
+    return float(min(gp_carry, max(0.0, excess, shortfall, whole_fund)))
 
 
 def _frame(rows: list[dict[str, object]]) -> pd.DataFrame:

@@ -19,9 +19,11 @@ from altsleeve.fund._calendar import business_days
 from altsleeve.fund._controls import Finding, NavBase, check_prices, nav_moves
 from altsleeve.fund._records import (
     PRICES_SCOPE,
+    DilutionTransfers,
     StrikeRun,
     StrikeStoppedError,
     dilution_report,
+    dilution_transfers,
     exceptions_table,
     latest_strikes,
     launch_day,
@@ -76,6 +78,7 @@ __all__ = [
     "VEHICLE_ENV",
     "CashPolicy",
     "Definition",
+    "DilutionTransfers",
     "FeeLayer",
     "Finding",
     "GlidePoint",
@@ -96,6 +99,7 @@ __all__ = [
     "definition_on",
     "definitions",
     "dilution_report",
+    "dilution_transfers",
     "exceptions_table",
     "in_force",
     "latest_strikes",

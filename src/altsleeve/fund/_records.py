@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike, NDArray
 
 from altsleeve.domain import series_tolerance
 from altsleeve.errors import InputError, Problem
@@ -1037,10 +1038,12 @@ def record_breaches(ledger: Ledger, vehicle_id: str) -> pd.DataFrame:
 
 __all__ = [
     "PRICES_SCOPE",
+    "DilutionTransfers",
     "StrikeRun",
     "StrikeStoppedError",
     "build_inputs",
     "dilution_report",
+    "dilution_transfers",
     "exceptions_table",
     "finding_row",
     "latest_strikes",
@@ -1058,6 +1061,69 @@ __all__ = [
 ]
 
 
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class DilutionTransfers:
+    """Wealth moved by one day's orders at a NAV that is not the true one (dollars per day).
+
+    ``stayers_loss = to_buyers + to_redeemers`` (what the traders gain, the participants who did
+    not trade lose); ``gross = |to_buyers| + |to_redeemers|``, the wealth that changed hands,
+    buyers' and redeemers' transfers counted apart (not netted within a day).
+    """
+
+    stayers_loss: FloatArray
+    to_buyers: FloatArray
+    to_redeemers: FloatArray
+
+    @property
+    def gross(self) -> FloatArray:
+        """``|to_buyers| + |to_redeemers|``."""
+        return np.asarray(np.abs(self.to_buyers) + np.abs(self.to_redeemers), dtype=np.float64)
+
+
+def dilution_transfers(
+    purchases: ArrayLike,
+    redemptions: ArrayLike,
+    units_before: ArrayLike,
+    nav: ArrayLike,
+    nav_true: ArrayLike,
+) -> DilutionTransfers:
+    """The exact wealth moved by a day's purchases ``P`` and redemptions ``R`` filled at ``nav``.
+
+    ``U`` units are outstanding before the orders and each is truly worth ``nav_true``. Buyers get
+    ``p = P / nav`` units, redeemers give up ``r = R / nav``; the stayers hold ``S = U - r``.
+    After the orders the true assets ``U nav_true + P - R`` are shared over ``S + p`` units, so::
+
+        stayers_loss = S nav_true - S / (S + p) (U nav_true + P - R)
+                     = S / (S + p) (P - R) (nav_true / nav - 1)
+        to_redeemers = R - r nav_true = -R (nav_true / nav - 1)
+        to_buyers    = p / (S + p) (U nav_true + P - R) - P
+
+    The factor ``S / (S + p)`` (``U / (U + P / NAV)`` without redemptions) is what the
+    first-order ``(P - R) (nav_true / nav - 1)`` leaves out: a buyer's cheap units also dilute
+    the buyer's own gain (issue 17). Arrays broadcast; dollars and units as given.
+    """
+    p_ = np.asarray(purchases, dtype=np.float64)
+    r_ = np.asarray(redemptions, dtype=np.float64)
+    u = np.asarray(units_before, dtype=np.float64)
+    nav_ = np.asarray(nav, dtype=np.float64)
+    true = np.asarray(nav_true, dtype=np.float64)
+    bought = p_ / nav_
+    stay = u - r_ / nav_
+    after = u * true + p_ - r_
+    share = stay / (stay + bought)
+    rel = true / nav_ - 1.0
+    stayers = share * (p_ - r_) * rel
+    to_redeemers = -r_ * rel
+    return DilutionTransfers(
+        np.asarray(stayers, dtype=np.float64),
+        np.asarray(bought / (stay + bought) * after - p_, dtype=np.float64),
+        np.asarray(to_redeemers, dtype=np.float64),
+    )
+
+
 def dilution_report(
     ledger: Ledger,
     vehicle: Vehicle,
@@ -1073,9 +1139,13 @@ def dilution_report(
     true private values with the same holdings and units:
     ``NAV_true = (net assets - private estimate + private truth) / units``. Traders buying at a NAV
     below the truth (or selling above it) gain at the stayers' expense, so the wealth moved away
-    from staying participants is ``sum_t (purchases_t - redemptions_t) (NAV_true_t / NAV_t - 1)``
-    dollars (negative if they gained), and in basis points a year of the vehicle's true net assets
-    (ACT/365.25 years). Source: DOMAIN.md section 2; Zitzewitz (2003); Greene & Hodges (2002).
+    from staying participants is, exactly (:func:`dilution_transfers`),
+    ``sum_t S_t / (S_t + P_t / NAV_t) (P_t - R_t) (NAV_true_t / NAV_t - 1)`` dollars with ``S_t``
+    the units of those who did not trade (negative if they gained), and in basis points a year
+    of the vehicle's true net assets (years ACT/365.25: calendar days / 365.25). ``gross`` is the
+    wealth that changed hands, buyers' and redeemers' transfers counted apart (a day's purchases
+    and redemptions are not netted). Source: DOMAIN.md section 2; Zitzewitz (2003); Greene &
+    Hodges (2002).
 
     The measure stops on the last day of the truth (:func:`_truth_ends`): a day past it has no
     true value to compare with (a missing truth is not $0), so ``end`` (default: the last price
@@ -1135,6 +1205,11 @@ def dilution_report(
             else ""
         ),
         "synthetic_truth": True,
+        "exact": "the stayers' loss S / (S + P / NAV) (P - R) (NAV_true / NAV - 1) a day, S the "
+        "units of those who did not trade (U / (U + P / NAV) without redemptions)",
+        "gross_is": "the wealth that changed hands: buyers' and redeemers' transfers counted "
+        "apart, not netted within a day",
+        "day_count": "ACT/365.25",
         "methods": {},
     }
     for i, m in enumerate(methods):
@@ -1149,7 +1224,15 @@ def dilution_report(
         na_before = rows["nav_per_unit"] * units_before
         true_na = na_before - inp.private_value + true_pv
         nav_true = true_na / units_before
-        moved = (rows["purchases"] - rows["redemptions"]) * (nav_true / rows["nav_per_unit"] - 1)
+        tr = dilution_transfers(
+            rows["purchases"].to_numpy(float),
+            rows["redemptions"].to_numpy(float),
+            units_before.to_numpy(float),
+            rows["nav_per_unit"].to_numpy(float),
+            nav_true.to_numpy(float),
+        )
+        moved = pd.Series(tr.stayers_loss, index=rows.index)
+        gross = pd.Series(tr.gross, index=rows.index)
         years = (days[-1] - days[0]).days / 365.25
         scale = float(true_na.mean())
         per_year = {
@@ -1162,8 +1245,8 @@ def dilution_report(
         out["methods"][m] = {
             "dollars": float(moved.sum()),
             "bp_per_year": float(moved.sum() / scale / years * 1e4),
-            "gross_dollars": float(moved.abs().sum()),
-            "gross_bp_per_year": float(moved.abs().sum() / scale / years * 1e4),
+            "gross_dollars": float(gross.sum()),
+            "gross_bp_per_year": float(gross.sum() / scale / years * 1e4),
             "per_year": per_year,
         }
     progress("dilution done", len(methods), len(methods))

@@ -18,7 +18,9 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     ValidationInfo,
+    model_serializer,
     model_validator,
 )
 
@@ -113,10 +115,34 @@ class PrivatePolicy(_Strict):
 
 
 class FeeLayer(_Strict):
-    """A vehicle-level fee in basis points a year of net assets, accrued daily on ACT/365."""
+    """A vehicle-level fee in basis points a year of net assets, accrued daily on ACT/365.
+
+    ``incremental_bp_per_year`` is the part of ``bp_per_year`` charged only because the vehicle
+    holds the private sleeve (a wrapper's surcharge for it); the rest is the base fee, charged
+    with or without the sleeve. The break-even and the savers' outcomes count only the
+    incremental part as the sleeve's cost (docs/fees.md). Left out of the canonical JSON when 0,
+    so definitions recorded before it existed keep their SHA-256.
+    """
 
     name: str = Field(min_length=1)
     bp_per_year: float = Field(ge=0.0, le=1000.0)
+    incremental_bp_per_year: float = Field(default=0.0, ge=0.0, le=1000.0)
+
+    @model_validator(mode="after")
+    def _incremental_within(self) -> Self:
+        if self.incremental_bp_per_year > self.bp_per_year:
+            raise ValueError(
+                f"incremental_bp_per_year {self.incremental_bp_per_year:g} exceeds bp_per_year "
+                f"{self.bp_per_year:g}"
+            )
+        return self
+
+    @model_serializer(mode="wrap")
+    def _omit_zero_incremental(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        out: dict[str, Any] = handler(self)
+        if not self.incremental_bp_per_year:
+            out.pop("incremental_bp_per_year", None)
+        return out
 
 
 class CashPolicy(_Strict):

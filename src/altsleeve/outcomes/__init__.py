@@ -29,6 +29,8 @@ from altsleeve.outcomes._model import (
     block_rng,
     bootstrap_indices,
     simulate_block,
+    smooth_returns,
+    smooth_step,
 )
 from altsleeve.outcomes._params import (
     Cohort,
@@ -82,5 +84,7 @@ __all__ = [
     "prepare",
     "run_outcomes",
     "simulate_block",
+    "smooth_returns",
+    "smooth_step",
     "summarise",
 ]

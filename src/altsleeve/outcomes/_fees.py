@@ -28,7 +28,10 @@ Translation (``docs/outcomes.md``):
   :func:`altsleeve.fees.run_route`) at the fund's expected gross return;
 - a drawdown fund's carry (and a fund of funds' carry) becomes an annual incentive over the
   preferred return with a high-water mark (:func:`altsleeve.fees.carry_as_incentive`), the
-  engine's own stand-in for a whole-fund waterfall with clawback on a NAV path;
+  engine's own stand-in for a whole-fund waterfall on a NAV path. It has **no clawback**: carry
+  crystallised in a good year is never returned, the high-water mark only stops new carry until
+  the loss is made good, so on a path that ends below an earlier peak it takes more than a
+  whole-fund waterfall with clawback would (stated in each layer's ``note`` and ``clawback``);
 - the fund-of-funds layer applies to the sleeve; the vehicle's basis-point layers apply to the
   whole account, with or without the sleeve, and are not private layers.
 """
@@ -77,6 +80,8 @@ class FeeLayerModel:
         Months between crystallisations (12 annual, 3 quarterly).
     note : str
         Where the figures come from, in words.
+    clawback : bool
+        Always False: carry crystallised on the paths is never returned (module docstring).
     """
 
     name: str
@@ -87,6 +92,7 @@ class FeeLayerModel:
     catch_up: bool = False
     every_months: int = 12
     note: str = ""
+    clawback: bool = False
 
     def scaled(self, multiplier: float) -> FeeLayerModel:
         """The same layer with its management and incentive rates times ``multiplier``."""
@@ -164,7 +170,8 @@ def fund_layers(
                 note=(
                     f"drawdown: management on commitments as {1e4 * m:.0f} bp a year of NAV "
                     f"(fees engine's representative fund at {100 * g:.1f}% gross); carry as an "
-                    "annual incentive over the preferred return with a high-water mark"
+                    "annual incentive over the preferred return with a high-water mark, no "
+                    "clawback (carry taken in a good year is never returned)"
                 ),
                 **_carry_terms(f.carry),  # type: ignore[arg-type]
             )
@@ -175,7 +182,7 @@ def fund_layers(
         fof_layer = FeeLayerModel(
             fof.name,
             m,
-            note="fund of funds: management on NAV; carry as an annual incentive",
+            note="fund of funds: management on NAV; carry as an annual incentive, no clawback",
             **_carry_terms(fof.carry),  # type: ignore[arg-type]
         )
     return out, fof_layer

@@ -13,18 +13,21 @@ One path, month ``t`` (all returns decimal, monthly; dollars real, of the as-of 
    :class:`arch.bootstrap.StationaryBootstrap` does). One index per path drives equity, cash,
    bonds, credit and inflation together.
 2. **Private funds**: each fund's gross return from its factor model
-   (:class:`~altsleeve.outcomes._params.PrivateFundModel`), smoothed
-   ``y_t = (1 - phi) g_t + phi y_{t-1}`` (the vehicle's unit price moves with reported values),
-   then its own fee layer, then ``cash_drag`` of its allocation earns T-bills. The sleeve mixes
-   the funds at constant weights (rebalanced monthly), written ``r_0 + sum w_f (r_f - r_0)`` so
-   that identical funds give back the fund's return bit for bit; then the fund-of-funds layer.
+   (:class:`~altsleeve.outcomes._params.PrivateFundModel`), smoothed in
+   logs, ``log(1 + y_t) = (1 - phi) log(1 + g_t) + phi log(1 + y_{t-1})`` (the vehicle's unit
+   price moves with reported values; :func:`smooth_step` keeps the long-run growth of the true
+   value, issue 17), then its own fee layer, then ``cash_drag`` of its allocation earns
+   T-bills. The sleeve mixes the funds at constant weights (rebalanced monthly), written
+   ``r_0 + sum w_f (r_f - r_0)`` so that identical funds give back the fund's return bit for
+   bit; then the fund-of-funds layer.
    The fee layers run once per fee multiplier (1 and the sensitivity multipliers).
 3. **Portfolio**: the cohort's glide path (the vehicle's, by years to retirement) gives the
    liquid weights ``L`` and the private target ``s``. Without the sleeve the account holds
    ``L + s f`` where ``f`` is the funding mix (equity, bonds, or both pro rata); with it,
    ``r_with = r_without + s (r_sleeve - f . r)``: the sleeve replaces what funds it.
 4. **Wealth**: ``W_{t+1} = W_t (1 + r_t)(1 - v / 12) / (1 + pi_t) * h_t + c_t`` where ``v`` is
-   the vehicle's basis-point fees a year (both cases), ``pi_t`` core CPI inflation, ``h_t`` is 1,
+   the vehicle's basis-point fees a year (its base part in both cases, the part the sleeve adds,
+   ``incremental_bp_per_year``, with the sleeve only), ``pi_t`` core CPI inflation, ``h_t`` is 1,
    or ``1 - hardship_fraction`` in a month with a hardship withdrawal (probability
    ``1 - (1 - p)^(1/12)``), and ``c_t`` the month's real contribution with the match.
 
@@ -86,7 +89,7 @@ class Prepared:
     start_balance : numpy.ndarray, shape (C,)
         Real dollars at the start.
     vehicle_monthly_factor : float
-        ``1 - v / 12`` for the vehicle's bp layers.
+        ``1 - v_base / 12`` for the vehicle's bp layers charged with or without the sleeve.
     hardship_monthly : float
         Monthly probability of a hardship withdrawal.
     hardship_fraction : float
@@ -101,6 +104,9 @@ class Prepared:
         The run's seed.
     block_paths : int
         Paths per seeded block.
+    sleeve_monthly_factor : float, default 1
+        ``(1 - v / 12) / (1 - v_base / 12)``: the vehicle layers' incremental part (what the
+        vehicle charges only because it holds the sleeve), charged with the sleeve only.
     """
 
     history: FloatArray
@@ -119,6 +125,7 @@ class Prepared:
     multipliers: FloatArray
     seed: int
     block_paths: int
+    sleeve_monthly_factor: float = 1.0
 
     @property
     def n_months(self) -> int:
@@ -181,6 +188,40 @@ def _next_index(rng: np.random.Generator, idx: IntArray, n_history: int, p: floa
     return idx
 
 
+def smooth_step(log_y: FloatArray, g: FloatArray, phi: float, out: FloatArray) -> FloatArray:
+    """One month of appraisal smoothing, in logs; updates ``log_y`` in place.
+
+    ``log_y`` holds last month's reported log return ``l_{t-1} = log(1 + y_{t-1})``; it becomes
+    ``l_t = phi l_{t-1} + (1 - phi) log(1 + g_t)`` and ``out`` the reported simple return
+    ``y_t = exp(l_t) - 1`` (returned). Smoothing the log value (as the sample book and the
+    nowcast's Kalman filter do) keeps the path's long-run growth: summed over ``T`` months,
+    ``sum l_t = sum log(1 + g_t) + phi / (1 - phi) (l_0 - l_T)``, the true log growth up to a
+    bounded tail, while the reported volatility is lower. Smoothing simple returns instead keeps
+    their mean but shrinks their variance, so the compounded reported value would outgrow the
+    true one without limit (issue 17).
+    """
+    np.log1p(g, out=out)
+    out *= 1.0 - phi
+    log_y *= phi
+    log_y += out
+    np.expm1(log_y, out=out)
+    return out
+
+
+def smooth_returns(g: FloatArray, phi: float, start: float) -> FloatArray:
+    """Reported returns of true monthly returns ``g`` (shape (T, ...)), smoothed in logs.
+
+    ``start`` is the reported simple return before the first month. Loops :func:`smooth_step`
+    over the rows (the simulation runs the same step month by month).
+    """
+    g = np.asarray(g, dtype=np.float64)
+    log_y = np.full(g.shape[1:], np.log1p(start))
+    out = np.empty_like(g)
+    for t in range(g.shape[0]):
+        smooth_step(log_y, g[t], phi, out[t])
+    return out
+
+
 @dataclass
 class BlockResult:
     """Per-path figures of one block.
@@ -231,6 +272,7 @@ def simulate_block(prep: Prepared, block: int, n_paths: int) -> BlockResult:
     fof_rates = LayerRates.of(prep.fof, mult) if prep.fof is not None else None
     fof_state = FeeState.start(n_m, n_paths) if prep.fof is not None else None
     smoothed = [np.full(n_paths, float(f.gross_mean.mean())) for f in prep.funds]
+    log_smoothed = [np.log1p(y) for y in smoothed]  # the smoothing's state, log returns
     weights = [f.weight for f in prep.funds]
 
     wealth = np.empty((n_c, n_v, n_paths))
@@ -271,9 +313,7 @@ def simulate_block(prep: Prepared, block: int, n_paths: int) -> BlockResult:
                 g += eps[k]
             y = smoothed[k]
             if f.smoothing > 0.0:
-                y *= f.smoothing
-                np.multiply(g, 1.0 - f.smoothing, out=scratch)
-                y += scratch
+                smooth_step(log_smoothed[k], g, f.smoothing, y)
             else:
                 y[:] = g
             net = fee_step(y, states[k], rates[k], t)
@@ -309,6 +349,8 @@ def simulate_block(prep: Prepared, block: int, n_paths: int) -> BlockResult:
         growth[:, 1:] += r_without[:, None, :]
         growth += 1.0
         growth *= deflator
+        if prep.sleeve_monthly_factor != 1.0:
+            growth[:, 1:] *= prep.sleeve_monthly_factor
         w = wealth[:k_c]
         w *= growth
         if p_hard > 0.0:

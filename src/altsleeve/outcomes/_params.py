@@ -79,9 +79,11 @@ class PrivateFundModel(_Strict):
 
     i.e. ``r_f + alpha + beta_equity * market excess + ...``, written around the market so that
     a fund with ``beta_equity = 1`` and nothing else returns the market bit for bit. Reported
-    (smoothed) return: ``y_t = (1 - smoothing) g_t + smoothing y_{t-1}`` (Getmansky, Lo and
-    Makarov 2004 style geometric lag, monthly). ``cash_drag`` is the share of the fund's
-    allocation held in T-bills waiting for capital calls (uncalled commitments kept liquid).
+    (smoothed) return, in logs: ``log(1 + y_t) = (1 - smoothing) log(1 + g_t) + smoothing
+    log(1 + y_{t-1})`` (Getmansky, Lo and Makarov 2004 style geometric lag, monthly, on the log
+    value, so the reported value keeps the true value's long-run growth). ``cash_drag`` is the
+    share of the fund's allocation held in T-bills waiting for capital calls (uncalled
+    commitments kept liquid).
     """
 
     alpha: Annotated[float, Field(ge=-0.5, le=0.5)] = 0.0

@@ -254,6 +254,8 @@ def prepare(
         share[: p.horizon, c] = p.private_share
         contrib[: p.horizon, c] = p.contributions
     bp = float(sum(x.bp_per_year for x in vehicle.fees))
+    inc = float(sum(x.incremental_bp_per_year for x in vehicle.fees))
+    base_factor = 1.0 - (bp - inc) / 1e4 / 12.0
     start = np.array([params.cohorts[i].balance for i in order], dtype=np.float64)
     return Prepared(
         history=hist,
@@ -264,7 +266,7 @@ def prepare(
         private_share=share,
         contributions=contrib,
         start_balance=start,
-        vehicle_monthly_factor=1.0 - bp / 1e4 / 12.0,
+        vehicle_monthly_factor=base_factor,
         hardship_monthly=1.0 - (1.0 - params.savers.hardship_probability) ** (1.0 / 12.0),
         hardship_fraction=params.savers.hardship_fraction,
         funds=funds,
@@ -272,6 +274,7 @@ def prepare(
         multipliers=np.array([1.0, *params.simulation.fee_multipliers], dtype=np.float64),
         seed=int(seed),
         block_paths=params.simulation.block_paths,
+        sleeve_monthly_factor=(1.0 - bp / 1e4 / 12.0) / base_factor if inc else 1.0,
     )
 
 
@@ -487,5 +490,6 @@ def _layer_dict(layer: FeeLayerModel) -> dict[str, Any]:
         "high_water_mark": layer.high_water_mark,
         "catch_up": layer.catch_up,
         "every_months": layer.every_months,
+        "clawback": layer.clawback,
         "note": layer.note,
     }

@@ -442,12 +442,21 @@ def dilution(sleeve_error: pd.Series, flows: pd.Series) -> tuple[float, float]:
 
     Participants who trade at an estimated NAV that differs from the true value move wealth
     between themselves and those who stay. On day ``t`` the amount, as a decimal share of the
-    sleeve's true value, is ``flows_t * sleeve_error_t``. Traders who buy (``flows_t > 0``) at an
-    overstated NAV (``sleeve_error_t > 0``) pay too much, so wealth goes to the stayers::
+    sleeve's true value, is ``flows_t * sleeve_error_t / (1 + max(flows_t, 0))``. Traders who buy
+    (``flows_t > 0``) at an overstated NAV (``sleeve_error_t > 0``) pay too much, so wealth goes
+    to the stayers::
 
-        to_traders_t = -flows_t * sleeve_error_t
-        gross        = 1e4 * sum_t |flows_t * sleeve_error_t| / years
+        moved_t      = flows_t * sleeve_error_t / (1 + max(flows_t, 0))
+        to_traders_t = -moved_t
+        gross        = 1e4 * sum_t |moved_t| / years
         signed       = 1e4 * sum_t to_traders_t / years
+
+    The factor ``1 / (1 + f)`` is the exact ``U / (U + P / NAV)`` for a net purchase ``f`` of
+    the net assets: the buyers' new units share the mispricing they bring (issue 17; the
+    first-order ``f e`` overstates it). A net redemption needs none. The flows here are **net**
+    daily flows, so ``gross`` is the wealth moved by each day's net flow: purchases and
+    redemptions of one day are netted before it (``altsleeve.fund.dilution_report``, which has
+    both, counts them apart).
 
     Parameters
     ----------
@@ -475,8 +484,8 @@ def dilution(sleeve_error: pd.Series, flows: pd.Series) -> tuple[float, float]:
     -----
     The sums run over the dates present in both indexes (dates compared at day resolution; a
     date missing from ``flows`` would contribute 0 anyway), and
-    ``years = (last date - first date).days / 365.25`` over those dates. Both results are NaN
-    when fewer than two such dates exist (no span to annualise over).
+    ``years = (last date - first date).days / 365.25`` over those dates (ACT/365.25). Both
+    results are NaN when fewer than two such dates exist (no span to annualise over).
 
     This is the measure of DOMAIN.md section 2, "sum over days of
     flow_t * (NAV_est_t - NAV_true_t) / NAV_true_t", annualised; the concept is the stale-pricing
@@ -508,7 +517,8 @@ def dilution(sleeve_error: pd.Series, flows: pd.Series) -> tuple[float, float]:
     if span <= 0:
         return math.nan, math.nan
     years = span / _DAYS_PER_YEAR
-    moved = np.nan_to_num(f_val[pos[both]], nan=0.0) * err[both]
+    f_both = np.nan_to_num(f_val[pos[both]], nan=0.0)
+    moved = f_both * err[both] / (1.0 + np.maximum(f_both, 0.0))
     return float(1e4 * np.abs(moved).sum() / years), float(1e4 * -moved.sum() / years)
 
 
