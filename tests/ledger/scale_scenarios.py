@@ -114,7 +114,7 @@ def _run() -> dict[str, Any]:
                 suffix = opts.pop("suffix", ".csv")
                 f = directory / f"{name}-{i}{suffix}"
                 if suffix == ".csv.gz":
-                    f.write_bytes(gzip.compress(content.encode()))
+                    f.write_bytes(gzip.compress(content.encode(), mtime=0))
                 elif suffix == ".parquet":
                     pd.read_csv(io.StringIO(content), dtype=str, keep_default_na=False).to_parquet(
                         f
