@@ -19,7 +19,7 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from altsleeve.errors import InputError, Problem
 from altsleeve.ledger._hashing import file_sha256
@@ -115,7 +115,8 @@ class _NoHeaderError(Exception):
 
 
 def _csv_chunks(label: str, p: Path, name: str, sha: str, chunk_rows: int) -> Iterator[RawTable]:
-    raw: IO[bytes] = gzip.open(p, "rb") if name.endswith(".gz") else p.open("rb")  # noqa: SIM115
+    opened = gzip.open(p, "rb") if name.endswith(".gz") else p.open("rb")  # noqa: SIM115
+    raw = cast(IO[bytes], opened)
     with raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text:
         reader = csv.reader(text, strict=True)
         header: list[str] | None = None
