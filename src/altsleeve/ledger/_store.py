@@ -17,6 +17,7 @@ not compute any estimate: it stores and returns facts.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import math
 import os
@@ -32,7 +33,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from altsleeve.errors import InputError, Problem
+from altsleeve.errors import MAX_PROBLEMS, InputError, Problem
 from altsleeve.ledger._hashing import GENESIS_HASH, content_hash, entry_hash, row_hash
 from altsleeve.ledger._migrations import available_migrations, current_version, first_row, migrate
 from altsleeve.ledger._schema import DERIVED_TABLES, FACT_TABLES, KNOWLEDGE_TABLES, FactTable
@@ -529,6 +530,221 @@ class Ledger:
             )
         return AppendResult(table, new, restated, unchanged, batch_id)
 
+    # -- large writes: staged rows ----------------------------------------------------------
+    def stage(
+        self,
+        table: str,
+        rows: pd.DataFrame,
+        row_numbers: Sequence[int],
+        line_numbers: Sequence[int | None],
+    ) -> None:
+        """Add validated rows to this connection's temporary staging table for ``table``.
+
+        For files too large to hold in memory: rows are staged chunk by chunk (in file order,
+        with their row and line numbers), checked with :meth:`staged_groups` and written with
+        :meth:`append_staged`. The staging table lives only in this connection (it is never part
+        of the ledger file, and a read-only ledger can stage); :meth:`drop_staged` removes it.
+        """
+        spec = FACT_TABLES[table]
+        name = f"_staged_{table}"
+        cols = (*spec.key, *spec.values)
+        self._con.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {name} ("
+            + ", ".join(f"{c} {spec.types[c]}" for c in cols)
+            + ", _row BIGINT, _line BIGINT)"
+        )
+        arrays: dict[str, pa.Array] = {}
+        for c in cols:
+            if c not in rows.columns:
+                raise ValueError(f"{spec.name}: missing column {c!r}")
+            arrays[c] = _arrow_column(rows[c], spec.types[c])
+        arrays["_row"] = pa.array(list(row_numbers), type=pa.int64())
+        arrays["_line"] = pa.array(list(line_numbers), type=pa.int64())
+        self._con.register("_stage_chunk", pa.table(arrays))
+        try:
+            self._con.execute(f"INSERT INTO {name} SELECT * FROM _stage_chunk")
+        finally:
+            self._con.unregister("_stage_chunk")
+
+    def drop_staged(self, table: str) -> None:
+        """Remove the staging tables of ``table`` (if any)."""
+        for name in (f"_staged_{table}", f"_plan_{table}", f"_insert_{table}"):
+            self._con.execute(f"DROP TABLE IF EXISTS {name}")
+
+    def staged_groups(self, table: str, column: str, max_rows: int) -> Iterator[pd.DataFrame]:
+        """The staged rows of ``table`` grouped by values of ``column`` (e.g. by series).
+
+        Each frame holds every staged row of some values of ``column`` (at most ``max_rows``
+        rows unless one value has more), in file order, with ``_row`` and ``_line``.
+        """
+        name = f"_staged_{table}"
+        counts = self._con.execute(
+            f"SELECT {column}, count(*) FROM {name} GROUP BY {column} ORDER BY {column}"
+        ).fetchall()
+        group: list[Any] = []
+        size = 0
+        for value, n in [*counts, (None, None)]:
+            if group and (value is None or size + int(n) > max_rows):
+                yield self._con.execute(
+                    f"SELECT * FROM {name} WHERE {column} IN (SELECT unnest($v)) ORDER BY _row",
+                    {"v": group},
+                ).df()
+                group, size = [], 0
+            if value is not None:
+                group.append(value)
+                size += int(n)
+
+    def append_staged(
+        self,
+        table: str,
+        *,
+        action: str,
+        source: str,
+        source_sha256: str = "",
+        restate: bool = False,
+        detail: Mapping[str, Any] | None = None,
+        chunk_rows: int = 200_000,
+    ) -> AppendResult:
+        """:meth:`append` for the rows staged with :meth:`stage`, without holding them in memory.
+
+        The same versions, the same refusal of differing rows (the first ``MAX_PROBLEMS`` named,
+        in file order), the same row hashes and one audit entry with the same content hash as
+        :meth:`append` would write for those rows. The comparison with recorded versions is a
+        join in the database; rows are hashed and inserted ``chunk_rows`` at a time.
+        """
+        spec = FACT_TABLES[table]
+        if not spec.versioned:
+            raise ValueError(f"{table!r} is not versioned; use append")
+        staged, plan = f"_staged_{table}", f"_plan_{table}"
+        key_cols = ", ".join(spec.key)
+        on = " AND ".join(f"s.{k} = l.{k}" for k in spec.key)
+        same = " AND ".join(
+            f"s.{spec.values[j]} IS NOT DISTINCT FROM l.{spec.values[j]}" for j in spec.compared
+        )
+        prev = ", ".join(f"l.{v} AS _prev_{v}" for v in spec.values)
+        with self._transaction():
+            self._con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {plan} AS "
+                f"WITH l AS (SELECT t.{', t.'.join((*spec.key, 'version', *spec.values))} "
+                f"FROM {spec.name} t SEMI JOIN (SELECT DISTINCT {key_cols} FROM {staged}) i "
+                f"ON {' AND '.join(f't.{k} = i.{k}' for k in spec.key)} "
+                f"QUALIFY row_number() OVER (PARTITION BY {', '.join(f't.{k}' for k in spec.key)} "
+                "ORDER BY t.version DESC) = 1) "
+                f"SELECT s.*, l.version AS _prev_version, {prev}, "
+                f"CASE WHEN l.version IS NULL THEN 0 WHEN {same or 'TRUE'} THEN 1 ELSE 2 END "
+                f"AS _status FROM {staged} s LEFT JOIN l ON {on}"
+            )
+            counts = dict(
+                self._con.execute(
+                    f"SELECT _status, count(*) FROM {plan} GROUP BY _status"
+                ).fetchall()
+            )
+            new, unchanged, differ = (int(counts.get(k, 0)) for k in (0, 1, 2))
+            if differ and not restate:
+                found = self._con.execute(
+                    f"SELECT {key_cols}, _prev_version, "
+                    f"{', '.join(f'_prev_{v}' for v in spec.values)}, "
+                    f"{', '.join(spec.values)}, _row, _line FROM {plan} WHERE _status = 2 "
+                    f"ORDER BY _row LIMIT {MAX_PROBLEMS}"
+                ).fetchall()
+                nk, nv = len(spec.key), len(spec.values)
+                conflicts = []
+                for r in found:
+                    key, version = tuple(r[:nk]), int(r[nk])
+                    old = tuple(r[nk + 1 : nk + 1 + nv])
+                    vals = tuple(r[nk + 1 + nv : nk + 1 + 2 * nv])
+                    conflicts.append(
+                        Problem(
+                            source,
+                            _conflict_message(spec, key, version, old, vals),
+                            row=int(r[-2]),
+                            line=None if r[-1] is None else int(r[-1]),
+                            column=_first_diff(spec, old, vals),
+                        )
+                    )
+                raise InputError(conflicts, total=differ)
+            if not new + differ:
+                return AppendResult(table, 0, 0, unchanged, None)
+            batch_id = self._write_staged(spec, action, source, source_sha256, detail, chunk_rows)
+        return AppendResult(table, new, differ, unchanged, batch_id)
+
+    def _write_staged(
+        self,
+        spec: FactTable,
+        action: str,
+        source: str,
+        source_sha256: str,
+        detail: Mapping[str, Any] | None,
+        chunk_rows: int,
+    ) -> int:
+        """Insert the new and differing rows of a staged plan as one batch, with its audit entry."""
+        plan, todo = f"_plan_{spec.name}", f"_insert_{spec.name}"
+        row = first_row(self._con.execute("SELECT coalesce(max(seq), 0), count(*) FROM audit_log"))
+        seq = int(row[0]) + 1 if row else 1
+        recorded_at = self._recorded_time()
+        business = ", ".join(
+            "coalesce(_prev_version, 0) + 1 AS version" if c == "version" else c
+            for c in spec.business_columns
+        )
+        self._con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {todo} AS SELECT row_number() OVER (ORDER BY _row) "
+            f"AS _n, {business} FROM {plan} WHERE _status <> 1 ORDER BY _row"
+        )
+        m = int((first_row(self._con.execute(f"SELECT count(*) FROM {todo}")) or (0,))[0])
+        stored_cols = [c for c in spec.columns if c != "row_hash"]
+        for lo in range(1, m + 1, chunk_rows):
+            fetched = self._con.execute(
+                f"SELECT {', '.join(spec.business_columns)} FROM {todo} "
+                "WHERE _n BETWEEN $lo AND $hi ORDER BY _n",
+                {"lo": lo, "hi": lo + chunk_rows - 1},
+            ).fetchall()
+            n = len(fetched)
+            columns: dict[str, list[Any]] = {
+                c: [r[j] for r in fetched] for j, c in enumerate(spec.business_columns)
+            }
+            del fetched
+            columns["recorded_at"] = [recorded_at] * n
+            columns["batch_id"] = [seq] * n
+            stored = [columns[c] for c in stored_cols]
+            columns["row_hash"] = [row_hash(spec.hashed(r)) for r in zip(*stored, strict=True)]
+            arrow = pa.table(
+                {c: pa.array(columns[c], type=_ARROW_TYPES[spec.sql_type(c)]) for c in spec.columns}
+            )
+            del columns, stored
+            self._con.register("_new_rows", arrow)
+            try:
+                self._con.execute(
+                    f"INSERT INTO {spec.name} ({', '.join(spec.columns)}) "
+                    f"SELECT {', '.join(spec.columns)} FROM _new_rows"
+                )
+            finally:
+                self._con.unregister("_new_rows")
+        self._append_audit(
+            seq,
+            recorded_at,
+            action,
+            spec.name,
+            source,
+            source_sha256,
+            m,
+            self._stored_content_hash(spec.name, seq),
+            detail,
+        )
+        return seq
+
+    def _stored_content_hash(self, table: str, batch: int) -> str:
+        """:func:`content_hash` of one batch's stored row hashes, streamed in sorted order."""
+        digest = hashlib.sha256()
+        cur = self._con.execute(
+            f"SELECT row_hash FROM {table} WHERE batch_id = ? ORDER BY row_hash", [batch]
+        )
+        sep = b""
+        while rows := cur.fetchmany(100_000):
+            for (h,) in rows:
+                digest.update(sep + str(h).encode())
+                sep = b"\n"
+        return digest.hexdigest()
+
     def _latest_for_keys(
         self, spec: FactTable, rows: pd.DataFrame, keys: list[tuple[Any, ...]]
     ) -> dict[tuple[Any, ...], tuple[int, tuple[Any, ...]]]:
@@ -934,6 +1150,17 @@ def _python_columns(spec: FactTable, rows: pd.DataFrame) -> dict[str, list[Any]]
         else:
             out[c] = [str(x) for x in s]
     return out
+
+
+def _arrow_column(values: pd.Series, sql_type: str) -> pa.Array:
+    """One column of validated rows as Arrow, of the stored type (NaN and NaT as NULL)."""
+    typ = _ARROW_TYPES[sql_type]
+    if sql_type == "DATE":
+        days = pd.to_datetime(values).to_numpy(dtype="datetime64[D]")
+        return pa.array(days, type=typ, mask=pd.isna(values).to_numpy())
+    if sql_type == "VARCHAR":
+        return pa.array(values.astype(str), type=typ)
+    return pa.array(values, type=typ, from_pandas=True)
 
 
 def _first_diff(spec: FactTable, old: tuple[Any, ...], new: tuple[Any, ...]) -> str | None:

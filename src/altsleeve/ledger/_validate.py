@@ -323,6 +323,15 @@ class ValidatedFile:
     rows: list[int]
     lines: list[int | None]
     moves: tuple[PriceMove, ...] = ()
+    #: How many rows were validated and staged in the ledger's connection rather than kept here
+    #: (a price file); ``frame``, ``rows`` and ``lines`` then hold only the rows of ``moves``.
+    #: ``None``: every row is in ``frame``.
+    staged_rows: int | None = None
+
+    @property
+    def row_count(self) -> int:
+        """Rows in the file."""
+        return len(self.frame) if self.staged_rows is None else self.staged_rows
 
 
 def _parse(spec: FieldSpec, text: str) -> tuple[object, str | None]:
