@@ -56,6 +56,9 @@ DEFAULT_LOCK_TIMEOUT = 30.0
 DUCKDB_MAGIC = b"DUCK"
 DUCKDB_MAGIC_OFFSET = 8
 
+#: Rows read at a time when a query's result is streamed (``verify``).
+_STREAM_ROWS = 100_000
+
 _LOCK_HOLDER = re.compile(r"\(PID (\d+)\)")
 
 _ARROW_TYPES: dict[str, pa.DataType] = {
@@ -1086,30 +1089,36 @@ class Ledger:
             if progress:
                 progress(f"verifying {name}", done, len(FACT_TABLES))
             cols = [c for c in spec.columns if c != "row_hash"]
-            found: dict[int, list[str]] = {}
-            for r in self._con.execute(
-                f"SELECT {', '.join(cols)}, row_hash FROM {name}"
-            ).fetchall():
+            at_batch = cols.index("batch_id")
+            found: dict[int, int] = {}  # rows per batch
+            edited: set[int] = set()  # batches with a row whose stored hash is not its own
+            for r in self._stream(f"SELECT {', '.join(cols)}, row_hash FROM {name}"):
                 rep.rows += 1
                 h = row_hash(spec.hashed(r[:-1]))
-                batch = int(r[cols.index("batch_id")])
+                batch = int(r[at_batch])
                 if h != r[-1]:
                     key = ", ".join(f"{k}={r[cols.index(k)]}" for k in spec.key)
                     rep.problems.append(
                         f"{name}: row ({key}) of batch {batch} was edited (its hash differs)"
                     )
-                found.setdefault(batch, []).append(h)
-            for batch, hashes in sorted(found.items()):
+                    edited.add(batch)
+                found[batch] = found.get(batch, 0) + 1
+            check: set[int] = set()
+            for batch, count in sorted(found.items()):
+                if batch in batches and batches[batch][0] == name and count == batches[batch][1]:
+                    check.add(batch)
+            contents = self._batch_contents(name, spec, check, edited)
+            for batch, count in sorted(found.items()):
                 if batch not in batches or batches[batch][0] != name:
                     rep.problems.append(f"{name}: batch {batch} has no audit entry (rows added)")
                     continue
                 _, n_rows, chash = batches[batch]
-                if len(hashes) != n_rows:
+                if count != n_rows:
                     rep.problems.append(
-                        f"{name}: batch {batch} has {len(hashes)} rows, its audit entry "
+                        f"{name}: batch {batch} has {count} rows, its audit entry "
                         f"says {n_rows} (rows deleted or added)"
                     )
-                elif content_hash(hashes) != chash:
+                elif contents[batch] != chash:
                     rep.problems.append(
                         f"{name}: batch {batch} content differs from its audit hash"
                     )
@@ -1119,6 +1128,47 @@ class Ledger:
         if progress:
             progress("ledger verified", len(FACT_TABLES), len(FACT_TABLES))
         return rep
+
+    def _stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
+        """The rows of a query as Python tuples, read in batches (memory does not grow)."""
+        reader = self._con.sql(sql, params=list(params)).to_arrow_reader(_STREAM_ROWS)
+        for batch in reader:
+            columns = [col.to_pylist() for col in batch.columns]
+            yield from zip(*columns, strict=True)
+
+    def _batch_contents(
+        self, table: str, spec: FactTable, batches: set[int], edited: set[int]
+    ) -> dict[int, str]:
+        """:func:`content_hash` of each batch's rows as hashed now, streamed in sorted order.
+
+        A batch without an edited row hashes to its stored row hashes, read sorted from the
+        database; a batch with one is hashed again from its rows (in memory).
+        """
+        out: dict[int, str] = {}
+        cols = [c for c in spec.columns if c != "row_hash"]
+        for batch in sorted(batches & edited):
+            rows = self._stream(
+                f"SELECT {', '.join(cols)} FROM {table} WHERE batch_id = ?", [batch]
+            )
+            out[batch] = content_hash(row_hash(spec.hashed(r)) for r in rows)
+        plain = sorted(batches - edited)
+        if not plain:
+            return out
+        digest, current, sep = hashlib.sha256(), None, b""
+        for batch, h in self._stream(
+            f"SELECT batch_id, row_hash FROM {table} WHERE batch_id IN (SELECT unnest(?)) "
+            "ORDER BY batch_id, row_hash",
+            [plain],
+        ):
+            if batch != current:
+                if current is not None:
+                    out[current] = digest.hexdigest()
+                digest, current, sep = hashlib.sha256(), batch, b""
+            digest.update(sep + str(h).encode())
+            sep = b"\n"
+        if current is not None:
+            out[current] = digest.hexdigest()
+        return out
 
 
 def _as_date(value: dt.date | str) -> dt.date:
