@@ -571,7 +571,7 @@ class Ledger:
 
     def drop_staged(self, table: str) -> None:
         """Remove the staging tables of ``table`` (if any)."""
-        for name in (f"_staged_{table}", f"_plan_{table}", f"_insert_{table}"):
+        for name in (f"_staged_{table}", f"_plan_{table}"):
             self._con.execute(f"DROP TABLE IF EXISTS {name}")
 
     def staged_groups(self, table: str, column: str, max_rows: int) -> Iterator[pd.DataFrame]:
@@ -606,7 +606,7 @@ class Ledger:
         source_sha256: str = "",
         restate: bool = False,
         detail: Mapping[str, Any] | None = None,
-        chunk_rows: int = 200_000,
+        chunk_rows: int = 50_000,
     ) -> AppendResult:
         """:meth:`append` for the rows staged with :meth:`stage`, without holding them in memory.
 
@@ -635,8 +635,9 @@ class Ledger:
                 "ORDER BY t.version DESC) = 1) "
                 f"SELECT s.*, l.version AS _prev_version, {prev}, "
                 f"CASE WHEN l.version IS NULL THEN 0 WHEN {same or 'TRUE'} THEN 1 ELSE 2 END "
-                f"AS _status FROM {staged} s LEFT JOIN l ON {on}"
+                f"AS _status FROM {staged} s LEFT JOIN l ON {on} ORDER BY s._row"
             )
+            self._con.execute(f"DROP TABLE {staged}")  # the plan holds every staged row
             counts = dict(
                 self._con.execute(
                     f"SELECT _status, count(*) FROM {plan} GROUP BY _status"
@@ -681,7 +682,7 @@ class Ledger:
         chunk_rows: int,
     ) -> int:
         """Insert the new and differing rows of a staged plan as one batch, with its audit entry."""
-        plan, todo = f"_plan_{spec.name}", f"_insert_{spec.name}"
+        plan = f"_plan_{spec.name}"
         row = first_row(self._con.execute("SELECT coalesce(max(seq), 0), count(*) FROM audit_log"))
         seq = int(row[0]) + 1 if row else 1
         recorded_at = self._recorded_time()
@@ -689,19 +690,20 @@ class Ledger:
             "coalesce(_prev_version, 0) + 1 AS version" if c == "version" else c
             for c in spec.business_columns
         )
-        self._con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {todo} AS SELECT row_number() OVER (ORDER BY _row) "
-            f"AS _n, {business} FROM {plan} WHERE _status <> 1 ORDER BY _row"
-        )
-        m = int((first_row(self._con.execute(f"SELECT count(*) FROM {todo}")) or (0,))[0])
+        bounds = first_row(self._con.execute(f"SELECT min(_row), max(_row) FROM {plan}"))
+        top, last = (int(bounds[0]), int(bounds[1])) if bounds and bounds[0] is not None else (1, 0)
+        m = 0
         stored_cols = [c for c in spec.columns if c != "row_hash"]
-        for lo in range(1, m + 1, chunk_rows):
+        for lo in range(top, last + 1, chunk_rows):
             fetched = self._con.execute(
-                f"SELECT {', '.join(spec.business_columns)} FROM {todo} "
-                "WHERE _n BETWEEN $lo AND $hi ORDER BY _n",
+                f"SELECT {business} FROM {plan} "
+                "WHERE _row BETWEEN $lo AND $hi AND _status <> 1 ORDER BY _row",
                 {"lo": lo, "hi": lo + chunk_rows - 1},
             ).fetchall()
+            if not fetched:
+                continue
             n = len(fetched)
+            m += n
             columns: dict[str, list[Any]] = {
                 c: [r[j] for r in fetched] for j, c in enumerate(spec.business_columns)
             }

@@ -690,7 +690,7 @@ class FileValidator:
         complete = [i for i in range(len(raw.rows)) if all(c[i] is not None for c in cols)]
         for j, col in enumerate(cols):
             codes, values = self._key_codes[j], self._key_values[j]
-            part = np.empty(len(complete), dtype=np.int64)
+            part = np.empty(len(complete), dtype=np.int32)
             for n, i in enumerate(complete):
                 v = col[i]
                 code = codes.get(v)
@@ -700,21 +700,29 @@ class FileValidator:
                 part[n] = code
             self._key_parts[j].append(part)
         pos = np.asarray(complete, dtype=np.int64)
-        self._key_rows.append(pos + raw.first_row)
+        self._key_rows.append((pos + raw.first_row).astype(np.int32))
         lines = np.array([-1 if x is None else x for x in raw.lines], dtype=np.int64)
-        self._key_lines.append(lines[pos] if len(pos) else np.empty(0, dtype=np.int64))
+        self._key_lines.append(lines[pos].astype(np.int32) if len(pos) else np.empty(0, np.int32))
 
     def finish(self) -> None:
         """Check business keys across the file, then raise every problem found, if any."""
         fmt = self.fmt
         rows = np.concatenate(self._key_rows) if self._key_rows else np.empty(0, np.int64)
+        self._key_rows = []
         if len(rows):
             lines = np.concatenate(self._key_lines)
             parts = [np.concatenate(p) for p in self._key_parts]
-            code = parts[0]
+            self._key_lines, self._key_parts = [], [[] for _ in fmt.key]
+            code = parts[0].astype(np.int64)
             for j in range(1, len(parts)):
-                code = code * len(self._key_values[j]) + parts[j]
-                code = np.unique(code, return_inverse=True)[1].astype(np.int64)
+                size = max(len(self._key_values[j]), 1)
+                if int(code.max()) >= (1 << 62) // size:  # keep the codes within int64
+                    code = np.unique(code, return_inverse=True)[1].astype(np.int64)
+                code = code * size + parts[j]
+            srt = np.sort(code)
+            if not np.any(srt[1:] == srt[:-1]):
+                code = srt = np.empty(0, dtype=np.int64)  # no duplicate key (the usual case)
+            del srt
             order = np.argsort(code, kind="stable")
             sc = code[order]
             first = np.ones(len(sc), dtype=bool)
