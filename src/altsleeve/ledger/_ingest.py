@@ -48,7 +48,7 @@ class IngestReport:
 
 
 #: Rows of a price file read, validated and staged at a time (bounds the memory of an ingest).
-CHUNK_ROWS = 100_000
+CHUNK_ROWS = 50_000
 
 #: Staged price rows checked for moves at a time (whole series; one longer series alone).
 MOVE_GROUP_ROWS = 500_000
@@ -129,12 +129,13 @@ def check_file(
     if kind not in FORMATS:
         raise ValueError(f"unknown ingest kind {kind!r}; expected one of {', '.join(FORMATS)}")
     if kind == "prices":
-        try:
-            return _stage_prices(
-                ledger, path, today=today, accept_move=accept_move, progress=progress
-            )
-        finally:
-            ledger.drop_staged("prices")
+        with ledger.bounded_memory():
+            try:
+                return _stage_prices(
+                    ledger, path, today=today, accept_move=accept_move, progress=progress
+                )
+            finally:
+                ledger.drop_staged("prices")
     progress(f"reading {path}", 0, 3)
     raw = read_table_file(path)
     progress(f"validating {len(raw.rows):,} rows", 1, 3)
@@ -318,7 +319,7 @@ def ingest_file(
         option = "--restate" if restate else "--accept-move"
         raise InputError([Problem("<args>", f"{option} needs --reason", column="--reason")])
     if kind == "prices":
-        with ledger.transaction():
+        with ledger.bounded_memory(), ledger.transaction():
             try:
                 checked = _stage_prices(
                     ledger, path, today=today, accept_move=accept_move, progress=progress

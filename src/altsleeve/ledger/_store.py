@@ -56,6 +56,10 @@ DEFAULT_LOCK_TIMEOUT = 30.0
 DUCKDB_MAGIC = b"DUCK"
 DUCKDB_MAGIC_OFFSET = 8
 
+#: DuckDB's memory limit while a large file is ingested or the ledger verified: beyond it DuckDB
+#: spills staged rows and sorts to a temporary folder beside the ledger instead of growing.
+BOUNDED_MEMORY = "700MB"
+
 #: Rows read at a time when a query's result is streamed (``verify``).
 _STREAM_ROWS = 100_000
 
@@ -534,6 +538,22 @@ class Ledger:
         return AppendResult(table, new, restated, unchanged, batch_id)
 
     # -- large writes: staged rows ----------------------------------------------------------
+    @contextmanager
+    def bounded_memory(self, limit: str = BOUNDED_MEMORY) -> Iterator[None]:
+        """Hold DuckDB's memory to ``limit`` (e.g. ``"1GB"``) inside the block, then restore it.
+
+        For work on millions of rows (a large ingest, ``verify``): DuckDB then spills to disk
+        rather than holding everything it reads or stages.
+        """
+        row = first_row(self._con.execute("SELECT current_setting('memory_limit')"))
+        before = str(row[0]) if row else ""
+        self._con.execute(f"SET memory_limit = '{limit}'")
+        try:
+            yield
+        finally:
+            if before:
+                self._con.execute(f"SET memory_limit = '{before}'")
+
     def stage(
         self,
         table: str,
@@ -1066,8 +1086,13 @@ class Ledger:
         Detects an edited, deleted or inserted fact row (its batch's content hash, or the row's
         own hash, no longer matches) and an edited or deleted audit entry (the chain breaks).
         Deleting the newest entries together with their rows is only detectable against a head
-        hash kept elsewhere, so the report gives the head hash to record.
+        hash kept elsewhere, so the report gives the head hash to record. Tables are read as
+        streams of rows (with DuckDB's memory bounded), so memory does not grow with the ledger.
         """
+        with self.bounded_memory():
+            return self._verify(progress)
+
+    def _verify(self, progress: Callable[[str, int, int], None] | None) -> VerifyReport:
         rep = VerifyReport()
         entries = self._con.execute(
             "SELECT seq, recorded_at, action, target_table, source, source_sha256, n_rows, "
