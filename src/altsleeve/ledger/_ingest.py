@@ -319,23 +319,24 @@ def ingest_file(
         option = "--restate" if restate else "--accept-move"
         raise InputError([Problem("<args>", f"{option} needs --reason", column="--reason")])
     if kind == "prices":
-        with ledger.bounded_memory(), ledger.transaction():
+        with ledger.bounded_memory():
             try:
-                checked = _stage_prices(
-                    ledger, path, today=today, accept_move=accept_move, progress=progress
-                )
-                progress(f"writing {checked.row_count:,} rows", 2, 3)
-                result = ledger.append_staged(
-                    "prices",
-                    action="restate" if restate else "ingest",
-                    source=checked.path,
-                    source_sha256=checked.sha256,
-                    restate=restate,
-                    detail=_detail(kind, restate, reason, checked),
-                )
-                _record_moves(ledger, checked, reason)
+                with ledger.transaction():
+                    checked = _stage_prices(
+                        ledger, path, today=today, accept_move=accept_move, progress=progress
+                    )
+                    progress(f"writing {checked.row_count:,} rows", 2, 3)
+                    result = ledger.append_staged(
+                        "prices",
+                        action="restate" if restate else "ingest",
+                        source=checked.path,
+                        source_sha256=checked.sha256,
+                        restate=restate,
+                        detail=_detail(kind, restate, reason, checked),
+                    )
+                    _record_moves(ledger, checked, reason)
             finally:
-                ledger.drop_staged("prices")
+                ledger.drop_staged("prices")  # after the commit or rollback
         progress("ingest done", 3, 3)
         return IngestReport(kind, checked.path, checked.sha256, checked.row_count, result)
     checked = check_file(

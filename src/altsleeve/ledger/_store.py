@@ -17,7 +17,6 @@ not compute any estimate: it stores and returns facts.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import math
 import os
@@ -34,7 +33,13 @@ import pandas as pd
 import pyarrow as pa
 
 from altsleeve.errors import MAX_PROBLEMS, InputError, Problem
-from altsleeve.ledger._hashing import GENESIS_HASH, content_hash, entry_hash, row_hash
+from altsleeve.ledger._hashing import (
+    GENESIS_HASH,
+    content_hash,
+    content_hash_of_digests,
+    entry_hash,
+    row_hash,
+)
 from altsleeve.ledger._migrations import available_migrations, current_version, first_row, migrate
 from altsleeve.ledger._schema import DERIVED_TABLES, FACT_TABLES, KNOWLEDGE_TABLES, FactTable
 
@@ -713,6 +718,7 @@ class Ledger:
         bounds = first_row(self._con.execute(f"SELECT min(_row), max(_row) FROM {plan}"))
         top, last = (int(bounds[0]), int(bounds[1])) if bounds and bounds[0] is not None else (1, 0)
         m = 0
+        digests = bytearray()  # every row's hash, 32 bytes each, for the batch's content hash
         stored_cols = [c for c in spec.columns if c != "row_hash"]
         for lo in range(top, last + 1, chunk_rows):
             fetched = self._con.execute(
@@ -732,6 +738,7 @@ class Ledger:
             columns["batch_id"] = [seq] * n
             stored = [columns[c] for c in stored_cols]
             columns["row_hash"] = [row_hash(spec.hashed(r)) for r in zip(*stored, strict=True)]
+            digests += bytes.fromhex("".join(columns["row_hash"]))
             arrow = pa.table(
                 {c: pa.array(columns[c], type=_ARROW_TYPES[spec.sql_type(c)]) for c in spec.columns}
             )
@@ -752,23 +759,10 @@ class Ledger:
             source,
             source_sha256,
             m,
-            self._stored_content_hash(spec.name, seq),
+            content_hash_of_digests(digests),
             detail,
         )
         return seq
-
-    def _stored_content_hash(self, table: str, batch: int) -> str:
-        """:func:`content_hash` of one batch's stored row hashes, streamed in sorted order."""
-        digest = hashlib.sha256()
-        cur = self._con.execute(
-            f"SELECT row_hash FROM {table} WHERE batch_id = ? ORDER BY row_hash", [batch]
-        )
-        sep = b""
-        while rows := cur.fetchmany(100_000):
-            for (h,) in rows:
-                digest.update(sep + str(h).encode())
-                sep = b"\n"
-        return digest.hexdigest()
 
     def _latest_for_keys(
         self, spec: FactTable, rows: pd.DataFrame, keys: list[tuple[Any, ...]]
@@ -1118,7 +1112,7 @@ class Ledger:
             cols = [c for c in spec.columns if c != "row_hash"]
             at_batch = cols.index("batch_id")
             found: dict[int, int] = {}  # rows per batch
-            edited: set[int] = set()  # batches with a row whose stored hash is not its own
+            digests: dict[int, bytearray] = {}  # each batch's row hashes as computed, raw
             for r in self._stream(f"SELECT {', '.join(cols)}, row_hash FROM {name}"):
                 rep.rows += 1
                 h = row_hash(spec.hashed(r[:-1]))
@@ -1128,13 +1122,8 @@ class Ledger:
                     rep.problems.append(
                         f"{name}: row ({key}) of batch {batch} was edited (its hash differs)"
                     )
-                    edited.add(batch)
                 found[batch] = found.get(batch, 0) + 1
-            check: set[int] = set()
-            for batch, count in sorted(found.items()):
-                if batch in batches and batches[batch][0] == name and count == batches[batch][1]:
-                    check.add(batch)
-            contents = self._batch_contents(name, spec, check, edited)
+                digests.setdefault(batch, bytearray()).extend(bytes.fromhex(h))
             for batch, count in sorted(found.items()):
                 if batch not in batches or batches[batch][0] != name:
                     rep.problems.append(f"{name}: batch {batch} has no audit entry (rows added)")
@@ -1145,7 +1134,7 @@ class Ledger:
                         f"{name}: batch {batch} has {count} rows, its audit entry "
                         f"says {n_rows} (rows deleted or added)"
                     )
-                elif contents[batch] != chash:
+                elif content_hash_of_digests(digests[batch]) != chash:
                     rep.problems.append(
                         f"{name}: batch {batch} content differs from its audit hash"
                     )
@@ -1162,40 +1151,6 @@ class Ledger:
         for batch in reader:
             columns = [col.to_pylist() for col in batch.columns]
             yield from zip(*columns, strict=True)
-
-    def _batch_contents(
-        self, table: str, spec: FactTable, batches: set[int], edited: set[int]
-    ) -> dict[int, str]:
-        """:func:`content_hash` of each batch's rows as hashed now, streamed in sorted order.
-
-        A batch without an edited row hashes to its stored row hashes, read sorted from the
-        database; a batch with one is hashed again from its rows (in memory).
-        """
-        out: dict[int, str] = {}
-        cols = [c for c in spec.columns if c != "row_hash"]
-        for batch in sorted(batches & edited):
-            rows = self._stream(
-                f"SELECT {', '.join(cols)} FROM {table} WHERE batch_id = ?", [batch]
-            )
-            out[batch] = content_hash(row_hash(spec.hashed(r)) for r in rows)
-        plain = sorted(batches - edited)
-        if not plain:
-            return out
-        digest, current, sep = hashlib.sha256(), None, b""
-        for batch, h in self._stream(
-            f"SELECT batch_id, row_hash FROM {table} WHERE batch_id IN (SELECT unnest(?)) "
-            "ORDER BY batch_id, row_hash",
-            [plain],
-        ):
-            if batch != current:
-                if current is not None:
-                    out[current] = digest.hexdigest()
-                digest, current, sep = hashlib.sha256(), batch, b""
-            digest.update(sep + str(h).encode())
-            sep = b"\n"
-        if current is not None:
-            out[current] = digest.hexdigest()
-        return out
 
 
 def _as_date(value: dt.date | str) -> dt.date:
