@@ -65,7 +65,7 @@ def content_hash_of_digests(digests: bytes | bytearray) -> str:
     the same order as their hex texts, and hashed as those texts joined by newlines, a slice at
     a time, without one Python string per row.
     """
-    words = np.frombuffer(bytes(digests), dtype=">u8").reshape(-1, 4)
+    words = np.frombuffer(digests, dtype=">u8").reshape(-1, 4)
     order = np.lexsort((words[:, 3], words[:, 2], words[:, 1], words[:, 0]))
     out = hashlib.sha256()
     step = 65_536

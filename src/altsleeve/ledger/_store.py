@@ -63,7 +63,7 @@ DUCKDB_MAGIC_OFFSET = 8
 
 #: DuckDB's memory limit while a large file is ingested or the ledger verified: beyond it DuckDB
 #: spills staged rows and sorts to a temporary folder beside the ledger instead of growing.
-BOUNDED_MEMORY = "700MB"
+BOUNDED_MEMORY = "500MB"
 
 #: Rows read at a time when a query's result is streamed (``verify``).
 _STREAM_ROWS = 100_000
@@ -552,12 +552,17 @@ class Ledger:
         """
         row = first_row(self._con.execute("SELECT current_setting('memory_limit')"))
         before = str(row[0]) if row else ""
+        row = first_row(self._con.execute("SELECT current_setting('threads')"))
+        threads = int(row[0]) if row else 0
         self._con.execute(f"SET memory_limit = '{limit}'")
+        self._con.execute("SET threads = 1")
         try:
             yield
         finally:
             if before:
                 self._con.execute(f"SET memory_limit = '{before}'")
+            if threads:
+                self._con.execute(f"SET threads = {threads}")
 
     def stage(
         self,
