@@ -21,6 +21,8 @@ import json
 import math
 import os
 import re
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -64,6 +66,9 @@ DUCKDB_MAGIC_OFFSET = 8
 #: DuckDB's memory limit while a large file is ingested or the ledger verified: beyond it DuckDB
 #: spills staged rows and sorts to a temporary folder beside the ledger instead of growing.
 BOUNDED_MEMORY = "500MB"
+
+#: DuckDB's memory limit for the staging database of a large ingest (its data stays on disk).
+STAGING_MEMORY = "300MB"
 
 #: Rows read at a time when a query's result is streamed (``verify``).
 _STREAM_ROWS = 100_000
@@ -346,6 +351,8 @@ class Ledger:
         self._clock = clock or utc_now
         self._depth = 0
         self._commits = 0
+        self._stage: duckdb.DuckDBPyConnection | None = None
+        self._stage_dir: str | None = None
         wait = lock_timeout if lock_timeout is not None else _lock_timeout_from_env()
         if not self.path.exists() and not self.path.is_symlink():
             if not create:
@@ -384,7 +391,8 @@ class Ledger:
 
     # -- lifecycle ---------------------------------------------------------------------------
     def close(self) -> None:
-        """Close the underlying connection."""
+        """Close the underlying connection (and drop any staged rows)."""
+        self.drop_staged("")
         self._con.close()
 
     def __enter__(self) -> Ledger:
@@ -581,8 +589,9 @@ class Ledger:
         spec = FACT_TABLES[table]
         name = f"_staged_{table}"
         cols = (*spec.key, *spec.values)
-        self._con.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS {name} ("
+        sc = self._staging()
+        sc.execute(
+            f"CREATE TABLE IF NOT EXISTS {name} ("
             + ", ".join(f"{c} {spec.types[c]}" for c in cols)
             + ", _row BIGINT, _line BIGINT)"
         )
@@ -593,16 +602,34 @@ class Ledger:
             arrays[c] = _arrow_column(rows[c], spec.types[c])
         arrays["_row"] = pa.array(list(row_numbers), type=pa.int64())
         arrays["_line"] = pa.array(list(line_numbers), type=pa.int64())
-        self._con.register("_stage_chunk", pa.table(arrays))
+        sc.register("_stage_chunk", pa.table(arrays))
         try:
-            self._con.execute(f"INSERT INTO {name} SELECT * FROM _stage_chunk")
+            sc.execute(f"INSERT INTO {name} SELECT * FROM _stage_chunk")
         finally:
-            self._con.unregister("_stage_chunk")
+            sc.unregister("_stage_chunk")
 
     def drop_staged(self, table: str) -> None:
-        """Remove the staging tables of ``table`` (if any)."""
-        for name in (f"_staged_{table}", f"_plan_{table}"):
-            self._con.execute(f"DROP TABLE IF EXISTS {name}")
+        """Remove the staged rows (of every table: the staging database and its folder)."""
+        if self._stage is not None:
+            self._stage.close()
+            self._stage = None
+        if self._stage_dir is not None:
+            shutil.rmtree(self._stage_dir, ignore_errors=True)
+            self._stage_dir = None
+
+    def _staging(self) -> duckdb.DuckDBPyConnection:
+        """The staging database: a DuckDB file of its own in a temporary folder.
+
+        Separate from the ledger (its own memory limit, its data on disk, never part of the
+        ledger file, usable with a read-only ledger) and removed by :meth:`drop_staged`.
+        """
+        if self._stage is None:
+            self._stage_dir = tempfile.mkdtemp(prefix="altsleeve-stage-")
+            self._stage = duckdb.connect(str(Path(self._stage_dir) / "stage.duckdb"))
+            self._stage.execute(f"SET memory_limit = '{STAGING_MEMORY}'")
+            self._stage.execute("SET threads = 1")
+            self._stage.execute("SET preserve_insertion_order = true")
+        return self._stage
 
     def staged_groups(self, table: str, column: str, max_rows: int) -> Iterator[pd.DataFrame]:
         """The staged rows of ``table`` grouped by values of ``column`` (e.g. by series).
@@ -611,14 +638,15 @@ class Ledger:
         rows unless one value has more), in file order, with ``_row`` and ``_line``.
         """
         name = f"_staged_{table}"
-        counts = self._con.execute(
+        sc = self._staging()
+        counts = sc.execute(
             f"SELECT {column}, count(*) FROM {name} GROUP BY {column} ORDER BY {column}"
         ).fetchall()
         group: list[Any] = []
         size = 0
         for value, n in [*counts, (None, None)]:
             if group and (value is None or size + int(n) > max_rows):
-                yield self._con.execute(
+                yield sc.execute(
                     f"SELECT * FROM {name} WHERE {column} IN (SELECT unnest($v)) ORDER BY _row",
                     {"v": group},
                 ).df()
@@ -655,27 +683,36 @@ class Ledger:
             f"s.{spec.values[j]} IS NOT DISTINCT FROM l.{spec.values[j]}" for j in spec.compared
         )
         prev = ", ".join(f"l.{v} AS _prev_{v}" for v in spec.values)
+        sc = self._staging()
+        firsts = [
+            r[0] for r in sc.execute(f"SELECT DISTINCT {spec.key[0]} FROM {staged}").fetchall()
+        ]
+        latest = self._con.sql(
+            f"SELECT {', '.join((*spec.key, 'version', *spec.values))} FROM {spec.name} "
+            f"WHERE {spec.key[0]} IN (SELECT unnest($v)) "
+            f"QUALIFY row_number() OVER (PARTITION BY {key_cols} ORDER BY version DESC) = 1",
+            params={"v": firsts},
+        ).to_arrow_reader(_STREAM_ROWS)
+        sc.register("_latest_src", latest)
+        try:
+            sc.execute("CREATE OR REPLACE TABLE _latest AS SELECT * FROM _latest_src")
+        finally:
+            sc.unregister("_latest_src")
+        sc.execute(
+            f"CREATE OR REPLACE TABLE {plan} AS "
+            f"SELECT s.*, l.version AS _prev_version, {prev}, "
+            f"CASE WHEN l.version IS NULL THEN 0 WHEN {same or 'TRUE'} THEN 1 ELSE 2 END "
+            f"AS _status FROM {staged} s LEFT JOIN _latest l ON {on} ORDER BY s._row"
+        )
+        sc.execute(f"DROP TABLE {staged}")  # the plan holds every staged row
+        sc.execute("DROP TABLE _latest")
         with self._transaction():
-            self._con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {plan} AS "
-                f"WITH l AS (SELECT t.{', t.'.join((*spec.key, 'version', *spec.values))} "
-                f"FROM {spec.name} t SEMI JOIN (SELECT DISTINCT {key_cols} FROM {staged}) i "
-                f"ON {' AND '.join(f't.{k} = i.{k}' for k in spec.key)} "
-                f"QUALIFY row_number() OVER (PARTITION BY {', '.join(f't.{k}' for k in spec.key)} "
-                "ORDER BY t.version DESC) = 1) "
-                f"SELECT s.*, l.version AS _prev_version, {prev}, "
-                f"CASE WHEN l.version IS NULL THEN 0 WHEN {same or 'TRUE'} THEN 1 ELSE 2 END "
-                f"AS _status FROM {staged} s LEFT JOIN l ON {on} ORDER BY s._row"
-            )
-            self._con.execute(f"DROP TABLE {staged}")  # the plan holds every staged row
             counts = dict(
-                self._con.execute(
-                    f"SELECT _status, count(*) FROM {plan} GROUP BY _status"
-                ).fetchall()
+                sc.execute(f"SELECT _status, count(*) FROM {plan} GROUP BY _status").fetchall()
             )
             new, unchanged, differ = (int(counts.get(k, 0)) for k in (0, 1, 2))
             if differ and not restate:
-                found = self._con.execute(
+                found = sc.execute(
                     f"SELECT {key_cols}, _prev_version, "
                     f"{', '.join(f'_prev_{v}' for v in spec.values)}, "
                     f"{', '.join(spec.values)}, _row, _line FROM {plan} WHERE _status = 2 "
@@ -720,13 +757,14 @@ class Ledger:
             "coalesce(_prev_version, 0) + 1 AS version" if c == "version" else c
             for c in spec.business_columns
         )
-        bounds = first_row(self._con.execute(f"SELECT min(_row), max(_row) FROM {plan}"))
+        sc = self._staging()
+        bounds = first_row(sc.execute(f"SELECT min(_row), max(_row) FROM {plan}"))
         top, last = (int(bounds[0]), int(bounds[1])) if bounds and bounds[0] is not None else (1, 0)
         m = 0
         digests = bytearray()  # every row's hash, 32 bytes each, for the batch's content hash
         stored_cols = [c for c in spec.columns if c != "row_hash"]
         for lo in range(top, last + 1, chunk_rows):
-            fetched = self._con.execute(
+            fetched = sc.execute(
                 f"SELECT {business} FROM {plan} "
                 "WHERE _row BETWEEN $lo AND $hi AND _status <> 1 ORDER BY _row",
                 {"lo": lo, "hi": lo + chunk_rows - 1},
