@@ -10,6 +10,10 @@ Opening is strict: only ``Ledger(path, create=True)`` makes a new file, any file
 an altsleeve ledger (DuckDB's header, then altsleeve's tables) before DuckDB writes to it, and a
 lock held by another process is waited for, for a bounded time, then reported with its PID.
 
+A large file's validated rows are staged, checked and written without holding them in memory
+(:meth:`Ledger.stage`, :meth:`Ledger.append_staged`): the staging is a DuckDB database of its own
+in a temporary folder, removed when done; ``verify`` streams the tables.
+
 Must not parse user files or validate their fields (``_files``/``_validate`` do that), and must
 not compute any estimate: it stores and returns facts.
 """
@@ -1124,7 +1128,7 @@ class Ledger:
         own hash, no longer matches) and an edited or deleted audit entry (the chain breaks).
         Deleting the newest entries together with their rows is only detectable against a head
         hash kept elsewhere, so the report gives the head hash to record. Tables are read as
-        streams of rows (with DuckDB's memory bounded), so memory does not grow with the ledger.
+        streams of rows (with DuckDB's memory bounded); what is kept is each row's 32-byte hash.
         """
         with self.bounded_memory():
             return self._verify(progress)

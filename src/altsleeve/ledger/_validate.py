@@ -3,7 +3,8 @@
 Owns the exact header names of each file kind, the type of each field, and every rule a row must
 pass: required columns, parseable ISO dates, plain non-negative numbers, allowed codes, known
 holdings and series, ``known_on`` not before the fact's own date, no duplicate keys in a file.
-Problems are collected for the whole file (up to a cap) and raised together. Pure: the caller
+Problems are collected for the whole file (up to a cap) and raised together, whether the file
+is validated whole (:func:`validate`) or chunk by chunk (:class:`FileValidator`). Pure: the caller
 passes in what the ledger knows; this module must not open the ledger or write anything.
 """
 
