@@ -129,7 +129,7 @@ def check_file(
     if kind not in FORMATS:
         raise ValueError(f"unknown ingest kind {kind!r}; expected one of {', '.join(FORMATS)}")
     if kind == "prices":
-        with ledger.bounded_memory():
+        with ledger.single_thread():
             try:
                 return _stage_prices(
                     ledger, path, today=today, accept_move=accept_move, progress=progress
@@ -319,7 +319,7 @@ def ingest_file(
         option = "--restate" if restate else "--accept-move"
         raise InputError([Problem("<args>", f"{option} needs --reason", column="--reason")])
     if kind == "prices":
-        with ledger.bounded_memory():
+        with ledger.single_thread():
             try:
                 with ledger.transaction():
                     checked = _stage_prices(

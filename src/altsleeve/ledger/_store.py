@@ -67,12 +67,11 @@ DEFAULT_LOCK_TIMEOUT = 30.0
 DUCKDB_MAGIC = b"DUCK"
 DUCKDB_MAGIC_OFFSET = 8
 
-#: DuckDB's memory limit while a large file is ingested or the ledger verified: beyond it DuckDB
-#: spills staged rows and sorts to a temporary folder beside the ledger instead of growing.
+#: DuckDB's memory limit while the ledger is verified (a stream of every row).
 BOUNDED_MEMORY = "500MB"
 
 #: DuckDB's memory limit for the staging database of a large ingest (its data stays on disk).
-STAGING_MEMORY = "300MB"
+STAGING_MEMORY = "500MB"
 
 #: Rows read at a time when a query's result is streamed (``verify``).
 _STREAM_ROWS = 100_000
@@ -556,11 +555,27 @@ class Ledger:
 
     # -- large writes: staged rows ----------------------------------------------------------
     @contextmanager
+    def single_thread(self) -> Iterator[None]:
+        """Run the ledger's DuckDB on one thread inside the block (less memory for a large write).
+
+        DuckDB's memory limit is left as it is: the index of a table's key grows with the rows
+        written in one transaction and cannot be spilled.
+        """
+        row = first_row(self._con.execute("SELECT current_setting('threads')"))
+        threads = int(row[0]) if row else 0
+        self._con.execute("SET threads = 1")
+        try:
+            yield
+        finally:
+            if threads:
+                self._con.execute(f"SET threads = {threads}")
+
+    @contextmanager
     def bounded_memory(self, limit: str = BOUNDED_MEMORY) -> Iterator[None]:
         """Hold DuckDB's memory to ``limit`` (e.g. ``"1GB"``) inside the block, then restore it.
 
-        For work on millions of rows (a large ingest, ``verify``): DuckDB then spills to disk
-        rather than holding everything it reads or stages.
+        For reading millions of rows (``verify``): DuckDB then spills to disk rather than
+        holding what it reads.
         """
         row = first_row(self._con.execute("SELECT current_setting('memory_limit')"))
         before = str(row[0]) if row else ""
@@ -706,7 +721,7 @@ class Ledger:
             f"CREATE OR REPLACE TABLE {plan} AS "
             f"SELECT s.*, l.version AS _prev_version, {prev}, "
             f"CASE WHEN l.version IS NULL THEN 0 WHEN {same or 'TRUE'} THEN 1 ELSE 2 END "
-            f"AS _status FROM {staged} s LEFT JOIN _latest l ON {on} ORDER BY s._row"
+            f"AS _status FROM {staged} s LEFT JOIN _latest l ON {on}"
         )
         sc.execute(f"DROP TABLE {staged}")  # the plan holds every staged row
         sc.execute("DROP TABLE _latest")
