@@ -141,9 +141,7 @@ def index_from_ledger(
     InputError
         The ledger holds no level of that series known on ``as_of``.
     """
-    prices = ledger.as_known_on(
-        as_of, recorded_at=recorded_at, tables=("prices",), where={"series_id": [series]}
-    ).prices
+    prices = ledger.as_known_on(as_of, recorded_at=recorded_at, tables=("prices",)).prices
     rows = prices[prices["series_id"] == series]
     if rows.empty:
         known = sorted(set(prices["series_id"]))
