@@ -252,7 +252,7 @@ def ingest(
             res: dict[str, Any] = {
                 "kind": kind.value,
                 "file": str(file),
-                "rows": len(checked.frame),
+                "rows": checked.row_count,
                 "valid": True,
                 "written": 0,
             }

@@ -73,7 +73,10 @@ def _calendar(
         return vehicle_calendar(ledger, vehicle)
     series = next(s.series for s in vehicle.sleeves if s.kind == "liquid" and s.series)
     prices = ledger.as_known_on(
-        dt.date(2100, 12, 31), recorded_at=recorded_at, tables=("prices",)
+        dt.date(2100, 12, 31),
+        recorded_at=recorded_at,
+        tables=("prices",),
+        where={"series_id": [series]},
     ).prices
     days = pd.DatetimeIndex(prices.loc[prices["series_id"] == series, "date"]).sort_values()
     if days.empty:

@@ -160,7 +160,10 @@ def market_paths(
     """
     ids = list(series_ids)
     snap = ledger.as_known_on(
-        known_on or dt.date(2100, 12, 31), recorded_at=recorded_at, tables=("prices",)
+        known_on or dt.date(2100, 12, 31),
+        recorded_at=recorded_at,
+        tables=("prices",),
+        where={"series_id": ids},
     )
     prices = snap.prices
     out: dict[str, pd.Series] = {}

@@ -17,6 +17,8 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import numpy as np
+
 #: The ``prev_hash`` of the first audit entry.
 GENESIS_HASH = "0" * 64
 
@@ -54,6 +56,25 @@ def row_hash(values: Sequence[Any]) -> str:
 def content_hash(row_hashes: Iterable[str]) -> str:
     """SHA-256 (hex) of a batch: its row hashes sorted and joined by newlines (order-free)."""
     return hashlib.sha256("\n".join(sorted(row_hashes)).encode()).hexdigest()
+
+
+def content_hash_of_digests(digests: bytes | bytearray) -> str:
+    """:func:`content_hash` of row hashes given as raw 32-byte SHA-256 digests, concatenated.
+
+    For batches of millions of rows: the digests (in any order) are sorted as big-endian words,
+    the same order as their hex texts, and hashed as those texts joined by newlines, a slice at
+    a time, without one Python string per row.
+    """
+    words = np.frombuffer(digests, dtype=">u8").reshape(-1, 4)
+    order = np.lexsort((words[:, 3], words[:, 2], words[:, 1], words[:, 0]))
+    out = hashlib.sha256()
+    step = 65_536
+    for i in range(0, len(order), step):
+        text = words[order[i : i + step]].tobytes().hex()
+        if i:
+            out.update(b"\n")
+        out.update("\n".join(text[j : j + 64] for j in range(0, len(text), 64)).encode())
+    return out.hexdigest()
 
 
 def entry_hash(prev_hash: str, fields: Sequence[Any]) -> str:

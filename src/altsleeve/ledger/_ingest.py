@@ -2,14 +2,20 @@
 
 Owns the order of those steps and nothing else: reading is ``_files``, rules are ``_validate``,
 the write and its versioning are the store's. Must not add rules of its own.
+
+A price file (the one kind that runs to millions of rows) is read, validated and staged in the
+ledger's connection ``CHUNK_ROWS`` rows at a time, checked for moves series by series and
+written from the staging table, so that memory does not grow with the file; the other kinds are
+small and held whole. Both give the same rows, hashes and messages.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,10 +23,11 @@ import pandas as pd
 
 from altsleeve.domain import series_tolerance
 from altsleeve.errors import InputError, Problem
-from altsleeve.ledger._files import read_table_file
+from altsleeve.ledger._files import RawTable, iter_table_chunks, read_table_file
 from altsleeve.ledger._store import AppendResult, Ledger
 from altsleeve.ledger._validate import (
     FORMATS,
+    FileValidator,
     LedgerKnowledge,
     PriceMove,
     ValidatedFile,
@@ -39,6 +46,12 @@ class IngestReport:
     rows_read: int
     result: AppendResult
 
+
+#: Rows of a price file read, validated and staged at a time (bounds the memory of an ingest).
+CHUNK_ROWS = 50_000
+
+#: Staged price rows checked for moves at a time (whole series; one longer series alone).
+MOVE_GROUP_ROWS = 500_000
 
 #: Series units whose price rows are returns (may be zero or negative), not levels.
 RETURN_UNITS: tuple[str, ...] = ("percent_return",)
@@ -74,7 +87,10 @@ def _tolerances(ledger: Ledger, series: list[str]) -> dict[str, float | None]:
 
 
 def check_price_moves(ledger: Ledger, frame: pd.DataFrame) -> list[PriceMove]:
-    """The file's prices that move beyond their series' tolerance from recorded or file levels."""
+    """The file's prices that move beyond their series' tolerance from recorded or file levels.
+
+    ``frame`` holds every row of the file of each series it has (``series_id, date, level``).
+    """
     if frame.empty:
         return []
     bounds = (
@@ -112,6 +128,14 @@ def check_file(
     """
     if kind not in FORMATS:
         raise ValueError(f"unknown ingest kind {kind!r}; expected one of {', '.join(FORMATS)}")
+    if kind == "prices":
+        with ledger.single_thread():
+            try:
+                return _stage_prices(
+                    ledger, path, today=today, accept_move=accept_move, progress=progress
+                )
+            finally:
+                ledger.drop_staged("prices")
     progress(f"reading {path}", 0, 3)
     raw = read_table_file(path)
     progress(f"validating {len(raw.rows):,} rows", 1, 3)
@@ -133,6 +157,73 @@ def check_file(
             ]
         )
     return dataclasses.replace(checked, moves=tuple(moves))
+
+
+def _ragged(first: RawTable, rest: Iterable[RawTable]) -> Iterator[Problem]:
+    """The structural problems of every chunk (reading the file to its end)."""
+    yield from first.problems
+    for raw in rest:
+        yield from raw.problems
+
+
+def _stage_prices(
+    ledger: Ledger,
+    path: str | Path,
+    *,
+    today: dt.date | None,
+    accept_move: bool,
+    progress: Progress,
+) -> ValidatedFile:
+    """Validate a price file chunk by chunk, staging its rows in the ledger's connection.
+
+    The caller writes the staged rows (``Ledger.append_staged``) and drops them. Returns the
+    file's count of rows, its moves beyond tolerance and (only) their rows.
+    """
+    progress(f"reading and validating {path}", 0, 3)
+    chunks = iter_table_chunks(path, CHUNK_ROWS)
+    first = next(chunks)
+    checker = FileValidator(
+        "prices", first.path, first.header, ledger_knowledge(ledger), today=today
+    )
+    if checker.missing or not first.rows:
+        checker.raise_for_header(_ragged(first, chunks), has_rows=bool(first.rows))
+    ledger.drop_staged("prices")
+    for raw in itertools.chain([first], chunks):
+        frame = checker.add(raw)
+        if frame is not None:
+            n = len(raw.rows)
+            ledger.stage("prices", frame, range(raw.first_row, raw.first_row + n), raw.lines)
+        progress(f"validated {checker.rows:,} rows", 1, 3)
+    checker.finish()
+    found: list[tuple[PriceMove, pd.Series]] = []
+    for group in ledger.staged_groups("prices", "series_id", MOVE_GROUP_ROWS):
+        for m in check_price_moves(ledger, group):
+            found.append((m, group.iloc[m.row]))
+    found.sort(key=lambda mr: int(mr[1]["_row"]))
+    rows = [int(r["_row"]) for _, r in found]
+    lines = [None if pd.isna(r["_line"]) else int(r["_line"]) for _, r in found]
+    moves = tuple(dataclasses.replace(m, row=k) for k, (m, _) in enumerate(found))
+    frame = pd.DataFrame(
+        [r[["series_id", "date", "level", "known_on"]] for _, r in found],
+        columns=["series_id", "date", "level", "known_on"],
+    )
+    checked = ValidatedFile(
+        "prices", first.path, first.sha256, frame, rows, lines, moves, staged_rows=checker.rows
+    )
+    if moves and not accept_move:
+        raise InputError(
+            [
+                Problem(
+                    checked.path,
+                    m.message(),
+                    row=checked.rows[m.row],
+                    column="level",
+                    line=checked.lines[m.row],
+                )
+                for m in moves
+            ]
+        )
+    return checked
 
 
 def _series_rows(checked: ValidatedFile) -> pd.DataFrame:
@@ -227,16 +318,32 @@ def ingest_file(
     if (restate or accept_move) and not reason:
         option = "--restate" if restate else "--accept-move"
         raise InputError([Problem("<args>", f"{option} needs --reason", column="--reason")])
+    if kind == "prices":
+        with ledger.single_thread():
+            try:
+                with ledger.transaction():
+                    checked = _stage_prices(
+                        ledger, path, today=today, accept_move=accept_move, progress=progress
+                    )
+                    progress(f"writing {checked.row_count:,} rows", 2, 3)
+                    result = ledger.append_staged(
+                        "prices",
+                        action="restate" if restate else "ingest",
+                        source=checked.path,
+                        source_sha256=checked.sha256,
+                        restate=restate,
+                        detail=_detail(kind, restate, reason, checked),
+                    )
+                    _record_moves(ledger, checked, reason)
+            finally:
+                ledger.drop_staged("prices")  # after the commit or rollback
+        progress("ingest done", 3, 3)
+        return IngestReport(kind, checked.path, checked.sha256, checked.row_count, result)
     checked = check_file(
         ledger, kind, path, today=today, accept_move=accept_move, progress=progress
     )
     progress(f"writing {len(checked.frame):,} rows", 2, 3)
     fmt = FORMATS[kind]
-    detail: dict[str, object] = {"kind": kind, "restate": restate}
-    if reason:
-        detail["reason"] = reason
-    if checked.moves:
-        detail["accepted_moves"] = len(checked.moves)
     frame = _series_rows(checked) if kind == "series" else checked.frame
     with ledger.transaction():
         result = ledger.append(
@@ -246,19 +353,36 @@ def ingest_file(
             source=checked.path,
             source_sha256=checked.sha256,
             restate=restate,
-            detail=detail,
+            detail=_detail(kind, restate, reason, checked),
             row_numbers=checked.rows,
             line_numbers=checked.lines,
         )
-        if checked.moves:
-            ledger.append(
-                "exceptions",
-                _move_exceptions(checked, str(reason)),
-                action="exception",
-                source=checked.path,
-                source_sha256=checked.sha256,
-                restate=True,
-                detail={"reason": reason},
-            )
+        _record_moves(ledger, checked, reason)
     progress("ingest done", 3, 3)
     return IngestReport(kind, checked.path, checked.sha256, len(checked.frame), result)
+
+
+def _detail(
+    kind: str, restate: bool, reason: str | None, checked: ValidatedFile
+) -> dict[str, object]:
+    """The audit entry's facts about an ingest."""
+    detail: dict[str, object] = {"kind": kind, "restate": restate}
+    if reason:
+        detail["reason"] = reason
+    if checked.moves:
+        detail["accepted_moves"] = len(checked.moves)
+    return detail
+
+
+def _record_moves(ledger: Ledger, checked: ValidatedFile, reason: str | None) -> None:
+    """Record a file's accepted moves as exceptions (nothing when there are none)."""
+    if checked.moves:
+        ledger.append(
+            "exceptions",
+            _move_exceptions(checked, str(reason)),
+            action="exception",
+            source=checked.path,
+            source_sha256=checked.sha256,
+            restate=True,
+            detail={"reason": reason},
+        )

@@ -10,6 +10,10 @@ Opening is strict: only ``Ledger(path, create=True)`` makes a new file, any file
 an altsleeve ledger (DuckDB's header, then altsleeve's tables) before DuckDB writes to it, and a
 lock held by another process is waited for, for a bounded time, then reported with its PID.
 
+A large file's validated rows are staged, checked and written without holding them in memory
+(:meth:`Ledger.stage`, :meth:`Ledger.append_staged`): the staging is a DuckDB database of its own
+in a temporary folder, removed when done; ``verify`` streams the tables.
+
 Must not parse user files or validate their fields (``_files``/``_validate`` do that), and must
 not compute any estimate: it stores and returns facts.
 """
@@ -21,6 +25,8 @@ import json
 import math
 import os
 import re
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -32,8 +38,14 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from altsleeve.errors import InputError, Problem
-from altsleeve.ledger._hashing import GENESIS_HASH, content_hash, entry_hash, row_hash
+from altsleeve.errors import MAX_PROBLEMS, InputError, Problem
+from altsleeve.ledger._hashing import (
+    GENESIS_HASH,
+    content_hash,
+    content_hash_of_digests,
+    entry_hash,
+    row_hash,
+)
 from altsleeve.ledger._migrations import available_migrations, current_version, first_row, migrate
 from altsleeve.ledger._schema import DERIVED_TABLES, FACT_TABLES, KNOWLEDGE_TABLES, FactTable
 
@@ -54,6 +66,15 @@ DEFAULT_LOCK_TIMEOUT = 30.0
 #: DuckDB files carry this magic at byte offset 8 (after a checksum).
 DUCKDB_MAGIC = b"DUCK"
 DUCKDB_MAGIC_OFFSET = 8
+
+#: DuckDB's memory limit while the ledger is verified (a stream of every row).
+BOUNDED_MEMORY = "500MB"
+
+#: DuckDB's memory limit for the staging database of a large ingest (its data stays on disk).
+STAGING_MEMORY = "500MB"
+
+#: Rows read at a time when a query's result is streamed (``verify``).
+_STREAM_ROWS = 100_000
 
 _LOCK_HOLDER = re.compile(r"\(PID (\d+)\)")
 
@@ -333,6 +354,8 @@ class Ledger:
         self._clock = clock or utc_now
         self._depth = 0
         self._commits = 0
+        self._stage: duckdb.DuckDBPyConnection | None = None
+        self._stage_dir: str | None = None
         wait = lock_timeout if lock_timeout is not None else _lock_timeout_from_env()
         if not self.path.exists() and not self.path.is_symlink():
             if not create:
@@ -371,7 +394,8 @@ class Ledger:
 
     # -- lifecycle ---------------------------------------------------------------------------
     def close(self) -> None:
-        """Close the underlying connection."""
+        """Close the underlying connection (and drop any staged rows)."""
+        self.drop_staged("")
         self._con.close()
 
     def __enter__(self) -> Ledger:
@@ -528,6 +552,279 @@ class Ledger:
                 spec, values, insert_idx, versions, action, source, source_sha256, detail
             )
         return AppendResult(table, new, restated, unchanged, batch_id)
+
+    # -- large writes: staged rows ----------------------------------------------------------
+    @contextmanager
+    def single_thread(self) -> Iterator[None]:
+        """Run the ledger's DuckDB on one thread inside the block (less memory for a large write).
+
+        DuckDB's memory limit is left as it is: the index of a table's key grows with the rows
+        written in one transaction and cannot be spilled.
+        """
+        row = first_row(self._con.execute("SELECT current_setting('threads')"))
+        threads = int(row[0]) if row else 0
+        self._con.execute("SET threads = 1")
+        try:
+            yield
+        finally:
+            if threads:
+                self._con.execute(f"SET threads = {threads}")
+
+    @contextmanager
+    def bounded_memory(self, limit: str = BOUNDED_MEMORY) -> Iterator[None]:
+        """Hold DuckDB's memory to ``limit`` (e.g. ``"1GB"``) inside the block, then restore it.
+
+        For reading millions of rows (``verify``): DuckDB then spills to disk rather than
+        holding what it reads.
+        """
+        row = first_row(self._con.execute("SELECT current_setting('memory_limit')"))
+        before = str(row[0]) if row else ""
+        row = first_row(self._con.execute("SELECT current_setting('threads')"))
+        threads = int(row[0]) if row else 0
+        self._con.execute(f"SET memory_limit = '{limit}'")
+        self._con.execute("SET threads = 1")
+        try:
+            yield
+        finally:
+            if before:
+                self._con.execute(f"SET memory_limit = '{before}'")
+            if threads:
+                self._con.execute(f"SET threads = {threads}")
+
+    def stage(
+        self,
+        table: str,
+        rows: pd.DataFrame,
+        row_numbers: Sequence[int],
+        line_numbers: Sequence[int | None],
+    ) -> None:
+        """Add validated rows to this connection's temporary staging table for ``table``.
+
+        For files too large to hold in memory: rows are staged chunk by chunk (in file order,
+        with their row and line numbers), checked with :meth:`staged_groups` and written with
+        :meth:`append_staged`. The staging table lives only in this connection (it is never part
+        of the ledger file, and a read-only ledger can stage); :meth:`drop_staged` removes it.
+        """
+        spec = FACT_TABLES[table]
+        name = f"_staged_{table}"
+        cols = (*spec.key, *spec.values)
+        sc = self._staging()
+        sc.execute(
+            f"CREATE TABLE IF NOT EXISTS {name} ("
+            + ", ".join(f"{c} {spec.types[c]}" for c in cols)
+            + ", _row BIGINT, _line BIGINT)"
+        )
+        arrays: dict[str, pa.Array] = {}
+        for c in cols:
+            if c not in rows.columns:
+                raise ValueError(f"{spec.name}: missing column {c!r}")
+            arrays[c] = _arrow_column(rows[c], spec.types[c])
+        arrays["_row"] = pa.array(list(row_numbers), type=pa.int64())
+        arrays["_line"] = pa.array(list(line_numbers), type=pa.int64())
+        sc.register("_stage_chunk", pa.table(arrays))
+        try:
+            sc.execute(f"INSERT INTO {name} SELECT * FROM _stage_chunk")
+        finally:
+            sc.unregister("_stage_chunk")
+
+    def drop_staged(self, table: str) -> None:
+        """Remove the staged rows (of every table: the staging database and its folder)."""
+        if self._stage is not None:
+            self._stage.close()
+            self._stage = None
+        if self._stage_dir is not None:
+            shutil.rmtree(self._stage_dir, ignore_errors=True)
+            self._stage_dir = None
+
+    def _staging(self) -> duckdb.DuckDBPyConnection:
+        """The staging database: a DuckDB file of its own in a temporary folder.
+
+        Separate from the ledger (its own memory limit, its data on disk, never part of the
+        ledger file, usable with a read-only ledger) and removed by :meth:`drop_staged`.
+        """
+        if self._stage is None:
+            self._stage_dir = tempfile.mkdtemp(prefix="altsleeve-stage-")
+            self._stage = duckdb.connect(str(Path(self._stage_dir) / "stage.duckdb"))
+            self._stage.execute(f"SET memory_limit = '{STAGING_MEMORY}'")
+            self._stage.execute("SET threads = 1")
+            self._stage.execute("SET preserve_insertion_order = true")
+        return self._stage
+
+    def staged_groups(self, table: str, column: str, max_rows: int) -> Iterator[pd.DataFrame]:
+        """The staged rows of ``table`` grouped by values of ``column`` (e.g. by series).
+
+        Each frame holds every staged row of some values of ``column`` (at most ``max_rows``
+        rows unless one value has more), in file order, with ``_row`` and ``_line``.
+        """
+        name = f"_staged_{table}"
+        sc = self._staging()
+        counts = sc.execute(
+            f"SELECT {column}, count(*) FROM {name} GROUP BY {column} ORDER BY {column}"
+        ).fetchall()
+        group: list[Any] = []
+        size = 0
+        for value, n in [*counts, (None, None)]:
+            if group and (value is None or size + int(n) > max_rows):
+                yield sc.execute(
+                    f"SELECT * FROM {name} WHERE {column} IN (SELECT unnest($v)) ORDER BY _row",
+                    {"v": group},
+                ).df()
+                group, size = [], 0
+            if value is not None:
+                group.append(value)
+                size += int(n)
+
+    def append_staged(
+        self,
+        table: str,
+        *,
+        action: str,
+        source: str,
+        source_sha256: str = "",
+        restate: bool = False,
+        detail: Mapping[str, Any] | None = None,
+        chunk_rows: int = 50_000,
+    ) -> AppendResult:
+        """:meth:`append` for the rows staged with :meth:`stage`, without holding them in memory.
+
+        The same versions, the same refusal of differing rows (the first ``MAX_PROBLEMS`` named,
+        in file order), the same row hashes and one audit entry with the same content hash as
+        :meth:`append` would write for those rows. The comparison with recorded versions is a
+        join in the database; rows are hashed and inserted ``chunk_rows`` at a time.
+        """
+        spec = FACT_TABLES[table]
+        if not spec.versioned:
+            raise ValueError(f"{table!r} is not versioned; use append")
+        staged, plan = f"_staged_{table}", f"_plan_{table}"
+        key_cols = ", ".join(spec.key)
+        on = " AND ".join(f"s.{k} = l.{k}" for k in spec.key)
+        same = " AND ".join(
+            f"s.{spec.values[j]} IS NOT DISTINCT FROM l.{spec.values[j]}" for j in spec.compared
+        )
+        prev = ", ".join(f"l.{v} AS _prev_{v}" for v in spec.values)
+        sc = self._staging()
+        firsts = [
+            r[0] for r in sc.execute(f"SELECT DISTINCT {spec.key[0]} FROM {staged}").fetchall()
+        ]
+        latest = self._con.sql(
+            f"SELECT {', '.join((*spec.key, 'version', *spec.values))} FROM {spec.name} "
+            f"WHERE {spec.key[0]} IN (SELECT unnest($v)) "
+            f"QUALIFY row_number() OVER (PARTITION BY {key_cols} ORDER BY version DESC) = 1",
+            params={"v": firsts},
+        ).to_arrow_reader(_STREAM_ROWS)
+        sc.register("_latest_src", latest)
+        try:
+            sc.execute("CREATE OR REPLACE TABLE _latest AS SELECT * FROM _latest_src")
+        finally:
+            sc.unregister("_latest_src")
+        sc.execute(
+            f"CREATE OR REPLACE TABLE {plan} AS "
+            f"SELECT s.*, l.version AS _prev_version, {prev}, "
+            f"CASE WHEN l.version IS NULL THEN 0 WHEN {same or 'TRUE'} THEN 1 ELSE 2 END "
+            f"AS _status FROM {staged} s LEFT JOIN _latest l ON {on}"
+        )
+        sc.execute(f"DROP TABLE {staged}")  # the plan holds every staged row
+        sc.execute("DROP TABLE _latest")
+        with self._transaction():
+            counts = dict(
+                sc.execute(f"SELECT _status, count(*) FROM {plan} GROUP BY _status").fetchall()
+            )
+            new, unchanged, differ = (int(counts.get(k, 0)) for k in (0, 1, 2))
+            if differ and not restate:
+                found = sc.execute(
+                    f"SELECT {key_cols}, _prev_version, "
+                    f"{', '.join(f'_prev_{v}' for v in spec.values)}, "
+                    f"{', '.join(spec.values)}, _row, _line FROM {plan} WHERE _status = 2 "
+                    f"ORDER BY _row LIMIT {MAX_PROBLEMS}"
+                ).fetchall()
+                nk, nv = len(spec.key), len(spec.values)
+                conflicts = []
+                for r in found:
+                    key, version = tuple(r[:nk]), int(r[nk])
+                    old = tuple(r[nk + 1 : nk + 1 + nv])
+                    vals = tuple(r[nk + 1 + nv : nk + 1 + 2 * nv])
+                    conflicts.append(
+                        Problem(
+                            source,
+                            _conflict_message(spec, key, version, old, vals),
+                            row=int(r[-2]),
+                            line=None if r[-1] is None else int(r[-1]),
+                            column=_first_diff(spec, old, vals),
+                        )
+                    )
+                raise InputError(conflicts, total=differ)
+            if not new + differ:
+                return AppendResult(table, 0, 0, unchanged, None)
+            batch_id = self._write_staged(spec, action, source, source_sha256, detail, chunk_rows)
+        return AppendResult(table, new, differ, unchanged, batch_id)
+
+    def _write_staged(
+        self,
+        spec: FactTable,
+        action: str,
+        source: str,
+        source_sha256: str,
+        detail: Mapping[str, Any] | None,
+        chunk_rows: int,
+    ) -> int:
+        """Insert the new and differing rows of a staged plan as one batch, with its audit entry."""
+        plan = f"_plan_{spec.name}"
+        row = first_row(self._con.execute("SELECT coalesce(max(seq), 0), count(*) FROM audit_log"))
+        seq = int(row[0]) + 1 if row else 1
+        recorded_at = self._recorded_time()
+        business = ", ".join(
+            "coalesce(_prev_version, 0) + 1 AS version" if c == "version" else c
+            for c in spec.business_columns
+        )
+        sc = self._staging()
+        bounds = first_row(sc.execute(f"SELECT min(_row), max(_row) FROM {plan}"))
+        top, last = (int(bounds[0]), int(bounds[1])) if bounds and bounds[0] is not None else (1, 0)
+        m = 0
+        digests = bytearray()  # every row's hash, 32 bytes each, for the batch's content hash
+        stored_cols = [c for c in spec.columns if c != "row_hash"]
+        for lo in range(top, last + 1, chunk_rows):
+            fetched = sc.execute(
+                f"SELECT {business} FROM {plan} "
+                "WHERE _row BETWEEN $lo AND $hi AND _status <> 1 ORDER BY _row",
+                {"lo": lo, "hi": lo + chunk_rows - 1},
+            ).fetchall()
+            if not fetched:
+                continue
+            n = len(fetched)
+            m += n
+            columns: dict[str, list[Any]] = {
+                c: [r[j] for r in fetched] for j, c in enumerate(spec.business_columns)
+            }
+            del fetched
+            columns["recorded_at"] = [recorded_at] * n
+            columns["batch_id"] = [seq] * n
+            stored = [columns[c] for c in stored_cols]
+            columns["row_hash"] = [row_hash(spec.hashed(r)) for r in zip(*stored, strict=True)]
+            digests += bytes.fromhex("".join(columns["row_hash"]))
+            arrow = pa.table(
+                {c: pa.array(columns[c], type=_ARROW_TYPES[spec.sql_type(c)]) for c in spec.columns}
+            )
+            del columns, stored
+            self._con.register("_new_rows", arrow)
+            try:
+                self._con.execute(
+                    f"INSERT INTO {spec.name} ({', '.join(spec.columns)}) "
+                    f"SELECT {', '.join(spec.columns)} FROM _new_rows"
+                )
+            finally:
+                self._con.unregister("_new_rows")
+        self._append_audit(
+            seq,
+            recorded_at,
+            action,
+            spec.name,
+            source,
+            source_sha256,
+            m,
+            content_hash_of_digests(digests),
+            detail,
+        )
+        return seq
 
     def _latest_for_keys(
         self, spec: FactTable, rows: pd.DataFrame, keys: list[tuple[Any, ...]]
@@ -845,8 +1142,13 @@ class Ledger:
         Detects an edited, deleted or inserted fact row (its batch's content hash, or the row's
         own hash, no longer matches) and an edited or deleted audit entry (the chain breaks).
         Deleting the newest entries together with their rows is only detectable against a head
-        hash kept elsewhere, so the report gives the head hash to record.
+        hash kept elsewhere, so the report gives the head hash to record. Tables are read as
+        streams of rows (with DuckDB's memory bounded); what is kept is each row's 32-byte hash.
         """
+        with self.bounded_memory():
+            return self._verify(progress)
+
+    def _verify(self, progress: Callable[[str, int, int], None] | None) -> VerifyReport:
         rep = VerifyReport()
         entries = self._con.execute(
             "SELECT seq, recorded_at, action, target_table, source, source_sha256, n_rows, "
@@ -870,30 +1172,31 @@ class Ledger:
             if progress:
                 progress(f"verifying {name}", done, len(FACT_TABLES))
             cols = [c for c in spec.columns if c != "row_hash"]
-            found: dict[int, list[str]] = {}
-            for r in self._con.execute(
-                f"SELECT {', '.join(cols)}, row_hash FROM {name}"
-            ).fetchall():
+            at_batch = cols.index("batch_id")
+            found: dict[int, int] = {}  # rows per batch
+            digests: dict[int, bytearray] = {}  # each batch's row hashes as computed, raw
+            for r in self._stream(f"SELECT {', '.join(cols)}, row_hash FROM {name}"):
                 rep.rows += 1
                 h = row_hash(spec.hashed(r[:-1]))
-                batch = int(r[cols.index("batch_id")])
+                batch = int(r[at_batch])
                 if h != r[-1]:
                     key = ", ".join(f"{k}={r[cols.index(k)]}" for k in spec.key)
                     rep.problems.append(
                         f"{name}: row ({key}) of batch {batch} was edited (its hash differs)"
                     )
-                found.setdefault(batch, []).append(h)
-            for batch, hashes in sorted(found.items()):
+                found[batch] = found.get(batch, 0) + 1
+                digests.setdefault(batch, bytearray()).extend(bytes.fromhex(h))
+            for batch, count in sorted(found.items()):
                 if batch not in batches or batches[batch][0] != name:
                     rep.problems.append(f"{name}: batch {batch} has no audit entry (rows added)")
                     continue
                 _, n_rows, chash = batches[batch]
-                if len(hashes) != n_rows:
+                if count != n_rows:
                     rep.problems.append(
-                        f"{name}: batch {batch} has {len(hashes)} rows, its audit entry "
+                        f"{name}: batch {batch} has {count} rows, its audit entry "
                         f"says {n_rows} (rows deleted or added)"
                     )
-                elif content_hash(hashes) != chash:
+                elif content_hash_of_digests(digests[batch]) != chash:
                     rep.problems.append(
                         f"{name}: batch {batch} content differs from its audit hash"
                     )
@@ -903,6 +1206,13 @@ class Ledger:
         if progress:
             progress("ledger verified", len(FACT_TABLES), len(FACT_TABLES))
         return rep
+
+    def _stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
+        """The rows of a query as Python tuples, read in batches (memory does not grow)."""
+        reader = self._con.sql(sql, params=list(params)).to_arrow_reader(_STREAM_ROWS)
+        for batch in reader:
+            columns = [col.to_pylist() for col in batch.columns]
+            yield from zip(*columns, strict=True)
 
 
 def _as_date(value: dt.date | str) -> dt.date:
@@ -934,6 +1244,17 @@ def _python_columns(spec: FactTable, rows: pd.DataFrame) -> dict[str, list[Any]]
         else:
             out[c] = [str(x) for x in s]
     return out
+
+
+def _arrow_column(values: pd.Series, sql_type: str) -> pa.Array:
+    """One column of validated rows as Arrow, of the stored type (NaN and NaT as NULL)."""
+    typ = _ARROW_TYPES[sql_type]
+    if sql_type == "DATE":
+        days = pd.to_datetime(values).to_numpy(dtype="datetime64[D]")
+        return pa.array(days, type=typ, mask=pd.isna(values).to_numpy())
+    if sql_type == "VARCHAR":
+        return pa.array(values.astype(str), type=typ)
+    return pa.array(values, type=typ, from_pandas=True)
 
 
 def _first_diff(spec: FactTable, old: tuple[Any, ...], new: tuple[Any, ...]) -> str | None:

@@ -3,7 +3,8 @@
 Owns the exact header names of each file kind, the type of each field, and every rule a row must
 pass: required columns, parseable ISO dates, plain non-negative numbers, allowed codes, known
 holdings and series, ``known_on`` not before the fact's own date, no duplicate keys in a file.
-Problems are collected for the whole file (up to a cap) and raised together. Pure: the caller
+Problems are collected for the whole file (up to a cap) and raised together, whether the file
+is validated whole (:func:`validate`) or chunk by chunk (:class:`FileValidator`). Pure: the caller
 passes in what the ledger knows; this module must not open the ledger or write anything.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import heapq
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -21,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from altsleeve.domain import AssetClass, AssetType, CashflowKind, OrderKind, VehicleType
-from altsleeve.errors import InputError, Problem
+from altsleeve.errors import MAX_PROBLEMS, InputError, Problem
 from altsleeve.ledger._files import RawTable
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -322,6 +324,15 @@ class ValidatedFile:
     rows: list[int]
     lines: list[int | None]
     moves: tuple[PriceMove, ...] = ()
+    #: How many rows were validated and staged in the ledger's connection rather than kept here
+    #: (a price file); ``frame``, ``rows`` and ``lines`` then hold only the rows of ``moves``.
+    #: ``None``: every row is in ``frame``.
+    staged_rows: int | None = None
+
+    @property
+    def row_count(self) -> int:
+        """Rows in the file."""
+        return len(self.frame) if self.staged_rows is None else self.staged_rows
 
 
 def _parse(spec: FieldSpec, text: str) -> tuple[object, str | None]:
@@ -406,201 +417,337 @@ def validate(
         Listing each problem with file, row (and CSV line) and column.
 
     """
-    fmt = kind if isinstance(kind, FileFormat) else FORMATS[kind]
-    today = today or dt.datetime.now(dt.UTC).date()
-    label = raw.path
-    problems: list[Problem] = list(raw.problems)
-
-    names = [f.name for f in fmt.fields]
-    seen: set[str] = set()
-    for col in raw.header:
-        if col in seen:
-            problems.append(Problem(label, "column appears twice in the header", column=col))
-        seen.add(col)
-        if col not in names and not fmt.ignore_unknown:
-            hint = difflib.get_close_matches(col, names, n=1)
-            extra = f"; did you mean {hint[0]!r}?" if hint else ""
-            problems.append(
-                Problem(label, f"unknown column (expected {', '.join(names)}){extra}", column=col)
-            )
-    missing = [n for n in fmt.required if n not in raw.header]
-    for col in missing:
-        problems.append(Problem(label, "required column is missing from the header", column=col))
-    if missing:
-        raise InputError(problems)
-    if not raw.rows:
-        raise InputError([*problems, Problem(label, "file has a header but no data rows")])
-
-    idx = {c: i for i, c in enumerate(raw.header)}
-    parsed: dict[str, list[object]] = {f.name: [] for f in fmt.fields}
-    bad_row: list[bool] = []
-    for r, cells in enumerate(raw.rows, start=1):
-        line = raw.lines[r - 1]
-        row_ok = True
-        for spec in fmt.fields:
-            text = cells[idx[spec.name]] if spec.name in idx else ""
-            if text == "" and not spec.required and spec.default is not None:
-                if spec.default.startswith("="):
-                    source = spec.default[1:]
-                    text = cells[idx[source]] if source in idx else ""
-                else:
-                    text = spec.default
-            if text == "" and spec.nullable:
-                parsed[spec.name].append(None)
-                continue
-            value, msg = _parse(spec, text)
-            returns = knowledge.return_series if knowledge and fmt.table == "prices" else ()
-            if msg and spec.kind == "positive" and returns and parsed["series"][-1] in returns:
-                value, msg = _parse(FieldSpec(spec.name, "signed"), text)  # a return series
-            if msg:
-                problems.append(Problem(label, msg, row=r, column=spec.name, line=line))
-                row_ok = False
-            parsed[spec.name].append(value)
-        bad_row.append(not row_ok)
-
-    # Row rules that need several fields.
-    for r in range(len(raw.rows)):
-        if bad_row[r]:
-            continue
-        line = raw.lines[r]
-        known = parsed["known_on"][r] if "known_on" in parsed else None
-        assert known is None or isinstance(known, dt.date)
-        if fmt.known_on_not_before and isinstance(known, dt.date):
-            own = parsed[fmt.known_on_not_before][r]
-            assert isinstance(own, dt.date)
-            if known < own:
-                problems.append(
-                    Problem(
-                        label,
-                        f"known_on {known} is before {fmt.known_on_not_before} {own}: a fact "
-                        "cannot be known before it happens",
-                        row=r + 1,
-                        column="known_on",
-                        line=line,
-                    )
-                )
-        for col in ("known_on", "as_of"):
-            day = parsed[col][r] if col in parsed else None
-            if (
-                isinstance(day, dt.date)
-                and day > today
-                and not (col == "known_on" and fmt.kind == "holdings")
-            ):
-                problems.append(
-                    Problem(
-                        label,
-                        f"{col} {day} is in the future (today is {today}); the ledger records "
-                        "facts once they are known",
-                        row=r + 1,
-                        column=col,
-                        line=line,
-                    )
-                )
-
-    # References to what the ledger knows.
-    if knowledge is not None:
-        if "holding_id" in parsed and fmt.table != "holdings":
-            _check_refs(
-                label,
-                raw,
-                parsed["holding_id"],
-                knowledge.holdings,
-                "holding_id",
-                "unknown holding {v!r}: " + knowledge.holdings_hint,
-                problems,
-            )
-        if fmt.table == "prices" and "series" in parsed:
-            _check_refs(
-                label,
-                raw,
-                parsed["series"],
-                knowledge.series,
-                "series",
-                "unknown series {v!r}: " + knowledge.series_hint,
-                problems,
-            )
-        if fmt.table == "orders" and knowledge.vehicles is not None:
-            _check_refs(
-                label,
-                raw,
-                parsed["vehicle"],
-                knowledge.vehicles,
-                "vehicle",
-                "unknown vehicle {v!r}: " + knowledge.vehicles_hint,
-                problems,
-            )
-        if fmt.table == "holdings" and "proxy" in parsed:
-            _check_refs(
-                label,
-                raw,
-                parsed["proxy"],
-                knowledge.series,
-                "proxy",
-                "unknown proxy series {v!r}: " + knowledge.series_hint,
-                problems,
-            )
-
-    # Duplicate business keys within the file.
-    first_seen: dict[tuple[object, ...], int] = {}
-    for r in range(len(raw.rows)):
-        key = tuple(parsed[k][r] for k in fmt.key)
-        if any(v is None for v in key):
-            continue
-        if key in first_seen:
-            key_text = ", ".join(f"{k}={v}" for k, v in zip(fmt.key, key, strict=True))
-            problems.append(
-                Problem(
-                    label,
-                    f"duplicate key ({key_text}): also on row {first_seen[key]}",
-                    row=r + 1,
-                    column=fmt.key[-1],
-                    line=raw.lines[r],
-                )
-            )
-        else:
-            first_seen[key] = r + 1
-
-    if problems:
-        problems.sort(
-            key=lambda p: (p.row or 0, names.index(p.column) if p.column in names else -1)
-        )
-        raise InputError(problems)
-
-    frame = pd.DataFrame({fmt.column(f.name): _typed(f, parsed[f.name]) for f in fmt.fields})
+    checker = FileValidator(kind, raw.path, raw.header, knowledge, today=today)
+    checker.raise_for_header(raw.problems, has_rows=bool(raw.rows))
+    frame = checker.add(raw)
+    checker.finish()
+    assert frame is not None
     return ValidatedFile(
-        kind=fmt.kind,
-        path=label,
+        kind=checker.fmt.kind,
+        path=raw.path,
         sha256=raw.sha256,
         frame=frame,
-        rows=list(range(1, len(raw.rows) + 1)),
+        rows=list(range(raw.first_row, raw.first_row + len(raw.rows))),
         lines=list(raw.lines),
     )
 
 
-def _check_refs(
-    label: str,
-    raw: RawTable,
-    values: Iterable[object],
-    known: frozenset[str],
-    column: str,
-    template: str,
-    problems: list[Problem],
-) -> None:
-    hints: dict[str, str] = {}
-    for r, v in enumerate(values, start=1):
-        if isinstance(v, str) and v not in known:
-            if v not in hints:
-                close = difflib.get_close_matches(v, sorted(known), n=1)
-                hints[v] = f" (did you mean {close[0]!r}?)" if close else ""
-            problems.append(
-                Problem(
-                    label,
-                    template.format(v=v) + hints[v],
-                    row=r,
-                    column=column,
-                    line=raw.lines[r - 1],
+# Problem categories, in the order in which a whole file's problems were always listed; problems
+# are sorted by (row, column) and this order breaks ties.
+_RAGGED, _HEADER, _FIELD, _ROW_RULE, _REF, _DUP = range(6)
+
+
+class _Problems:
+    """A file's problems in reporting order: the first ``MAX_PROBLEMS`` kept, every one counted."""
+
+    def __init__(self, names: list[str]) -> None:
+        self._names = names
+        self._kept: list[tuple[tuple[int, int, int, int], Problem]] = []
+        self.total = 0
+
+    def add(self, category: int, problem: Problem) -> None:
+        self.total += 1
+        col = self._names.index(problem.column) if problem.column in self._names else -1
+        self._kept.append(((problem.row or 0, col, category, self.total), problem))
+        if len(self._kept) > 20 * MAX_PROBLEMS:
+            self._kept = heapq.nsmallest(MAX_PROBLEMS, self._kept, key=lambda kp: kp[0])
+
+    def raise_if_any(self) -> None:
+        if self.total:
+            kept = heapq.nsmallest(MAX_PROBLEMS, self._kept, key=lambda kp: kp[0])
+            raise InputError([p for _, p in kept], total=self.total)
+
+
+class FileValidator:
+    """Validation of one file fed in chunks of rows: the same rules and messages as a whole file.
+
+    ``add`` checks each chunk's fields, row rules and references as it comes and returns its
+    typed rows while no problem has been found; ``finish`` then checks the business keys across
+    every chunk (duplicates) and raises every problem found, sorted by row and column, the first
+    ``MAX_PROBLEMS`` listed. Memory held between chunks is a few integers per row (for the
+    duplicate check) and the problems kept.
+    """
+
+    def __init__(
+        self,
+        kind: str | FileFormat,
+        label: str,
+        header: list[str],
+        knowledge: LedgerKnowledge | None = None,
+        *,
+        today: dt.date | None = None,
+    ) -> None:
+        self.fmt = kind if isinstance(kind, FileFormat) else FORMATS[kind]
+        self.label = label
+        self.header = header
+        self.knowledge = knowledge
+        self.today = today or dt.datetime.now(dt.UTC).date()
+        self.names = [f.name for f in self.fmt.fields]
+        self.problems = _Problems(self.names)
+        self.rows = 0
+        self._header_problems: list[Problem] = []
+        self._hints: dict[tuple[str, str], str] = {}
+        self._key_codes: list[dict[object, int]] = [{} for _ in self.fmt.key]
+        self._key_values: list[list[object]] = [[] for _ in self.fmt.key]
+        self._key_parts: list[list[np.ndarray]] = [[] for _ in self.fmt.key]
+        self._key_rows: list[np.ndarray] = []
+        self._key_lines: list[np.ndarray] = []
+        seen: set[str] = set()
+        for col in header:
+            if col in seen:
+                self._header_problems.append(
+                    Problem(label, "column appears twice in the header", column=col)
                 )
+            seen.add(col)
+            if col not in self.names and not self.fmt.ignore_unknown:
+                hint = difflib.get_close_matches(col, self.names, n=1)
+                extra = f"; did you mean {hint[0]!r}?" if hint else ""
+                self._header_problems.append(
+                    Problem(
+                        label,
+                        f"unknown column (expected {', '.join(self.names)}){extra}",
+                        column=col,
+                    )
+                )
+        self.missing = [n for n in self.fmt.required if n not in header]
+        for col in self.missing:
+            self._header_problems.append(
+                Problem(label, "required column is missing from the header", column=col)
             )
+
+    def raise_for_header(self, ragged: Iterable[Problem], *, has_rows: bool) -> None:
+        """Raise when a required column is missing or there is no data row.
+
+        ``ragged``: the structural problems of the file's rows, listed first (all of them, as
+        for a whole file; the caller may pass a lazy iterable).
+        """
+        if self.missing or not has_rows:
+            listed: list[Problem] = []
+            total = 0
+            for p in ragged:
+                total += 1
+                if len(listed) < MAX_PROBLEMS:
+                    listed.append(p)
+            extra = (
+                [] if self.missing else [Problem(self.label, "file has a header but no data rows")]
+            )
+            tail = [*self._header_problems, *extra]
+            raise InputError([*listed, *tail], total=total + len(tail))
+
+    @property
+    def ok(self) -> bool:
+        """Whether no problem has been found so far (header and rows)."""
+        return not self._header_problems and not self.problems.total
+
+    def add(self, raw: RawTable) -> pd.DataFrame | None:
+        """Check one chunk of rows (numbered from ``raw.first_row``).
+
+        Returns its typed rows (named as the ledger's columns) when no problem has been found in
+        the file so far, else ``None``.
+        """
+        fmt, label, knowledge, problems = self.fmt, self.label, self.knowledge, self.problems
+        if self.rows == 0:
+            for p in self._header_problems:
+                problems.add(_HEADER, p)
+        for p in raw.problems:
+            problems.add(_RAGGED, p)
+        base = raw.first_row
+        self.rows = base - 1 + len(raw.rows)
+        idx = {c: i for i, c in enumerate(self.header)}
+        parsed: dict[str, list[object]] = {f.name: [] for f in fmt.fields}
+        bad_row: list[bool] = []
+        returns = knowledge.return_series if knowledge and fmt.table == "prices" else ()
+        for r, cells in enumerate(raw.rows, start=base):
+            line = raw.lines[r - base]
+            row_ok = True
+            for spec in fmt.fields:
+                text = cells[idx[spec.name]] if spec.name in idx else ""
+                if text == "" and not spec.required and spec.default is not None:
+                    if spec.default.startswith("="):
+                        source = spec.default[1:]
+                        text = cells[idx[source]] if source in idx else ""
+                    else:
+                        text = spec.default
+                if text == "" and spec.nullable:
+                    parsed[spec.name].append(None)
+                    continue
+                value, msg = _parse(spec, text)
+                if msg and spec.kind == "positive" and returns and parsed["series"][-1] in returns:
+                    value, msg = _parse(FieldSpec(spec.name, "signed"), text)  # a return series
+                if msg:
+                    problems.add(_FIELD, Problem(label, msg, row=r, column=spec.name, line=line))
+                    row_ok = False
+                parsed[spec.name].append(value)
+            bad_row.append(not row_ok)
+
+        # Row rules that need several fields.
+        today = self.today
+        for i in range(len(raw.rows)):
+            if bad_row[i]:
+                continue
+            line = raw.lines[i]
+            known = parsed["known_on"][i] if "known_on" in parsed else None
+            assert known is None or isinstance(known, dt.date)
+            if fmt.known_on_not_before and isinstance(known, dt.date):
+                own = parsed[fmt.known_on_not_before][i]
+                assert isinstance(own, dt.date)
+                if known < own:
+                    problems.add(
+                        _ROW_RULE,
+                        Problem(
+                            label,
+                            f"known_on {known} is before {fmt.known_on_not_before} {own}: a "
+                            "fact cannot be known before it happens",
+                            row=base + i,
+                            column="known_on",
+                            line=line,
+                        ),
+                    )
+            for col in ("known_on", "as_of"):
+                day = parsed[col][i] if col in parsed else None
+                if (
+                    isinstance(day, dt.date)
+                    and day > today
+                    and not (col == "known_on" and fmt.kind == "holdings")
+                ):
+                    problems.add(
+                        _ROW_RULE,
+                        Problem(
+                            label,
+                            f"{col} {day} is in the future (today is {today}); the ledger "
+                            "records facts once they are known",
+                            row=base + i,
+                            column=col,
+                            line=line,
+                        ),
+                    )
+
+        # References to what the ledger knows.
+        if knowledge is not None:
+            refs: list[tuple[str, frozenset[str], str]] = []
+            if "holding_id" in parsed and fmt.table != "holdings":
+                refs.append(
+                    (
+                        "holding_id",
+                        knowledge.holdings,
+                        "unknown holding {v!r}: " + knowledge.holdings_hint,
+                    )
+                )
+            if fmt.table == "prices" and "series" in parsed:
+                refs.append(
+                    ("series", knowledge.series, "unknown series {v!r}: " + knowledge.series_hint)
+                )
+            if fmt.table == "orders" and knowledge.vehicles is not None:
+                refs.append(
+                    (
+                        "vehicle",
+                        knowledge.vehicles,
+                        "unknown vehicle {v!r}: " + knowledge.vehicles_hint,
+                    )
+                )
+            if fmt.table == "holdings" and "proxy" in parsed:
+                refs.append(
+                    (
+                        "proxy",
+                        knowledge.series,
+                        "unknown proxy series {v!r}: " + knowledge.series_hint,
+                    )
+                )
+            for column, known_set, template in refs:
+                self._check_refs(raw, parsed[column], known_set, column, template)
+
+        self._track_keys(raw, parsed)
+        if not self.ok:
+            return None
+        return pd.DataFrame({fmt.column(f.name): _typed(f, parsed[f.name]) for f in fmt.fields})
+
+    def _check_refs(
+        self,
+        raw: RawTable,
+        values: Iterable[object],
+        known: frozenset[str],
+        column: str,
+        template: str,
+    ) -> None:
+        for r, v in enumerate(values, start=raw.first_row):
+            if isinstance(v, str) and v not in known:
+                if (column, v) not in self._hints:
+                    close = difflib.get_close_matches(v, sorted(known), n=1)
+                    self._hints[column, v] = f" (did you mean {close[0]!r}?)" if close else ""
+                self.problems.add(
+                    _REF,
+                    Problem(
+                        self.label,
+                        template.format(v=v) + self._hints[column, v],
+                        row=r,
+                        column=column,
+                        line=raw.lines[r - raw.first_row],
+                    ),
+                )
+
+    def _track_keys(self, raw: RawTable, parsed: dict[str, list[object]]) -> None:
+        """Keep each complete business key as integer codes (for the duplicate check)."""
+        cols = [parsed[k] for k in self.fmt.key]
+        complete = [i for i in range(len(raw.rows)) if all(c[i] is not None for c in cols)]
+        for j, col in enumerate(cols):
+            codes, values = self._key_codes[j], self._key_values[j]
+            part = np.empty(len(complete), dtype=np.int32)
+            for n, i in enumerate(complete):
+                v = col[i]
+                code = codes.get(v)
+                if code is None:
+                    code = codes[v] = len(values)
+                    values.append(v)
+                part[n] = code
+            self._key_parts[j].append(part)
+        pos = np.asarray(complete, dtype=np.int64)
+        self._key_rows.append((pos + raw.first_row).astype(np.int32))
+        lines = np.array([-1 if x is None else x for x in raw.lines], dtype=np.int64)
+        self._key_lines.append(lines[pos].astype(np.int32) if len(pos) else np.empty(0, np.int32))
+
+    def finish(self) -> None:
+        """Check business keys across the file, then raise every problem found, if any."""
+        fmt = self.fmt
+        rows = np.concatenate(self._key_rows) if self._key_rows else np.empty(0, np.int64)
+        self._key_rows = []
+        if len(rows):
+            lines = np.concatenate(self._key_lines)
+            parts = [np.concatenate(p) for p in self._key_parts]
+            self._key_lines, self._key_parts = [], [[] for _ in fmt.key]
+            code = parts[0].astype(np.int64)
+            for j in range(1, len(parts)):
+                size = max(len(self._key_values[j]), 1)
+                if int(code.max()) >= (1 << 62) // size:  # keep the codes within int64
+                    code = np.unique(code, return_inverse=True)[1].astype(np.int64)
+                code = code * size + parts[j]
+            srt = np.sort(code)
+            if not np.any(srt[1:] == srt[:-1]):
+                code = srt = np.empty(0, dtype=np.int64)  # no duplicate key (the usual case)
+            del srt
+            order = np.argsort(code, kind="stable")
+            sc = code[order]
+            first = np.ones(len(sc), dtype=bool)
+            first[1:] = sc[1:] != sc[:-1]
+            start = np.maximum.accumulate(np.where(first, np.arange(len(sc)), 0))
+            dup = np.flatnonzero(~first)
+            firsts = rows[order[start[dup]]]
+            at = order[dup]
+            by_row = np.argsort(rows[at], kind="stable")
+            for k in by_row:
+                i = int(at[k])
+                key = [self._key_values[j][int(parts[j][i])] for j in range(len(parts))]
+                key_text = ", ".join(f"{n}={v}" for n, v in zip(fmt.key, key, strict=True))
+                self.problems.add(
+                    _DUP,
+                    Problem(
+                        self.label,
+                        f"duplicate key ({key_text}): also on row {int(firsts[k])}",
+                        row=int(rows[i]),
+                        column=fmt.key[-1],
+                        line=None if lines[i] < 0 else int(lines[i]),
+                    ),
+                )
+        self.problems.raise_if_any()
 
 
 def _typed(spec: FieldSpec, values: list[object]) -> pd.Series:
