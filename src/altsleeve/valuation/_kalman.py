@@ -217,13 +217,15 @@ class HoldingPosterior:
     ----------
     a : ndarray
         Posterior mean of the smoothing weight.
+    sigma : ndarray
+        Posterior mean of the idiosyncratic volatility a year.
     alpha, beta : ndarray
         Posterior means (annual decimals; loading on the proxy's log return).
     sd_alpha, sd_beta : ndarray
         Posterior standard deviations.
     gap, gap_var : ndarray
         Reported minus true log value at the row's last observed mark, its posterior mean and
-        variance (averaged over the smoothing grid, as :class:`FilterOutput`).
+        variance (averaged over the grid, as :class:`FilterOutput`).
     n_obs : ndarray of int
         Reported returns the row observed.
     own : ndarray of bool
@@ -231,6 +233,7 @@ class HoldingPosterior:
     """
 
     a: FloatArray
+    sigma: FloatArray
     alpha: FloatArray
     beta: FloatArray
     sd_alpha: FloatArray
@@ -249,6 +252,9 @@ def _logit_a(a: FloatArray) -> FloatArray:
 #: Smoothing weights tried for each holding (the pooled value is always added).
 A_GRID = (0.25, 0.4, 0.55, 0.7, 0.85, 1.0)
 
+#: Multiples of the pooled idiosyncratic volatility tried for each holding.
+SIGMA_SCALES = (0.35, 0.6, 1.0)
+
 
 def holding_posterior(
     inp: FilterInputs,
@@ -262,6 +268,7 @@ def holding_posterior(
     prior_sd_beta: float,
     prior_sd_logit_a: float = PRIOR_SD["logit_a"],
     a_grid: tuple[float, ...] = A_GRID,
+    sigma_scales: tuple[float, ...] = SIGMA_SCALES,
     min_obs: int = 0,
 ) -> HoldingPosterior:
     """Empirical-Bayes posterior of each row's own smoothing, alpha and beta.
@@ -279,7 +286,9 @@ def holding_posterior(
     ``min_obs`` observations keeps the given parameters (``own`` False) and its gap under them.
     """
     rows = inp.y.shape[0]
-    grid = np.vstack([a, *[np.full(rows, g) for g in a_grid]])  # (G, rows); row 0 pooled
+    a_vals = [a, *[np.full(rows, g) for g in a_grid]]  # the pooled value first
+    grid = np.vstack([av for _ in sigma_scales for av in a_vals])  # (G, rows)
+    sig = np.vstack([sigma * k for k in sigma_scales for _ in a_vals])
     n_grid = grid.shape[0]
     step = 0.1
     reps = 3 * n_grid
@@ -288,7 +297,7 @@ def holding_posterior(
         np.repeat(grid, 3, axis=0).ravel(),
         np.tile(np.r_[alpha, alpha + step, alpha], n_grid),
         np.tile(np.r_[beta, beta, beta + step], n_grid),
-        np.tile(sigma, reps),
+        np.repeat(sig, 3, axis=0).ravel(),
         np.tile(noise, reps),
         keep_innovations=True,
     )
@@ -319,7 +328,8 @@ def holding_posterior(
     logdet_s = np.where(obs[None], np.log(svar[:, 0]), 0.0).sum(axis=2)
     log_ml = -0.5 * (logdet_s + quad + np.log(det / (pa0 * pb0)))
     z = (_logit_a(grid) - _logit_a(a)[None]) / prior_sd_logit_a
-    lp = log_ml - 0.5 * z**2
+    zs = np.log(sig / sigma[None]) / PRIOR_SD["log_idio_vol"]
+    lp = log_ml - 0.5 * z**2 - 0.5 * zs**2
     wts = np.exp(lp - lp.max(axis=0))
     wts = wts / wts.sum(axis=0)
     g0 = gaps[:, 0]
@@ -332,10 +342,12 @@ def holding_posterior(
     var_a = (wts * (c_aa + (alpha_k - al) ** 2)).sum(axis=0)
     var_b = (wts * (c_bb + (beta_k - be) ** 2)).sum(axis=0)
     a_mean = (wts * grid).sum(axis=0)
+    sigma_mean = (wts * sig).sum(axis=0)
     n_obs = out.n_obs[:rows]
     own = n_obs >= max(min_obs, 1)
     return HoldingPosterior(
         np.where(own, a_mean, a),
+        np.where(own, sigma_mean, sigma),
         np.where(own, al, alpha),
         np.where(own, be, beta),
         np.where(own, np.sqrt(var_a), prior_sd_alpha),

@@ -438,7 +438,11 @@ class NowcastValuer(Valuer):
         with the cross-fund spreads ``alpha_dispersion`` and ``beta_dispersion``, updated by the
         holding's own reported returns through the filter (``_kalman.holding_posterior``). A
         holding with fewer than ``min_marks`` reported returns keeps the pooled fit. The
-        interval then uses the posterior spreads instead of the class dispersion.
+        holding's smoothing and idiosyncratic volatility are averaged over a grid
+        (``_kalman.A_GRID``, ``_kalman.SIGMA_SCALES``) by their posterior weights. The interval
+        then uses the posterior spreads of alpha and beta instead of the class dispersion, and
+        the geometric mean of the pooled and the holding's idiosyncratic volatility (the
+        holding's alone made the sample book's 90% interval cover 83%).
     min_marks : int
         Reported returns a holding needs before its own estimate replaces the pooled one.
     beta_dispersion, alpha_dispersion : float
@@ -599,6 +603,7 @@ class NowcastValuer(Valuer):
                 pooled_beta_sd, pooled_alpha_sd = self._beta_sd[w], self._alpha_sd[w]
                 self._beta_sd[w] = np.where(own, post.sd_beta, pooled_beta_sd)
                 self._alpha_sd[w] = np.where(own, post.sd_alpha, pooled_alpha_sd)
+                self._sigma[w] = np.sqrt(self._sigma[w] * post.sigma)
                 gap_est, gap_v = post.gap, post.gap_var
             else:
                 out = run_filter(inp, pa, ep.alpha[w], ep.beta[w], self._sigma[w], self._noise[w])
