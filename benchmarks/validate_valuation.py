@@ -89,6 +89,7 @@ def run(seed: int, mk: dict[str, pd.Series]) -> list[dict[str, object]]:
         ("proxy (beta 1)", ProxyValuer(beta=1.0), inputs),
         ("proxy (beta estimated)", ProxyValuer(beta="estimate"), inputs),
         ("nowcast", NowcastValuer(), inputs),
+        ("nowcast (per-holding)", NowcastValuer(per_holding=True), inputs),
         ("oracle (reads the truth)", OracleValuer(book.truth, book.fund_params), inputs),
         ("wrong proxy: proxy (beta 1)", ProxyValuer(beta=1.0), with_wrong_proxy(inputs)),
         ("wrong proxy: nowcast", NowcastValuer(), with_wrong_proxy(inputs)),

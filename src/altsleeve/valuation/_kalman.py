@@ -126,6 +126,8 @@ class FilterOutput:
     gap_var: FloatArray
     loglik: FloatArray
     n_obs: NDArray[np.int64]
+    innov: FloatArray | None = None
+    innov_var: FloatArray | None = None
 
 
 def run_filter(
@@ -135,12 +137,16 @@ def run_filter(
     beta: FloatArray,
     sigma: FloatArray,
     noise: FloatArray,
+    *,
+    keep_innovations: bool = False,
 ) -> FilterOutput:
     """Run the Kalman filter over quarters for every row at once.
 
     Parameters are arrays of shape ``(rows,)``. Returns, at each row's last observed mark, the
     filtered ``g + e`` (reported minus true log value) and its variance, and the Gaussian
     log-likelihood of the row's observations (prediction-error decomposition, Harvey 1989 ch. 3).
+    With ``keep_innovations`` it also returns each quarter's innovation and its variance
+    (``(rows, quarters)``; 0 and 1 where no mark is observed).
     """
     rows, quarters = inp.y.shape
     g = np.zeros(rows)
@@ -158,6 +164,8 @@ def run_filter(
     n = np.zeros(rows, dtype=np.int64)
     one_a = 1.0 - a
     r = noise**2
+    innov = np.zeros((rows, quarters)) if keep_innovations else None
+    innov_var = np.ones((rows, quarters)) if keep_innovations else None
     for j in range(1, quarters):
         dtj = inp.dt[:, j]
         mu = alpha * dtj + beta * inp.m[:, j]
@@ -176,6 +184,9 @@ def run_filter(
         s = pcc_p - 2.0 * pce_p + pee + r + x
         s = np.where(obs, s, 1.0)
         v = np.where(obs, inp.y[:, j] - (c_p - e), 0.0)
+        if innov is not None and innov_var is not None:
+            innov[:, j] = v
+            innov_var[:, j] = s
         cov_gy = pgc_p - pge_p
         g_u = g_p + cov_gy / s * v
         e_u = r / s * v
@@ -195,7 +206,157 @@ def run_filter(
         pce = np.where(obs, 0.0, pce_p)
         gap_last = np.where(obs, g + e, gap_last)
         var_last = np.where(obs, pgg + 2.0 * pge + pee, var_last)
-    return FilterOutput(gap_last, np.maximum(var_last, 0.0), ll, n)
+    return FilterOutput(gap_last, np.maximum(var_last, 0.0), ll, n, innov, innov_var)
+
+
+@dataclass(frozen=True)
+class HoldingPosterior:
+    """Per row: the posterior of a holding's own smoothing, alpha and beta, and the gap under it.
+
+    Attributes
+    ----------
+    a : ndarray
+        Posterior mean of the smoothing weight.
+    sigma : ndarray
+        Posterior mean of the idiosyncratic volatility a year.
+    alpha, beta : ndarray
+        Posterior means (annual decimals; loading on the proxy's log return).
+    sd_alpha, sd_beta : ndarray
+        Posterior standard deviations.
+    gap, gap_var : ndarray
+        Reported minus true log value at the row's last observed mark, its posterior mean and
+        variance (averaged over the grid, as :class:`FilterOutput`).
+    n_obs : ndarray of int
+        Reported returns the row observed.
+    own : ndarray of bool
+        Whether the row had enough observations for its own estimate.
+    """
+
+    a: FloatArray
+    sigma: FloatArray
+    alpha: FloatArray
+    beta: FloatArray
+    sd_alpha: FloatArray
+    sd_beta: FloatArray
+    gap: FloatArray
+    gap_var: FloatArray
+    n_obs: NDArray[np.int64]
+    own: NDArray[np.bool_]
+
+
+def _logit_a(a: FloatArray) -> FloatArray:
+    x = np.clip((a - _A_MIN) / (1.0 - _A_MIN), 1e-6, 1.0 - 1e-6)
+    return np.asarray(np.log(x / (1.0 - x)), dtype=float)
+
+
+#: Smoothing weights tried for each holding (the pooled value is always added).
+A_GRID = (0.25, 0.4, 0.55, 0.7, 0.85, 1.0)
+
+#: Multiples of the pooled idiosyncratic volatility tried for each holding.
+SIGMA_SCALES = (0.35, 0.6, 1.0)
+
+
+def holding_posterior(
+    inp: FilterInputs,
+    a: FloatArray,
+    alpha: FloatArray,
+    beta: FloatArray,
+    sigma: FloatArray,
+    noise: FloatArray,
+    *,
+    prior_sd_alpha: float,
+    prior_sd_beta: float,
+    prior_sd_logit_a: float = PRIOR_SD["logit_a"],
+    a_grid: tuple[float, ...] = A_GRID,
+    sigma_scales: tuple[float, ...] = SIGMA_SCALES,
+    min_obs: int = 0,
+) -> HoldingPosterior:
+    """Empirical-Bayes posterior of each row's own smoothing, alpha and beta.
+
+    The prior is centred on the given (the class's pooled) parameters: normal on ``alpha`` and
+    ``beta`` with the cross-fund spreads ``prior_sd_alpha`` and ``prior_sd_beta``, normal on the
+    logit of ``a`` with ``prior_sd_logit_a``; ``sigma`` and ``noise`` stay pooled. For a given
+    ``a`` the filter's innovations are affine in ``(alpha, beta)`` (up to the small cash-flow
+    term of their variance), so the likelihood is Gaussian in them: the conditional posterior is
+    a Bayesian regression of the innovations on their derivatives, and the marginal likelihood
+    of ``a`` is closed-form. ``a`` runs over ``a_grid`` plus the pooled value; the results are
+    averaged with the grid's posterior weights (Bayesian model averaging). One vectorised filter
+    pass evaluates every row at every grid value, at the given ``(alpha, beta)`` and at a step in
+    each; the gap at the posterior mean follows by the same linearity. A row with fewer than
+    ``min_obs`` observations keeps the given parameters (``own`` False) and its gap under them.
+    """
+    rows = inp.y.shape[0]
+    a_vals = [a, *[np.full(rows, g) for g in a_grid]]  # the pooled value first
+    grid = np.vstack([av for _ in sigma_scales for av in a_vals])  # (G, rows)
+    sig = np.vstack([sigma * k for k in sigma_scales for _ in a_vals])
+    n_grid = grid.shape[0]
+    step = 0.1
+    reps = 3 * n_grid
+    out = run_filter(
+        _tile(inp, reps),
+        np.repeat(grid, 3, axis=0).ravel(),
+        np.tile(np.r_[alpha, alpha + step, alpha], n_grid),
+        np.tile(np.r_[beta, beta, beta + step], n_grid),
+        np.repeat(sig, 3, axis=0).ravel(),
+        np.tile(noise, reps),
+        keep_innovations=True,
+    )
+    assert out.innov is not None and out.innov_var is not None
+    shape = (n_grid, 3, rows)
+    innov = out.innov.reshape(*shape, -1)
+    svar = out.innov_var.reshape(*shape, -1)
+    gaps = out.gap.reshape(shape)
+    gvars = out.gap_var.reshape(shape)
+    v0 = innov[:, 0]
+    d_a = (innov[:, 1] - v0) / step
+    d_b = (innov[:, 2] - v0) / step
+    obs = inp.observed.copy()
+    obs[:, 0] = False
+    w = np.where(obs[None], 1.0 / svar[:, 0], 0.0)
+    pa0, pb0 = 1.0 / prior_sd_alpha**2, 1.0 / prior_sd_beta**2
+    p_aa = (w * d_a * d_a).sum(axis=2) + pa0
+    p_ab = (w * d_a * d_b).sum(axis=2)
+    p_bb = (w * d_b * d_b).sum(axis=2) + pb0
+    b_a = -(w * d_a * v0).sum(axis=2)  # the prior mean is the evaluation point
+    b_b = -(w * d_b * v0).sum(axis=2)
+    det = p_aa * p_bb - p_ab**2
+    c_aa, c_bb, c_ab = p_bb / det, p_aa / det, -p_ab / det
+    da = c_aa * b_a + c_ab * b_b
+    db = c_ab * b_a + c_bb * b_b
+    # log marginal likelihood of each grid value (alpha, beta integrated out) plus its log prior
+    quad = (w * v0 * v0).sum(axis=2) - (da * b_a + db * b_b)
+    logdet_s = np.where(obs[None], np.log(svar[:, 0]), 0.0).sum(axis=2)
+    log_ml = -0.5 * (logdet_s + quad + np.log(det / (pa0 * pb0)))
+    z = (_logit_a(grid) - _logit_a(a)[None]) / prior_sd_logit_a
+    zs = np.log(sig / sigma[None]) / PRIOR_SD["log_idio_vol"]
+    lp = log_ml - 0.5 * z**2 - 0.5 * zs**2
+    wts = np.exp(lp - lp.max(axis=0))
+    wts = wts / wts.sum(axis=0)
+    g0 = gaps[:, 0]
+    gap_k = g0 + (gaps[:, 1] - g0) / step * da + (gaps[:, 2] - g0) / step * db
+    alpha_k, beta_k = alpha[None] + da, beta[None] + db
+    gap = (wts * gap_k).sum(axis=0)
+    gap_var = (wts * (gvars[:, 0] + (gap_k - gap) ** 2)).sum(axis=0)
+    al = (wts * alpha_k).sum(axis=0)
+    be = (wts * beta_k).sum(axis=0)
+    var_a = (wts * (c_aa + (alpha_k - al) ** 2)).sum(axis=0)
+    var_b = (wts * (c_bb + (beta_k - be) ** 2)).sum(axis=0)
+    a_mean = (wts * grid).sum(axis=0)
+    sigma_mean = (wts * sig).sum(axis=0)
+    n_obs = out.n_obs[:rows]
+    own = n_obs >= max(min_obs, 1)
+    return HoldingPosterior(
+        np.where(own, a_mean, a),
+        np.where(own, sigma_mean, sigma),
+        np.where(own, al, alpha),
+        np.where(own, be, beta),
+        np.where(own, np.sqrt(var_a), prior_sd_alpha),
+        np.where(own, np.sqrt(var_b), prior_sd_beta),
+        np.where(own, gap, gaps[0, 0]),
+        np.where(own, gap_var, gvars[0, 0]),
+        n_obs,
+        own,
+    )
 
 
 def _unpack(theta: FloatArray) -> tuple[float, float, float, float, float]:

@@ -40,7 +40,13 @@ from altsleeve.valuation._engine import (
     to_frame,
 )
 from altsleeve.valuation._inputs import ValuationInputs
-from altsleeve.valuation._kalman import FilterInputs, NowcastParams, fit_params, run_filter
+from altsleeve.valuation._kalman import (
+    FilterInputs,
+    NowcastParams,
+    fit_params,
+    holding_posterior,
+    run_filter,
+)
 
 #: Market volatility a year assumed when sizing the smoothing gap of a reported mark.
 _MARKET_VOL = 0.20
@@ -426,6 +432,21 @@ class NowcastValuer(Valuer):
         At most this many recent quarters of a holding's history enter a fit.
     fixed_beta : float, optional
         Force beta (a deliberately mis-specified model for validation).
+    per_holding : bool
+        Also estimate each holding's own alpha and beta, point in time at every knowledge state
+        (each new mark), by empirical Bayes: a normal prior centred on the class's pooled fit
+        with the cross-fund spreads ``alpha_dispersion`` and ``beta_dispersion``, updated by the
+        holding's own reported returns through the filter (``_kalman.holding_posterior``). A
+        holding with fewer than ``min_marks`` reported returns keeps the pooled fit. The
+        holding's smoothing and idiosyncratic volatility are averaged over a grid
+        (``_kalman.A_GRID``, ``_kalman.SIGMA_SCALES``) by their posterior weights. The interval
+        then uses the posterior spreads of alpha and beta instead of the class dispersion, and
+        the geometric mean of the pooled and the holding's idiosyncratic volatility (the
+        holding's alone made the sample book's 90% interval cover 83%).
+    min_marks : int
+        Reported returns a holding needs before its own estimate replaces the pooled one.
+    beta_dispersion, alpha_dispersion : float
+        Prior standard deviations of a holding's beta and alpha (a year) around its class.
     coverage : float
         Two-sided coverage of the interval.
     """
@@ -439,6 +460,10 @@ class NowcastValuer(Valuer):
         max_fit_holdings: int = 40,
         max_quarters: int = 40,
         fixed_beta: float | None = None,
+        per_holding: bool = False,
+        min_marks: int = 4,
+        beta_dispersion: float = BETA_DISPERSION,
+        alpha_dispersion: float = ALPHA_DISPERSION,
         coverage: float = DEFAULT_COVERAGE,
     ) -> None:
         super().__init__(coverage=coverage)
@@ -448,6 +473,10 @@ class NowcastValuer(Valuer):
         self.max_fit_holdings = max_fit_holdings
         self.max_quarters = max_quarters
         self.fixed_beta = fixed_beta
+        self.per_holding = per_holding
+        self.min_marks = min_marks
+        self.beta_dispersion = beta_dispersion
+        self.alpha_dispersion = alpha_dispersion
 
     # -- fitting -------------------------------------------------------------------------------
     def _refit_days(self, start_day: int, end_day: int) -> IntArray:
@@ -533,8 +562,10 @@ class NowcastValuer(Valuer):
         self._g_var = np.zeros(k)
         self._sigma = np.array([p.sigma for p in plist])
         self._noise = np.array([p.noise for p in plist])
-        self._beta_sd = np.sqrt(BETA_DISPERSION**2 + np.array([p.se_beta for p in plist]) ** 2)
-        self._alpha_sd = np.sqrt(ALPHA_DISPERSION**2 + np.array([p.se_alpha for p in plist]) ** 2)
+        self._beta_sd = np.sqrt(self.beta_dispersion**2 + np.array([p.se_beta for p in plist]) ** 2)
+        self._alpha_sd = np.sqrt(
+            self.alpha_dispersion**2 + np.array([p.se_alpha for p in plist]) ** 2
+        )
         grid = self.grids_.get(hd.holding_id)
         rows, which, ok = [], [], []
         if grid is not None:
@@ -553,11 +584,33 @@ class NowcastValuer(Valuer):
             inp = _stack(rows)
             w = np.array(which)
             pa = np.array([plist[i].a for i in which])
-            out = run_filter(inp, pa, ep.alpha[w], ep.beta[w], self._sigma[w], self._noise[w])
             okm = np.array(ok)
-            gap = np.where(okm, out.gap, 0.0)
+            if self.per_holding and self.fixed_beta is None:
+                post = holding_posterior(
+                    inp,
+                    pa,
+                    ep.alpha[w],
+                    ep.beta[w],
+                    self._sigma[w],
+                    self._noise[w],
+                    prior_sd_alpha=self.alpha_dispersion,
+                    prior_sd_beta=self.beta_dispersion,
+                    min_obs=self.min_marks,
+                )
+                own = post.own
+                ep.alpha[w] = np.where(own, post.alpha, ep.alpha[w])
+                ep.beta[w] = np.where(own, post.beta, ep.beta[w])
+                pooled_beta_sd, pooled_alpha_sd = self._beta_sd[w], self._alpha_sd[w]
+                self._beta_sd[w] = np.where(own, post.sd_beta, pooled_beta_sd)
+                self._alpha_sd[w] = np.where(own, post.sd_alpha, pooled_alpha_sd)
+                self._sigma[w] = np.sqrt(self._sigma[w] * post.sigma)
+                gap_est, gap_v = post.gap, post.gap_var
+            else:
+                out = run_filter(inp, pa, ep.alpha[w], ep.beta[w], self._sigma[w], self._noise[w])
+                gap_est, gap_v = out.gap, out.gap_var
+            gap = np.where(okm, gap_est, 0.0)
             ep.anchor[w] = ep.mark_nav[w] * np.exp(-gap)
-            self._g_var[w] = np.where(okm, out.gap_var, gap_var)
+            self._g_var[w] = np.where(okm, gap_v, gap_var)
         return ep
 
     def _log_sd(self, hd: HoldingData, ep: Epochs, r: Rolled) -> FloatArray:

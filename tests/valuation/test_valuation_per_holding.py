@@ -1,0 +1,170 @@
+"""The per-holding nowcast (issue 18): shrinkage, point in time, and robustness on held-out books.
+
+The held-out books (``samplebook.generate_heldout_book``) come from processes the nowcast does
+not assume: per-fund betas in 0.8-1.5, alphas and idiosyncratic vols, Geltner smoothing with a
+per-fund weight or a moving-average appraisal, missing-mark bursts and lags that lengthen in
+crises. Every method is scored on the same days as the ORACLE (the true value at the last known
+mark rolled with the true alpha and beta), and the ratios are pinned at what was achieved
+(docs/valuation.md, "Held-out books"), with a margin for the small books used here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from altsleeve.marketdata import arch_levels
+from altsleeve.samplebook import HELDOUT_VARIANTS, HeldoutBook, generate_heldout_book
+from altsleeve.valuation import NowcastValuer, ValuationInputs, make_inputs
+from altsleeve.valuation._kalman import FilterInputs, HoldingPosterior, holding_posterior
+from altsleeve.valuation._metrics import backtest_report, report_table
+from altsleeve.valuation._oracle import OracleValuer
+
+# -- shrinkage on the filter's own model -----------------------------------------------------------
+
+
+def simulated_rows(beta: float, n_quarters: int, rows: int = 1, seed: int = 0) -> FilterInputs:
+    """Reported quarterly returns from the nowcast's model (a = 0.5, noise 0.01, sigma 0.05)."""
+    rng = np.random.default_rng(seed)
+    a, sigma, noise, dt = 0.5, 0.05, 0.01, 0.25
+    m = rng.normal(0.02, 0.09, (rows, n_quarters))
+    m[:, 0] = 0.0
+    r = beta * m + rng.normal(0.0, sigma * np.sqrt(dt), (rows, n_quarters))
+    u = np.cumsum(r, axis=1)
+    s = np.zeros_like(u)
+    for j in range(1, n_quarters):
+        s[:, j] = a * u[:, j] + (1 - a) * s[:, j - 1]
+    rep = s + rng.normal(0.0, noise, s.shape)
+    rep[:, 0] = 0.0
+    y = np.r_["1", np.full((rows, 1), np.nan), np.diff(rep, axis=1)]
+    obs = np.ones((rows, n_quarters), dtype=bool)
+    obs[:, 0] = False
+    dts = np.full((rows, n_quarters), dt)
+    dts[:, 0] = 0.0
+    return FilterInputs(
+        y, obs, m, dts, np.zeros((rows, n_quarters)), np.full(rows, 1e-6), np.zeros(rows)
+    )
+
+
+def posterior(inp: FilterInputs, prior_beta: float = 1.0, min_obs: int = 0) -> HoldingPosterior:
+    k = inp.y.shape[0]
+    return holding_posterior(
+        inp,
+        np.full(k, 0.5),
+        np.zeros(k),
+        np.full(k, prior_beta),
+        np.full(k, 0.05),
+        np.full(k, 0.01),
+        prior_sd_alpha=0.02,
+        prior_sd_beta=0.15,
+        min_obs=min_obs,
+    )
+
+
+def test_no_marks_gives_the_class_prior() -> None:
+    inp = simulated_rows(1.5, 12)
+    none = dataclasses.replace(inp, observed=np.zeros_like(inp.observed))
+    post = posterior(none)
+    assert not post.own[0]
+    assert post.beta[0] == 1.0 and post.alpha[0] == 0.0 and post.a[0] == 0.5
+    assert post.sd_beta[0] == 0.15
+
+
+def test_young_fund_keeps_the_pooled_fit() -> None:
+    post = posterior(simulated_rows(1.5, 4), min_obs=4)  # 3 reported returns
+    assert not post.own[0] and post.beta[0] == 1.0
+
+
+def test_many_marks_learn_a_beta_unlike_the_class() -> None:
+    """80 quarters of a beta-1.5 fund move a prior of 1.0 (sd 0.15) to about 1.5."""
+    post = posterior(simulated_rows(1.5, 80, rows=8))
+    assert post.own.all()
+    assert abs(float(post.beta.mean()) - 1.5) < 0.1  # shrinkage keeps it a little below
+    assert (np.abs(post.beta - 1.5) < 0.15).all()
+    assert (post.sd_beta < 0.1).all()
+    # ...and few marks stay near the prior
+    few = posterior(simulated_rows(1.5, 6, rows=8))
+    assert abs(float(few.beta.mean()) - 1.0) < abs(float(post.beta.mean()) - 1.0)
+
+
+# -- held-out books ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def market() -> dict[str, pd.Series]:
+    return arch_levels()
+
+
+def heldout(
+    market: dict[str, pd.Series], variant: str, n_funds: int, seed: int = 3
+) -> tuple[HeldoutBook, ValuationInputs]:
+    book = generate_heldout_book(
+        market, dataclasses.replace(HELDOUT_VARIANTS[variant], n_funds=n_funds), seed=seed
+    )
+    inputs = make_inputs(book.holdings, book.statements, book.cashflows, market)
+    return book, inputs
+
+
+def test_heldout_book_has_the_documented_features(market: dict[str, pd.Series]) -> None:
+    book, inputs = heldout(market, "bursts_crisis_lags", 12)
+    fp = book.fund_params
+    assert fp["beta"].between(0.8, 1.5).all() and fp["beta"].std() > 0.1
+    lag = (book.statements["known_on"] - book.statements["as_of"]).dt.days
+    assert lag.min() >= 40 and lag.max() > 145  # crisis lags lengthen beyond the normal range
+    assert len(inputs.statements) == len(book.statements)
+    # some quarter ends have no mark (never arriving, bursts)
+    n_q = book.truth.groupby("holding_id")["date"].agg(lambda d: d.dt.to_period("Q").nunique())
+    assert (book.statements.groupby("holding_id").size() < n_q - 1).any()
+
+
+def test_per_holding_point_in_time(market: dict[str, pd.Series]) -> None:
+    """Adding later marks never changes an earlier estimate (truncated vs full, bit for bit)."""
+    _, inputs = heldout(market, "geltner", 4)
+    cut = "2006-09-15"
+    end = pd.Timestamp(cut) + pd.Timedelta(days=95)
+    full = NowcastValuer(per_holding=True).fit(inputs).estimate(end=end)
+    trunc = NowcastValuer(per_holding=True).fit(inputs.truncated(cut)).estimate()
+    full = full[full["date"] <= pd.Timestamp(cut)].reset_index(drop=True)
+    assert len(trunc) == len(full) > 0
+    pd.testing.assert_frame_equal(trunc.reset_index(drop=True), full, check_exact=True)
+
+
+def scores(book: HeldoutBook, inputs: ValuationInputs) -> dict[str, pd.Series]:
+    com = inputs.holdings.set_index("holding_id")["commitment"]
+    out = {}
+    for label, valuer in [
+        ("oracle", OracleValuer(book.truth, book.fund_params)),
+        ("pooled", NowcastValuer()),
+        ("per_holding", NowcastValuer(per_holding=True)),
+    ]:
+        est = valuer.fit(inputs).estimate().assign(method=label)
+        out[label] = report_table(backtest_report(est, book.truth, commitment=com)).iloc[0]
+    return out
+
+
+#: variant -> (max RMSE / oracle, max true-up / oracle, max RMSE / pooled nowcast) for the
+#: per-holding nowcast on 10 funds (seed 3). Achieved there: geltner 1.25, 1.20, 0.97;
+#: moving_average 2.03, 1.97, 1.02; bursts_crisis_lags 1.29, 1.19, 0.99. The moving-average
+#: appraisal is the open gap of issue 18: the nowcast's Geltner filter mis-reads its kernel and
+#: neither model gets near the oracle (docs/valuation.md, "Held-out books").
+ROBUST = {
+    "geltner": (1.32, 1.27, 1.0),
+    "moving_average": (2.15, 2.10, 1.05),
+    "bursts_crisis_lags": (1.37, 1.27, 1.0),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("variant", list(ROBUST))
+def test_robust_against_the_oracle(market: dict[str, pd.Series], variant: str) -> None:
+    book, inputs = heldout(market, variant, 10)
+    s = scores(book, inputs)
+    o, p, ph = s["oracle"], s["pooled"], s["per_holding"]
+    max_rmse, max_tu, max_vs_pooled = ROBUST[variant]
+    assert ph["rmse"] / o["rmse"] <= max_rmse
+    assert ph["true_up_mean_abs"] / o["true_up_mean_abs"] <= max_tu
+    assert ph["rmse"] / p["rmse"] <= max_vs_pooled
+    assert 0.85 <= ph["coverage"] <= 0.95
