@@ -41,7 +41,11 @@ def scaled_params(n_holdings: int) -> object:
         dataclasses.replace(c, n_funds=max(1, round(c.n_funds * n_holdings / total)))
         for c in classes
     )
-    return dataclasses.replace(DEFAULT_PARAMS, asset_classes=scaled)
+    # The pacing rule (issue 17) sizes commitments to one vehicle's policy, so it caps the count
+    # of funds a year; a scaled book draws its commitments instead (`pacing.rule = "draw"`, the
+    # sizing before issue 17) so that N holdings really are N.
+    pacing = dataclasses.replace(DEFAULT_PARAMS.pacing, rule="draw")
+    return dataclasses.replace(DEFAULT_PARAMS, asset_classes=scaled, pacing=pacing)
 
 
 def main() -> None:
