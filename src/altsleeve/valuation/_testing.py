@@ -259,7 +259,7 @@ def price_challenges(
             side = "above" if beyond > 0 else "below"
             parts.append(f"mark {side} the band by {abs(beyond):.1%} (log)")
         if t:
-            parts.append(f"|error| {abs(err):.1%} above the class limit {lm:.1%}")
+            parts.append(f"absolute error {abs(err):.1%} above the class limit {lm:.1%}")
         reasons.append("; ".join(parts))
     a["reason"] = reasons
     a["status"] = "open"
