@@ -66,6 +66,7 @@ from altsleeve.workflows import (
     load_market_data,
     make_valuers,
     read_flows,
+    record_challenges,
     run_backtest,
     sample_book_flows,
     valuation_test,
@@ -854,6 +855,13 @@ def valuation_test_cmd(
         bool,
         typer.Option("--annual", help="Also the annual assessment of --as-of's year (with --out)."),
     ] = False,
+    record: Annotated[
+        bool,
+        typer.Option(
+            "--record",
+            help="Record the challenges as open exceptions (scope valuation), each once.",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Valuation testing pack: every fair-valued position, back-test at arrival, challenges."""
@@ -863,7 +871,8 @@ def valuation_test_cmd(
     if annual and out_dir is None:
         raise InputError([Problem("<args>", "--annual writes to --out DIR", column="--annual")])
     cutoff = _parse_time(recorded_by, "--recorded-by") if recorded_by else None
-    with Ledger(db, read_only=True) as led, _progress(not as_json) as prog:
+    recorded: dict[str, int] | None = None
+    with Ledger(db, read_only=not record) as led, _progress(not as_json) as prog:
         if cutoff is not None:
             _check_recorded_by(led, cutoff, "--recorded-by")
         res = valuation_test(led, day, period, policy=policy, recorded_at=cutoff, progress=prog)
@@ -872,6 +881,8 @@ def valuation_test_cmd(
             if annual
             else None
         )
+        if record:
+            recorded = record_challenges(led, res, policy)
     pack = res.to_dict()
     files: list[str] = []
     if out_dir is not None:
@@ -891,7 +902,7 @@ def valuation_test_cmd(
             ) from None
         files = [str(f) for f in written]
     if as_json:
-        _emit_json({**pack, "files": files})
+        _emit_json({**pack, "files": files, "recorded": recorded})
         return
     s = pack["summary"]
     t = Table(title=f"Fair-valued positions on {day} ({s['positions']}; every holding above zero)")
@@ -986,6 +997,11 @@ def valuation_test_cmd(
     for f in pack["failures"]:
         if f["kind"] != "challenge":
             out.print(f"  {f['kind']}: {f['subject']}: {f['detail']}", markup=False)
+    if recorded is not None:
+        out.print(
+            f"recorded {recorded['recorded']} challenge(s) as open exceptions (scope valuation); "
+            f"{recorded['already']} already recorded (altsleeve exceptions list)"
+        )
     for f in files:
         out.print(f"wrote {f}")
 
@@ -1387,8 +1403,9 @@ def exceptions_list(
     ] = "all",
     as_json: JsonOpt = False,
 ) -> None:
-    """Exceptions found by the strike and the price checks, latest status of each."""
+    """Exceptions found by the strike, the price checks and valuation tests, latest status."""
     from altsleeve.fund import PRICES_SCOPE, exceptions_table
+    from altsleeve.workflows import VALUATION_SCOPE
 
     if status not in ("open", "accepted", "resolved", "all"):
         raise InputError(
@@ -1400,7 +1417,7 @@ def exceptions_list(
         )
     with Ledger(db, read_only=True) as led:
         vid = resolve_vehicle_id(led, vehicle)
-        ex = exceptions_table(led, (vid, PRICES_SCOPE))
+        ex = exceptions_table(led, (vid, PRICES_SCOPE, VALUATION_SCOPE))
     if status != "all":
         ex = ex[ex["status"] == status]
     rows = [
@@ -1447,7 +1464,11 @@ def exceptions_accept(
     vehicle: VehicleOpt = None,
     date: Annotated[str, typer.Option("--date", help="The day of the exception.")] = "",
     kind: Annotated[
-        str, typer.Option("--kind", help="price_move, missing_price or nav_move.")
+        str,
+        typer.Option(
+            "--kind",
+            help="price_move, missing_price, nav_move, or price_challenge (valuation test).",
+        ),
     ] = "",
     subject: Annotated[
         str | None, typer.Option("--subject", help="The series (default: the only one that day).")
@@ -1461,12 +1482,12 @@ def exceptions_accept(
     if not date:
         raise InputError([Problem("<args>", "give --date D", column="--date")])
     day = _parse_date(date, "--date")
-    if kind not in ("price_move", "missing_price", "nav_move"):
+    if kind not in ("price_move", "missing_price", "nav_move", "price_challenge"):
         raise InputError(
             [
                 Problem(
                     "<args>",
-                    "--kind must be price_move, missing_price or nav_move",
+                    "--kind must be price_move, missing_price, nav_move or price_challenge",
                     column="--kind",
                 )
             ]
@@ -1474,7 +1495,12 @@ def exceptions_accept(
     if not reason.strip():
         raise InputError([Problem("<args>", "an acceptance needs --reason", column="--reason")])
     with Ledger(db) as led:
-        vid = resolve_vehicle_id(led, vehicle)
+        if kind == "price_challenge":  # the valuation committee's, not a vehicle's
+            from altsleeve.workflows import VALUATION_SCOPE
+
+            vid = VALUATION_SCOPE
+        else:
+            vid = resolve_vehicle_id(led, vehicle)
         ex = exceptions_table(led, (vid,))
         hits = ex[
             (pd.to_datetime(ex["date"]) == pd.Timestamp(day))
@@ -1534,10 +1560,12 @@ def exceptions_accept(
     if as_json:
         _emit_json(summary)
         return
-    out.print(
-        f"{vid}: {kind} of {row['subject']} on {day} accepted ({reason.strip()}); strike again "
-        "to go on past it"
+    then = (
+        "the valuation committee's resolution is kept"
+        if kind == "price_challenge"
+        else "strike again to go on past it"
     )
+    out.print(f"{vid}: {kind} of {row['subject']} on {day} accepted ({reason.strip()}); {then}")
 
 
 # -- demo --------------------------------------------------------------------------------------

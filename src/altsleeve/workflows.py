@@ -1019,3 +1019,77 @@ def valuation_test(
     )
     progress("testing done", 3, 3)
     return res
+
+
+#: The ``exceptions`` scope of recorded price challenges (``valuation test --record``).
+VALUATION_SCOPE = "valuation"
+#: The ``exceptions`` kind of a price challenge.
+CHALLENGE_KIND = "price_challenge"
+
+
+def challenge_rows(result: ValuationTestResult, policy: Any) -> list[dict[str, Any]]:
+    """The pack's challenges as ``exceptions`` rows (scope ``valuation``, status ``open``).
+
+    One row per challenged mark: ``date`` and ``known_on`` the day the mark became known,
+    ``subject`` ``HOLDING@MARK_AS_OF#vVERSION``, ``value`` the log error, ``threshold`` the
+    class's ``challenge_error`` (null: the band alone), ``detail`` the evidence as JSON.
+    """
+    rows = []
+    for c in _records(result.challenges):
+        known = pd.Timestamp(c["known_on"]).date()
+        evidence = {
+            k: (str(pd.Timestamp(v).date()) if isinstance(v, pd.Timestamp) else v)
+            for k, v in c.items()
+            if k not in ("status",)
+        }
+        rows.append(
+            {
+                "scope": VALUATION_SCOPE,
+                "date": known,
+                "kind": CHALLENGE_KIND,
+                "subject": f"{c['holding_id']}@{pd.Timestamp(c['mark_as_of']).date()}"
+                f"#v{int(c['version'])}",
+                "status": "open",
+                "value": float(c["log_error"]),
+                "threshold": policy.valuation.for_class(str(c["asset_class"])).challenge_error,
+                "detail": json.dumps(
+                    {**evidence, "message": str(c["reason"])},
+                    sort_keys=True,
+                    default=str,
+                    allow_nan=False,
+                ),
+                "reason": "",
+                "known_on": known,
+            }
+        )
+    return rows
+
+
+def record_challenges(
+    ledger: Ledger, result: ValuationTestResult, policy: Path | None = None
+) -> dict[str, int]:
+    """Record the pack's challenges in the ledger's ``exceptions`` table, each once.
+
+    A challenge already recorded (whatever its status since: ``exceptions accept`` resolves it
+    with a reason) is left as it is; returns ``{"recorded": new rows, "already": skipped}``.
+    """
+    from altsleeve.fund import exceptions_table
+    from altsleeve.report import Policy, sample_policy_path
+
+    pol = Policy.from_toml(policy or sample_policy_path())
+    rows = challenge_rows(result, pol)
+    have = exceptions_table(ledger, (VALUATION_SCOPE,))
+    seen = {
+        (pd.Timestamp(d).date(), str(k), str(s))
+        for d, k, s in zip(have["date"], have["kind"], have["subject"], strict=True)
+    }
+    new = [r for r in rows if (r["date"], r["kind"], r["subject"]) not in seen]
+    if new:
+        ledger.append(
+            "exceptions",
+            pd.DataFrame(new),
+            action="exception",
+            source=f"altsleeve valuation test --as-of {result.as_of} --record",
+            restate=True,
+        )
+    return {"recorded": len(new), "already": len(rows) - len(new)}

@@ -193,3 +193,31 @@ def test_cli_bad_period_and_missing_as_of(ledger: Path, capsys: pytest.CaptureFi
     assert run([*base, "--as-of", "2008-12-31", "--period", "2009Q1"]) == 2
     assert "starts after" in capsys.readouterr().err
     assert run([*base, "--as-of", "2008-12-31", "--annual"]) == 2
+
+
+def test_record_writes_each_challenge_once_and_accept_resolves_it(
+    ledger: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from altsleeve.fund import exceptions_table
+
+    base = ["valuation", "test", "--db", str(ledger), "--as-of", "2008-12-31", "--json"]
+    assert run([*base, "--record"]) == 0
+    assert json.loads(capsys.readouterr().out)["recorded"] == {"recorded": 1, "already": 0}
+    with Ledger(ledger, read_only=True) as led:
+        ex = exceptions_table(led, ("valuation",))
+    assert list(ex["subject"]) == ["H2@2008-09-30#v1"]
+    assert list(ex["status"]) == ["open"] and list(ex["kind"]) == ["price_challenge"]
+    detail = json.loads(ex["detail"].iloc[0])
+    assert detail["mark"] < detail["lower"] and "below the band" in detail["message"]
+    args = ["exceptions", "accept", "--db", str(ledger), "--date", "2008-11-19"]
+    args += ["--kind", "price_challenge", "--reason", "GP confirmed a write-down"]
+    assert run(args) == 0
+    assert "price_challenge of H2@2008-09-30#v1" in capsys.readouterr().out
+    assert run([*base, "--record"]) == 0  # recorded once: the acceptance is kept
+    assert json.loads(capsys.readouterr().out)["recorded"] == {"recorded": 0, "already": 1}
+    with Ledger(ledger, read_only=True) as led:
+        ex = exceptions_table(led, ("valuation",))
+    assert list(ex["status"]) == ["accepted"]
+    # without --record the ledger is not written (opened read-only)
+    assert run(base) == 0
+    assert json.loads(capsys.readouterr().out)["recorded"] is None
