@@ -1051,7 +1051,10 @@ def valuation_section(
                 "holdings": int(n),
             }
         )
-    testing = testing_section(mine, inputs, {v.method: v for v in valuers}, policy, as_of, cutoff)
+    recorded = ledger.as_known_on(as_of, recorded_at=cutoff, tables=("valuations",)).valuations
+    testing = testing_section(
+        mine, inputs, {v.method: v for v in valuers}, policy, as_of, cutoff, recorded
+    )
     section = {
         "oversight": policy.valuation.oversight,
         "classes": cls_rows,
@@ -1091,11 +1094,13 @@ def testing_section(
     policy: Policy,
     as_of: dt.date,
     cutoff: dt.datetime,
+    recorded: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
     """The valuation testing of the quarter to ``as_of`` (``altsleeve valuation test``).
 
     ``estimates``: the policy's method per class, each day as known that day (the back-test's
-    rows); ``inputs``: the valuation inputs recorded by ``cutoff`` (every statement version).
+    rows); ``inputs``: the valuation inputs recorded by ``cutoff`` (every statement version);
+    ``recorded``: the ``valuations`` the ledger recorded (used where present, as the command does).
     Kept short: the summary, the bias tables, the open challenges, what failed and what changed;
     the full pack (every position and mark) is the command in ``source``.
     """
@@ -1114,6 +1119,7 @@ def testing_section(
         end=end,
         as_of=day,
         recorded_by=cutoff,
+        recorded=recorded,
     ).to_dict()
     per_class: dict[str, int] = {}
     for r in pack["coverage"]:

@@ -789,6 +789,36 @@ def _previous_end(start: pd.Timestamp, end: pd.Timestamp) -> pd.Timestamp:
     return start - pd.Timedelta(days=1)
 
 
+_RECORDED = ("value", "lower", "upper", "last_mark", "last_mark_as_of")
+
+
+def use_recorded(estimates: pd.DataFrame, recorded: pd.DataFrame | None) -> pd.DataFrame:
+    """The estimates with each day's value and band replaced by the one recorded in the ledger.
+
+    ``recorded``: ``valuations`` rows (``altsleeve value``) as known on the as-of date and
+    recorded by the cutoff; a (holding, date, method) recorded there is what was struck that day
+    and is used (``source = "recorded"``), the others stay as computed point in time
+    (``source = "computed"``).
+    """
+    est = estimates.assign(
+        date=pd.to_datetime(estimates["date"]).astype("datetime64[ns]"), source="computed"
+    )
+    if recorded is None or recorded.empty:
+        return est
+    keys = ["holding_id", "date", "method"]
+    rec = recorded[[*keys, *_RECORDED]].assign(
+        date=pd.to_datetime(recorded["date"]).astype("datetime64[ns]"),
+        last_mark_as_of=pd.to_datetime(recorded["last_mark_as_of"]).astype("datetime64[ns]"),
+    )
+    rec = rec.drop_duplicates(keys, keep="last")
+    merged = est.merge(rec, on=keys, how="left", suffixes=("", "_rec"))
+    has = merged["value_rec"].notna().to_numpy()
+    for c in _RECORDED:
+        merged[c] = merged[c].where(~has, merged[f"{c}_rec"])
+    merged["source"] = np.where(has, "recorded", "computed")
+    return merged.drop(columns=[f"{c}_rec" for c in _RECORDED])
+
+
 def testing_pack(
     estimates: pd.DataFrame,
     statements: pd.DataFrame,
@@ -801,6 +831,7 @@ def testing_pack(
     as_of: pd.Timestamp,
     recorded_by: dt.datetime | None = None,
     policy_label: str = "",
+    recorded: pd.DataFrame | None = None,
 ) -> ValuationTestResult:
     """The pack from estimates already made (each class's policy method, point in time).
 
@@ -817,7 +848,7 @@ def testing_pack(
     )
 
     classes = holdings.set_index("holding_id")["asset_class"].astype(str)
-    est = estimates[pd.to_datetime(estimates["date"]) <= as_of]
+    est = use_recorded(estimates[pd.to_datetime(estimates["date"]) <= as_of], recorded)
     prev_end = _previous_end(start, end)
 
     def on(day: pd.Timestamp) -> pd.DataFrame:
@@ -971,10 +1002,12 @@ def valuation_test(
     """The valuation testing pack of ``period`` as known on ``as_of`` (and recorded by a time).
 
     Reads every fact with ``known_on <= as_of`` recorded by ``recorded_at`` (default: all),
-    values each holding with its class's policy method (``policy``: a policy TOML, default the
-    shipped sample) on every business day from the oldest tested mark's as-of date to ``as_of``,
-    each day as known that day, and assembles :func:`testing_pack`. Adding later facts to the
-    ledger does not change the pack of an earlier ``as_of``.
+    takes each day's value from the ledger's ``valuations`` where ``altsleeve value`` recorded it
+    (:func:`use_recorded`), and otherwise values each holding with its class's policy method
+    (``policy``: a policy TOML, default the shipped sample) on every business day from the
+    oldest tested mark's as-of date to ``as_of``, each day as known that day, and assembles
+    :func:`testing_pack`. Adding later facts to the ledger does not change the pack of an
+    earlier ``as_of``.
     """
     from altsleeve.report import Policy, sample_policy_path
     from altsleeve.valuation._testing import period_bounds
@@ -1004,6 +1037,7 @@ def valuation_test(
         frames.append(v.fit(inputs).estimate(first, day, holdings=ids))
         valuers[m] = v
     est = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    recorded = ledger.as_known_on(as_of, recorded_at=recorded_at, tables=("valuations",)).valuations
     progress("testing the marks", 2, 3)
     res = testing_pack(
         est,
@@ -1016,6 +1050,7 @@ def valuation_test(
         as_of=day,
         recorded_by=recorded_at,
         policy_label=str(ppath),
+        recorded=recorded,
     )
     progress("testing done", 3, 3)
     return res

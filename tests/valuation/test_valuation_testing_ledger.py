@@ -221,3 +221,20 @@ def test_record_writes_each_challenge_once_and_accept_resolves_it(
     # without --record the ledger is not written (opened read-only)
     assert run(base) == 0
     assert json.loads(capsys.readouterr().out)["recorded"] is None
+
+
+def test_recorded_daily_values_are_used_and_agree_with_the_computed_ones(
+    ledger: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    computed = _pack(ledger, "2008-12-31")
+    assert {a["source"] for a in computed["arrivals"]} == {"computed"}
+    args = ["value", "--db", str(ledger), "--from", "2008-09-26", "--to", "2008-12-31"]
+    assert run([*args, "--json"]) == 0
+    capsys.readouterr()
+    recorded = _pack(ledger, "2008-12-31")
+    assert {a["source"] for a in recorded["arrivals"]} == {"recorded"}
+    assert {c["source"] for c in recorded["coverage"]} == {"recorded"}
+    for a, b in zip(computed["arrivals"], recorded["arrivals"], strict=True):
+        assert b["estimate"] == pytest.approx(a["estimate"], rel=1e-9)
+        assert b["lower"] == pytest.approx(a["lower"], rel=1e-9)
+    assert [c["holding_id"] for c in recorded["challenges"]] == ["H2"]

@@ -11,7 +11,9 @@ statements (every version, with ``known_on``):
   date. ``log_error = ln(estimate_q / mark_q)``: positive means the daily value overstated the
   mark. ``days_since_mark`` is ``q`` minus the as-of date of the mark the estimate rested on
   (how stale its anchor was); ``trueup_at_arrival`` is the jump in the daily value on the first
-  business day the mark was known, over the value before it;
+  business day the mark was known, over the value before it; ``source`` says whether the daily
+  value is the one recorded in the ledger (``recorded``) or recomputed point in time
+  (``computed``: an ``estimates`` frame without a ``source`` column is all computed);
 * **bias tables** (:func:`bias_table`): count, mean (bias), median, mean absolute and RMS log
   error and the share of marks inside the stated band, by asset class or by bucket of
   ``days_since_mark`` (:data:`DAY_BUCKETS`);
@@ -53,6 +55,7 @@ ARRIVAL_COLUMNS = (
     "inside_band",
     "beyond_band",
     "trueup_at_arrival",
+    "source",
 )
 
 #: Lower edges (calendar days) of the ``days_since_mark`` buckets of :func:`bias_table`.
@@ -106,7 +109,9 @@ def arrival_backtest(
     est = estimates[pd.to_datetime(estimates["date"]) <= e].copy()
     est["date"] = pd.to_datetime(est["date"]).astype("datetime64[ns]")
     est = est.sort_values("date")
-    cols = ["holding_id", "date", "method", "value", "lower", "upper", "last_mark_as_of"]
+    if "source" not in est.columns:
+        est["source"] = "computed"
+    cols = ["holding_id", "date", "method", "value", "lower", "upper", "last_mark_as_of", "source"]
     on_q = pd.merge_asof(
         st.sort_values("as_of"),
         est[cols].rename(columns={"date": "estimate_date"}),
@@ -166,6 +171,7 @@ def arrival_backtest(
             "inside_band": inside.astype(bool),
             "beyond_band": beyond,
             "trueup_at_arrival": trueup.astype(float),
+            "source": on_arr["source"].fillna("computed").astype(str),
         }
     )
     out = out.sort_values(["known_on", "holding_id", "mark_as_of", "version"])
@@ -292,8 +298,9 @@ def coverage_table(
     -------
     DataFrame
         ``holding_id, asset_class, proxy, method, date, value, lower, upper, last_mark,
-        last_mark_as_of, days_since_mark, marks, params`` (``marks``: the as-of dates with a
-        statement known on ``as_of``; ``params``: a dict), ordered by holding id.
+        last_mark_as_of, days_since_mark, marks, source, params`` (``marks``: the as-of dates
+        with a statement known on ``as_of``; ``source``: ``recorded`` or ``computed``;
+        ``params``: a dict), ordered by holding id.
     """
     day = _ts(as_of)
     held = on_day[on_day["value"] > 0]
@@ -320,6 +327,7 @@ def coverage_table(
                     (pd.Timestamp(r["date"]) - mark_as_of).days if mark_as_of is not None else None
                 ),
                 "marks": int(marks.get(hid, 0)),
+                "source": str(r.get("source", "computed")),
                 "params": dict(params.get(hid, {})),
             }
         )
@@ -338,6 +346,7 @@ def coverage_table(
             "last_mark_as_of",
             "days_since_mark",
             "marks",
+            "source",
             "params",
         ],
     )
