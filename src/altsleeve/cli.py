@@ -875,6 +875,7 @@ def valuation_test_cmd(
     with Ledger(db, read_only=not record) as led, _progress(not as_json) as prog:
         if cutoff is not None:
             _check_recorded_by(led, cutoff, "--recorded-by")
+        _check_valuation_days(led, day.isoformat(), "--as-of", None)
         res = valuation_test(led, day, period, policy=policy, recorded_at=cutoff, progress=prog)
         year = (
             valuation_test(led, day, "A", policy=policy, recorded_at=cutoff, progress=prog)
