@@ -238,3 +238,11 @@ def test_recorded_daily_values_are_used_and_agree_with_the_computed_ones(
         assert b["estimate"] == pytest.approx(a["estimate"], rel=1e-9)
         assert b["lower"] == pytest.approx(a["lower"], rel=1e-9)
     assert [c["holding_id"] for c in recorded["challenges"]] == ["H2"]
+
+
+def test_a_quarter_without_marks_still_lists_every_position(ledger: Path) -> None:
+    pack = _pack(ledger, "2007-03-30")
+    assert pack["summary"]["positions"] == 3 and pack["summary"]["marks_arrived"] == 0
+    assert pack["arrivals"] == [] and pack["challenges"] == [] and pack["quarters"] == []
+    assert pack["summary"]["bias"] is None
+    assert all(r["last_mark_as_of"] is None and r["marks"] == 0 for r in pack["coverage"])
