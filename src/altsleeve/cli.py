@@ -66,8 +66,10 @@ from altsleeve.workflows import (
     load_market_data,
     make_valuers,
     read_flows,
+    record_challenges,
     run_backtest,
     sample_book_flows,
+    valuation_test,
     write_valuations,
 )
 
@@ -115,6 +117,11 @@ exceptions_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(exceptions_app, name="exceptions")
+valuation_app = typer.Typer(
+    help="Test the daily fair values (SEC Rule 2a-5 style): back-test, challenges, board pack.",
+    no_args_is_help=True,
+)
+app.add_typer(valuation_app, name="valuation")
 
 _WIDTH = None if sys.stdout.isatty() else 140
 out = Console(highlight=False, soft_wrap=True, width=_WIDTH)
@@ -819,6 +826,187 @@ def value(
         out.print(f"{m}: private holdings valued at ${v / 1e6:,.1f}m on {last}")
 
 
+@valuation_app.command("test")
+def valuation_test_cmd(
+    db: DbOpt = DEFAULT_DB,
+    as_of: Annotated[str, typer.Option("--as-of", help="Knowledge date YYYY-MM-DD.")] = "",
+    period: Annotated[
+        str,
+        typer.Option(
+            "--period",
+            help="Q (the quarter of --as-of), A (its year), YYYYQn or YYYY; ends by --as-of.",
+        ),
+    ] = "Q",
+    policy: Annotated[
+        Path | None,
+        typer.Option("--policy", help="Committee policy TOML (default: the shipped sample)."),
+    ] = None,
+    recorded_by: Annotated[
+        str | None,
+        typer.Option("--recorded-by", help="Ignore what the ledger recorded after this UTC time."),
+    ] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Folder for the CSV tables and board-summary.md/.html (and annual)."
+        ),
+    ] = None,
+    annual: Annotated[
+        bool,
+        typer.Option("--annual", help="Also the annual assessment of --as-of's year (with --out)."),
+    ] = False,
+    record: Annotated[
+        bool,
+        typer.Option(
+            "--record",
+            help="Record the challenges as open exceptions (scope valuation), each once.",
+        ),
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Valuation testing pack: every fair-valued position, back-test at arrival, challenges."""
+    if not as_of:
+        raise InputError([Problem("<args>", "give --as-of YYYY-MM-DD", column="--as-of")])
+    day = _parse_date(as_of, "--as-of")
+    if annual and out_dir is None:
+        raise InputError([Problem("<args>", "--annual writes to --out DIR", column="--annual")])
+    cutoff = _parse_time(recorded_by, "--recorded-by") if recorded_by else None
+    recorded: dict[str, int] | None = None
+    with Ledger(db, read_only=not record) as led, _progress(not as_json) as prog:
+        if cutoff is not None:
+            _check_recorded_by(led, cutoff, "--recorded-by")
+        _check_valuation_days(led, day.isoformat(), "--as-of", None)
+        res = valuation_test(led, day, period, policy=policy, recorded_at=cutoff, progress=prog)
+        year = (
+            valuation_test(led, day, "A", policy=policy, recorded_at=cutoff, progress=prog)
+            if annual
+            else None
+        )
+        if record:
+            recorded = record_challenges(led, res, policy)
+    pack = res.to_dict()
+    files: list[str] = []
+    if out_dir is not None:
+        from altsleeve.valuation_test_render import write_documents, write_tables
+
+        cmd = f"altsleeve valuation test --as-of {day} --period {period}" + (
+            f" --recorded-by {recorded_by}" if recorded_by else ""
+        )
+        try:
+            written = write_tables(pack, out_dir)
+            written += write_documents(
+                pack, out_dir, annual=None if year is None else year.to_dict(), command=cmd
+            )
+        except OSError as exc:
+            raise InputError(
+                [Problem(str(out_dir), f"cannot write the pack: {exc}", column="--out")]
+            ) from None
+        files = [str(f) for f in written]
+    if as_json:
+        _emit_json({**pack, "files": files, "recorded": recorded})
+        return
+    s = pack["summary"]
+    t = Table(title=f"Fair-valued positions on {day} ({s['positions']}; every holding above zero)")
+    for col in (
+        "holding",
+        "class",
+        "method",
+        "value",
+        "band",
+        "last mark",
+        "days",
+        "marks",
+        "parameters",
+    ):
+        t.add_column(col)
+    for r in pack["coverage"]:
+        p = r["params"]
+        ptxt = ", ".join(
+            f"{k} {v:.3g}" if isinstance(v, float) else f"{k} {v}"
+            for k, v in p.items()
+            if k != "prior"
+        )
+        t.add_row(
+            r["holding_id"],
+            r["asset_class"],
+            r["method"],
+            f"{r['value'] / 1e6:,.2f}m",
+            f"{r['lower'] / 1e6:,.2f}-{r['upper'] / 1e6:,.2f}m",
+            str(r["last_mark_as_of"] or "-"),
+            str(r["days_since_mark"] if r["days_since_mark"] is not None else "-"),
+            str(r["marks"]),
+            escape(ptxt) or "-",
+        )
+    out.print(t)
+    b = Table(title=f"Back-test at arrival, marks known {res.start}..{res.end} (log error)")
+    for col in ("class", "marks", "bias", "median", "mean abs", "rms", "inside band"):
+        b.add_column(col)
+
+    def pc(x: Any) -> str:
+        return "n/a" if x is None else f"{x:+.1%}"
+
+    for r in (
+        pack["bias_by_class"]
+        + [{"asset_class": "by days since mark:", "n": ""}]
+        + [{**r, "asset_class": r["days_since_mark"]} for r in pack["bias_by_days"]]
+    ):
+        if r["n"] == "":
+            b.add_row(r["asset_class"], "", "", "", "", "", "")
+            continue
+        b.add_row(
+            str(r["asset_class"]),
+            str(r["n"]),
+            pc(r["bias"]),
+            pc(r["median"]),
+            "n/a" if r["mae"] is None else f"{r['mae']:.1%}",
+            "n/a" if r["rmse"] is None else f"{r['rmse']:.1%}",
+            "n/a" if r["inside_band"] is None else f"{r['inside_band']:.0%}",
+        )
+    out.print(b)
+    c = Table(title=f"Price challenges for the valuation committee ({len(pack['challenges'])})")
+    for col in (
+        "holding",
+        "class",
+        "mark as of",
+        "known on",
+        "mark",
+        "daily value",
+        "band",
+        "error",
+        "status",
+        "reason",
+    ):
+        c.add_column(col)
+    for r in pack["challenges"]:
+        c.add_row(
+            r["holding_id"],
+            r["asset_class"],
+            str(r["mark_as_of"]),
+            str(r["known_on"]),
+            f"{r['mark'] / 1e6:,.2f}m",
+            f"{r['estimate'] / 1e6:,.2f}m",
+            f"{r['lower'] / 1e6:,.2f}-{r['upper'] / 1e6:,.2f}m",
+            pc(r["log_error"]),
+            r["status"],
+            r["reason"],
+        )
+    out.print(c)
+    out.print(
+        f"{s['positions']} positions, {s['marks_tested']} marks tested, {s['challenges']} "
+        f"challenge(s), {s['failures']} failure(s)"
+    )
+    for f in pack["failures"]:
+        if f["kind"] != "challenge":
+            out.print(f"  {f['kind']}: {f['subject']}: {f['detail']}", markup=False)
+    if recorded is not None:
+        out.print(
+            f"recorded {recorded['recorded']} challenge(s) as open exceptions (scope valuation); "
+            f"{recorded['already']} already recorded (altsleeve exceptions list)"
+        )
+    for f in files:
+        out.print(f"wrote {f}")
+
+
 def _check_order(first: str | None, last: str | None, first_opt: str, last_opt: str) -> None:
     """Parse a day range's ends and refuse one that ends before it starts."""
     a = _parse_date(first, first_opt) if first else None
@@ -1216,8 +1404,9 @@ def exceptions_list(
     ] = "all",
     as_json: JsonOpt = False,
 ) -> None:
-    """Exceptions found by the strike and the price checks, latest status of each."""
+    """Exceptions found by the strike, the price checks and valuation tests, latest status."""
     from altsleeve.fund import PRICES_SCOPE, exceptions_table
+    from altsleeve.workflows import VALUATION_SCOPE
 
     if status not in ("open", "accepted", "resolved", "all"):
         raise InputError(
@@ -1229,7 +1418,7 @@ def exceptions_list(
         )
     with Ledger(db, read_only=True) as led:
         vid = resolve_vehicle_id(led, vehicle)
-        ex = exceptions_table(led, (vid, PRICES_SCOPE))
+        ex = exceptions_table(led, (vid, PRICES_SCOPE, VALUATION_SCOPE))
     if status != "all":
         ex = ex[ex["status"] == status]
     rows = [
@@ -1276,7 +1465,11 @@ def exceptions_accept(
     vehicle: VehicleOpt = None,
     date: Annotated[str, typer.Option("--date", help="The day of the exception.")] = "",
     kind: Annotated[
-        str, typer.Option("--kind", help="price_move, missing_price or nav_move.")
+        str,
+        typer.Option(
+            "--kind",
+            help="price_move, missing_price, nav_move, or price_challenge (valuation test).",
+        ),
     ] = "",
     subject: Annotated[
         str | None, typer.Option("--subject", help="The series (default: the only one that day).")
@@ -1290,12 +1483,12 @@ def exceptions_accept(
     if not date:
         raise InputError([Problem("<args>", "give --date D", column="--date")])
     day = _parse_date(date, "--date")
-    if kind not in ("price_move", "missing_price", "nav_move"):
+    if kind not in ("price_move", "missing_price", "nav_move", "price_challenge"):
         raise InputError(
             [
                 Problem(
                     "<args>",
-                    "--kind must be price_move, missing_price or nav_move",
+                    "--kind must be price_move, missing_price, nav_move or price_challenge",
                     column="--kind",
                 )
             ]
@@ -1303,7 +1496,12 @@ def exceptions_accept(
     if not reason.strip():
         raise InputError([Problem("<args>", "an acceptance needs --reason", column="--reason")])
     with Ledger(db) as led:
-        vid = resolve_vehicle_id(led, vehicle)
+        if kind == "price_challenge":  # the valuation committee's, not a vehicle's
+            from altsleeve.workflows import VALUATION_SCOPE
+
+            vid = VALUATION_SCOPE
+        else:
+            vid = resolve_vehicle_id(led, vehicle)
         ex = exceptions_table(led, (vid,))
         hits = ex[
             (pd.to_datetime(ex["date"]) == pd.Timestamp(day))
@@ -1363,10 +1561,12 @@ def exceptions_accept(
     if as_json:
         _emit_json(summary)
         return
-    out.print(
-        f"{vid}: {kind} of {row['subject']} on {day} accepted ({reason.strip()}); strike again "
-        "to go on past it"
+    then = (
+        "the valuation committee's resolution is kept"
+        if kind == "price_challenge"
+        else "strike again to go on past it"
     )
+    out.print(f"{vid}: {kind} of {row['subject']} on {day} accepted ({reason.strip()}); {then}")
 
 
 # -- demo --------------------------------------------------------------------------------------

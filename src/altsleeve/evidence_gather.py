@@ -932,9 +932,10 @@ def valuation_section(
     flows = sample_book_flows(ledger, recorded_at=cutoff)
     if flows is not None:
         flows = flows[flows.index <= pd.Timestamp(as_of)]
+    valuers = make_valuers(["stale", "proxy", "nowcast"])
     bt = run_backtest(
         inputs,
-        make_valuers(["stale", "proxy", "nowcast"]),
+        valuers,
         start=start.isoformat(),
         end=as_of.isoformat(),
         truth=truth,
@@ -1050,6 +1051,10 @@ def valuation_section(
                 "holdings": int(n),
             }
         )
+    recorded = ledger.as_known_on(as_of, recorded_at=cutoff, tables=("valuations",)).valuations
+    testing = testing_section(
+        mine, inputs, {v.method: v for v in valuers}, policy, as_of, cutoff, recorded
+    )
     section = {
         "oversight": policy.valuation.oversight,
         "classes": cls_rows,
@@ -1064,6 +1069,7 @@ def valuation_section(
             "methods": methods,
         },
         "nav_history": nav_history,
+        "testing": testing,
         "trueups": trueup_rows,
         "trueup_stats": stats,
         "staleness": stale_rows,
@@ -1079,6 +1085,75 @@ def valuation_section(
         },
     }
     return section, trueups, staleness
+
+
+def testing_section(
+    estimates: pd.DataFrame,
+    inputs: Any,
+    valuers: Mapping[str, Any],
+    policy: Policy,
+    as_of: dt.date,
+    cutoff: dt.datetime,
+    recorded: pd.DataFrame | None = None,
+) -> dict[str, Any]:
+    """The valuation testing of the quarter to ``as_of`` (``altsleeve valuation test``).
+
+    ``estimates``: the policy's method per class, each day as known that day (the back-test's
+    rows); ``inputs``: the valuation inputs recorded by ``cutoff`` (every statement version);
+    ``recorded``: the ``valuations`` the ledger recorded (used where present, as the command does).
+    Kept short: the summary, the bias tables, the open challenges, what failed and what changed;
+    the full pack (every position and mark) is the command in ``source``.
+    """
+    from altsleeve.valuation._testing import period_bounds
+    from altsleeve.workflows import testing_pack
+
+    day = pd.Timestamp(as_of)
+    start, end = period_bounds(day, "Q")
+    pack = testing_pack(
+        estimates,
+        inputs.statements,
+        inputs.holdings,
+        valuers,
+        policy,
+        start=start,
+        end=end,
+        as_of=day,
+        recorded_by=cutoff,
+        recorded=recorded,
+    ).to_dict()
+    per_class: dict[str, int] = {}
+    for r in pack["coverage"]:
+        per_class[r["asset_class"]] = per_class.get(r["asset_class"], 0) + 1
+    keep = (
+        "holding_id",
+        "asset_class",
+        "mark_as_of",
+        "known_on",
+        "mark",
+        "estimate",
+        "lower",
+        "upper",
+        "log_error",
+        "beyond_band",
+        "status",
+        "reason",
+    )
+    return {
+        "period": pack["period"],
+        "summary": pack["summary"],
+        "positions_by_class": dict(sorted(per_class.items())),
+        "bias_by_class": pack["bias_by_class"],
+        "bias_by_days": pack["bias_by_days"],
+        "challenges": [{k: c[k] for k in keep} for c in pack["challenges"]],
+        "failures": pack["failures"],
+        "changes": [
+            {k: c[k] for k in ("asset_class", "method", "positions", "changed")}
+            for c in pack["changes"]
+        ],
+        "source": f"altsleeve valuation test --as-of {as_of} --period Q --recorded-by "
+        f"{cutoff.isoformat()} (the full pack: every position with its parameters, every mark)",
+        "definitions": pack["definitions"],
+    }
 
 
 # -- the whole file ---------------------------------------------------------------------------

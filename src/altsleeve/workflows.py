@@ -624,3 +624,507 @@ def write_valuations(
             )
         progress("values recorded", len(vals) + 1, len(vals) + 1)
     return results
+
+
+# -- valuation testing (SEC Rule 2a-5 style) ----------------------------------------------------
+#: Nominal coverage of the estimators' bands (``altsleeve.valuation`` default).
+BAND_COVERAGE = 0.90
+#: Least number of marks at arrival before a class's band coverage or bias can fail.
+MIN_TESTED = 5
+
+
+def method_params(valuer: Valuer, asset_class: str, day: Any) -> dict[str, Any]:
+    """The parameters a method used for an asset class on a day (plain values).
+
+    ``nowcast``: the fitted state-space parameters in force (smoothing weight ``a``, ``alpha``,
+    ``beta``, idiosyncratic ``sigma``, appraisal ``noise``, reported returns used ``n_obs``, the
+    refit schedule) and the class prior they are shrunk to; ``proxy``: its beta; ``stale``: none.
+    """
+    from altsleeve.valuation import class_prior
+
+    if isinstance(valuer, NowcastValuer):
+        p = valuer.params_on(asset_class, pd.Timestamp(day))
+        prior = class_prior(asset_class)
+        return {
+            "a": p.a,
+            "alpha": p.alpha,
+            "beta": p.beta,
+            "sigma": p.sigma,
+            "noise": p.noise,
+            "n_obs": p.n_obs,
+            "refit": valuer.refit,
+            "prior": {
+                "a": prior.smoothing_a,
+                "alpha": prior.alpha,
+                "beta": prior.beta,
+                "sigma": prior.idio_vol,
+                "noise": prior.appraisal_noise,
+            },
+        }
+    if isinstance(valuer, ProxyValuer):
+        return {"beta": valuer.beta if isinstance(valuer.beta, str | int | float) else "mapping"}
+    return {}
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    out = []
+    for r in frame.to_dict("records"):
+        out.append({str(k): (None if v is pd.NaT else v) for k, v in r.items()})
+    return out
+
+
+def _changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
+    keys = sorted(set(before) | set(after))
+    return {
+        k: {"from": before.get(k), "to": after.get(k)}
+        for k in keys
+        if k != "prior" and before.get(k) != after.get(k)
+    }
+
+
+@dataclass(frozen=True)
+class ValuationTestResult:
+    """The valuation testing pack of a period, as known on ``as_of`` (``altsleeve valuation test``).
+
+    Attributes
+    ----------
+    coverage : DataFrame
+        Every holding valued above zero on the as-of day, with method and parameters used.
+    arrivals : DataFrame
+        Every GP mark known in the period against the daily value on its as-of date
+        (:func:`altsleeve.valuation._testing.arrival_backtest`).
+    bias_by_class, bias_by_days : DataFrame
+        Error statistics of the arrivals by asset class and by days since the anchor mark.
+    challenges : DataFrame
+        Marks outside the band or beyond their class's ``challenge_error``: status ``open``.
+    failures : list of dict
+        What failed: challenges, class biases beyond ``bias_limit``, band coverage below the
+        nominal 90% by more than two binomial standard errors, holdings with a mark older than
+        ``max_staleness_days``.
+    changes : list of dict
+        Per asset class, the method's parameters at the end of the previous period and now,
+        and the holdings that entered or left the book.
+    quarters : list of dict
+        Per calendar quarter of the period: marks tested, bias, mean absolute error, share
+        inside the band and challenges (one row for a quarter, four for a year).
+    """
+
+    as_of: dt.date
+    start: dt.date
+    end: dt.date
+    previous_end: dt.date
+    recorded_by: dt.datetime | None
+    policy: str
+    coverage: pd.DataFrame
+    arrivals: pd.DataFrame
+    bias_by_class: pd.DataFrame
+    bias_by_days: pd.DataFrame
+    challenges: pd.DataFrame
+    failures: list[dict[str, Any]]
+    changes: list[dict[str, Any]]
+    quarters: list[dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: dates ISO, NaN as ``None`` (through :func:`altsleeve.jsonvalues.plain`)."""
+        from altsleeve.jsonvalues import plain
+
+        held = len(self.coverage)
+        out: dict[str, Any] = plain(
+            {
+                "as_of": self.as_of,
+                "period": {"start": self.start, "end": self.end},
+                "previous_period_end": self.previous_end,
+                "recorded_by": self.recorded_by,
+                "policy": self.policy,
+                "summary": {
+                    "positions": held,
+                    "value": float(self.coverage["value"].sum()) if held else 0.0,
+                    "marks_tested": int(self.arrivals["log_error"].notna().sum()),
+                    "marks_arrived": len(self.arrivals),
+                    "challenges": len(self.challenges),
+                    "failures": len(self.failures),
+                    "bias": _overall(self.bias_by_class, "bias"),
+                    "inside_band": _overall(self.bias_by_class, "inside_band"),
+                    "band_coverage_nominal": BAND_COVERAGE,
+                },
+                "coverage": _records(self.coverage),
+                "arrivals": _records(self.arrivals),
+                "bias_by_class": _records(self.bias_by_class),
+                "bias_by_days": _records(self.bias_by_days),
+                "challenges": _records(self.challenges),
+                "failures": self.failures,
+                "changes": self.changes,
+                "quarters": self.quarters,
+                "definitions": TESTING_DEFINITIONS,
+            }
+        )
+        return out
+
+
+def _overall(table: pd.DataFrame, column: str) -> float | None:
+    rows = table[table.iloc[:, 0] == "all"] if len(table) else table
+    return None if rows.empty else float(rows[column].iloc[0])
+
+
+#: How each figure of the pack is defined (carried into the JSON and the documents).
+TESTING_DEFINITIONS: dict[str, str] = {
+    "log_error": "ln(daily value on the mark's as-of date, as known that date / the GP mark); "
+    "positive: the daily value overstated the mark. The daily value of a non-business as-of "
+    "date is that of the last business day before it.",
+    "days_since_mark": "the estimate's date minus the as-of date of the mark it rested on",
+    "trueup_at_arrival": "the jump in the daily value on the first business day the mark was "
+    "known, over the value before it",
+    "challenge": "a mark outside the estimate's 90% band on its as-of date, or further than the "
+    "policy's challenge_error of its class; open until the valuation committee resolves it",
+    "bias_failure": "a class's mean log error over the period beyond the policy's bias_limit, "
+    f"with at least {MIN_TESTED} marks",
+    "band_failure": "a class's share of marks inside the band below 0.90 - 2 * sqrt(0.09 / n), "
+    f"with at least {MIN_TESTED} marks",
+    "stale_failure": "a holding held on the as-of date whose last known mark is older than the "
+    "policy's max_staleness_days",
+}
+
+
+def _previous_end(start: pd.Timestamp, end: pd.Timestamp) -> pd.Timestamp:
+    return start - pd.Timedelta(days=1)
+
+
+_RECORDED = ("value", "lower", "upper", "last_mark", "last_mark_as_of")
+
+
+def use_recorded(estimates: pd.DataFrame, recorded: pd.DataFrame | None) -> pd.DataFrame:
+    """The estimates with each day's value and band replaced by the one recorded in the ledger.
+
+    ``recorded``: ``valuations`` rows (``altsleeve value``) as known on the as-of date and
+    recorded by the cutoff; a (holding, date, method) recorded there is what was struck that day
+    and is used (``source = "recorded"``), the others stay as computed point in time
+    (``source = "computed"``).
+    """
+    est = estimates.assign(
+        date=pd.to_datetime(estimates["date"]).astype("datetime64[ns]"), source="computed"
+    )
+    if recorded is None or recorded.empty:
+        return est
+    keys = ["holding_id", "date", "method"]
+    rec = recorded[[*keys, *_RECORDED]].assign(
+        date=pd.to_datetime(recorded["date"]).astype("datetime64[ns]"),
+        last_mark_as_of=pd.to_datetime(recorded["last_mark_as_of"]).astype("datetime64[ns]"),
+    )
+    rec = rec.drop_duplicates(keys, keep="last")
+    merged = est.merge(rec, on=keys, how="left", suffixes=("", "_rec"))
+    has = merged["value_rec"].notna().to_numpy()
+    for c in _RECORDED:
+        merged[c] = merged[c].where(~has, merged[f"{c}_rec"])
+    merged["source"] = np.where(has, "recorded", "computed")
+    return merged.drop(columns=[f"{c}_rec" for c in _RECORDED])
+
+
+def testing_pack(
+    estimates: pd.DataFrame,
+    statements: pd.DataFrame,
+    holdings: pd.DataFrame,
+    valuers: Mapping[str, Valuer],
+    policy: Any,
+    *,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    as_of: pd.Timestamp,
+    recorded_by: dt.datetime | None = None,
+    policy_label: str = "",
+    recorded: pd.DataFrame | None = None,
+) -> ValuationTestResult:
+    """The pack from estimates already made (each class's policy method, point in time).
+
+    ``estimates`` must cover every tested mark's as-of date, the day before ``start`` and
+    ``as_of``; ``statements`` are every version known (later ones are ignored here);
+    ``valuers`` maps method name to the fitted estimator that made the rows; ``policy`` is an
+    :class:`altsleeve.report.Policy`.
+    """
+    from altsleeve.valuation._testing import (
+        arrival_backtest,
+        bias_table,
+        coverage_table,
+        price_challenges,
+    )
+
+    classes = holdings.set_index("holding_id")["asset_class"].astype(str)
+    est = use_recorded(estimates[pd.to_datetime(estimates["date"]) <= as_of], recorded)
+    prev_end = _previous_end(start, end)
+
+    def on(day: pd.Timestamp) -> pd.DataFrame:
+        e = est[pd.to_datetime(est["date"]) <= day]
+        if e.empty:
+            return e
+        last = e.groupby("holding_id")["date"].transform("max")
+        return e[e["date"] == last]
+
+    def params_for(day: pd.Timestamp, ids: Iterable[str], rows: pd.DataFrame) -> dict[str, Any]:
+        meth = rows.set_index("holding_id")["method"]
+        return {
+            h: method_params(valuers[str(meth[h])], str(classes[h]), day)
+            for h in ids
+            if str(meth[h]) in valuers
+        }
+
+    now = on(as_of)
+    coverage = coverage_table(
+        now, holdings, statements, params_for(as_of, now["holding_id"], now), as_of=as_of
+    )
+    arrivals = arrival_backtest(est, statements, holdings, start=start, end=end)
+    by_class = bias_table(arrivals, "asset_class")
+    by_days = bias_table(arrivals, "days_since_mark")
+    limits = {str(c): policy.valuation.for_class(str(c)).challenge_error for c in set(classes)}
+    challenges = price_challenges(arrivals, limits)
+    failures: list[dict[str, Any]] = []
+    for r in _records(challenges):
+        failures.append(
+            {
+                "kind": "challenge",
+                "subject": r["holding_id"],
+                "asset_class": r["asset_class"],
+                "detail": f"mark of {pd.Timestamp(r['mark_as_of']).date()} "
+                f"(known {pd.Timestamp(r['known_on']).date()}): {r['reason']}",
+            }
+        )
+    for r in _records(by_class):
+        c = str(r["asset_class"])
+        if c == "all" or r["n"] < MIN_TESTED:
+            continue
+        lim = policy.valuation.for_class(c).bias_limit
+        if abs(float(r["bias"])) > lim:
+            failures.append(
+                {
+                    "kind": "bias",
+                    "subject": c,
+                    "asset_class": c,
+                    "detail": f"mean log error {float(r['bias']):+.1%} over {r['n']} marks, "
+                    f"beyond the bias_limit {lim:.0%}",
+                }
+            )
+        floor = BAND_COVERAGE - 2.0 * math.sqrt(BAND_COVERAGE * (1 - BAND_COVERAGE) / r["n"])
+        if float(r["inside_band"]) < floor:
+            failures.append(
+                {
+                    "kind": "band",
+                    "subject": c,
+                    "asset_class": c,
+                    "detail": f"{float(r['inside_band']):.0%} of {r['n']} marks inside the 90% "
+                    f"band (below {floor:.0%})",
+                }
+            )
+    for r in _records(coverage):
+        days = r["days_since_mark"]
+        lim_days = policy.valuation.for_class(r["asset_class"]).max_staleness_days
+        if days is not None and days > lim_days:
+            failures.append(
+                {
+                    "kind": "stale",
+                    "subject": r["holding_id"],
+                    "asset_class": r["asset_class"],
+                    "detail": f"last mark {days} days old on {pd.Timestamp(r['date']).date()} "
+                    f"(max_staleness_days {lim_days})",
+                }
+            )
+    before = on(prev_end)
+    before = before[before["value"] > 0]
+    changes: list[dict[str, Any]] = []
+    held_now = set(coverage["holding_id"])
+    held_before = set(before["holding_id"].astype(str))
+    for c in sorted(set(classes)):
+        method = policy.valuation.for_class(c).method
+        v = valuers.get(method)
+        p_now = method_params(v, c, as_of) if v is not None else {}
+        p_before = method_params(v, c, prev_end) if v is not None else {}
+        ids = set(classes[classes == c].index.astype(str))
+        changes.append(
+            {
+                "asset_class": c,
+                "method": method,
+                "params_before": p_before,
+                "params_now": p_now,
+                "changed": _changes(p_before, p_now),
+                "entered": sorted((held_now - held_before) & ids),
+                "left": sorted((held_before - held_now) & ids),
+                "positions": len(held_now & ids),
+            }
+        )
+    quarters = []
+    if len(arrivals):
+        q = pd.to_datetime(arrivals["known_on"]).dt.to_period("Q").astype(str)
+        qc = (
+            pd.to_datetime(challenges["known_on"]).dt.to_period("Q").astype(str)
+            if len(challenges)
+            else pd.Series(dtype=str)
+        )
+        for name in sorted(set(q)):
+            a = arrivals[(q == name).to_numpy()]
+            err = a["log_error"].dropna()
+            quarters.append(
+                {
+                    "quarter": name,
+                    "marks": len(a),
+                    "tested": len(err),
+                    "bias": float(err.mean()) if len(err) else None,
+                    "mae": float(err.abs().mean()) if len(err) else None,
+                    "inside_band": float(a.loc[err.index, "inside_band"].mean())
+                    if len(err)
+                    else None,
+                    "challenges": int((qc == name).sum()),
+                }
+            )
+    return ValuationTestResult(
+        as_of=as_of.date(),
+        start=start.date(),
+        end=end.date(),
+        previous_end=prev_end.date(),
+        recorded_by=recorded_by,
+        policy=policy_label,
+        coverage=coverage,
+        arrivals=arrivals,
+        bias_by_class=by_class,
+        bias_by_days=by_days,
+        challenges=challenges,
+        failures=failures,
+        changes=changes,
+        quarters=quarters,
+    )
+
+
+def valuation_test(
+    ledger: Ledger,
+    as_of: dt.date,
+    period: str = "Q",
+    *,
+    policy: Path | None = None,
+    recorded_at: dt.datetime | None = None,
+    progress: ProgressFn = _quiet,
+) -> ValuationTestResult:
+    """The valuation testing pack of ``period`` as known on ``as_of`` (and recorded by a time).
+
+    Reads every fact with ``known_on <= as_of`` recorded by ``recorded_at`` (default: all),
+    takes each day's value from the ledger's ``valuations`` where ``altsleeve value`` recorded it
+    (:func:`use_recorded`), and otherwise values each holding with its class's policy method
+    (``policy``: a policy TOML, default the shipped sample) on every business day from the
+    oldest tested mark's as-of date to ``as_of``, each day as known that day, and assembles
+    :func:`testing_pack`. Adding later facts to the ledger does not change the pack of an
+    earlier ``as_of``.
+    """
+    from altsleeve.report import Policy, sample_policy_path
+    from altsleeve.valuation._testing import period_bounds
+
+    ppath = policy or sample_policy_path()
+    pol = Policy.from_toml(ppath)
+    day = pd.Timestamp(as_of)
+    try:
+        start, end = period_bounds(day, period)
+    except ValueError as exc:
+        raise InputError([Problem("<args>", str(exc), column="--period")]) from None
+    progress("reading the ledger as known on the date", 0, 3)
+    inputs = inputs_from_ledger(ledger, recorded_at=recorded_at).truncated(as_of)
+    st = inputs.statements
+    arriving = st[(st["known_on"] >= start) & (st["known_on"] <= end)]
+    first = min(
+        [_previous_end(start, end), *pd.to_datetime(arriving["as_of"]).tolist()]
+    ) - pd.Timedelta(days=7)
+    classes = inputs.holdings.set_index("holding_id")["asset_class"].astype(str)
+    method_of = {str(h): pol.valuation.for_class(c).method for h, c in classes.items()}
+    valuers: dict[str, Valuer] = {}
+    frames = []
+    for i, m in enumerate(sorted(set(method_of.values()))):
+        progress(f"valuing with {m}, each day as known that day", i + 1, 3)
+        v = make_valuers([m])[0]
+        ids = sorted(h for h, mm in method_of.items() if mm == m)
+        frames.append(v.fit(inputs).estimate(first, day, holdings=ids))
+        valuers[m] = v
+    est = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    recorded = ledger.as_known_on(as_of, recorded_at=recorded_at, tables=("valuations",)).valuations
+    progress("testing the marks", 2, 3)
+    res = testing_pack(
+        est,
+        st,
+        inputs.holdings,
+        valuers,
+        pol,
+        start=start,
+        end=end,
+        as_of=day,
+        recorded_by=recorded_at,
+        policy_label=str(ppath),
+        recorded=recorded,
+    )
+    progress("testing done", 3, 3)
+    return res
+
+
+#: The ``exceptions`` scope of recorded price challenges (``valuation test --record``).
+VALUATION_SCOPE = "valuation"
+#: The ``exceptions`` kind of a price challenge.
+CHALLENGE_KIND = "price_challenge"
+
+
+def challenge_rows(result: ValuationTestResult, policy: Any) -> list[dict[str, Any]]:
+    """The pack's challenges as ``exceptions`` rows (scope ``valuation``, status ``open``).
+
+    One row per challenged mark: ``date`` and ``known_on`` the day the mark became known,
+    ``subject`` ``HOLDING@MARK_AS_OF#vVERSION``, ``value`` the log error, ``threshold`` the
+    class's ``challenge_error`` (null: the band alone), ``detail`` the evidence as JSON.
+    """
+    rows = []
+    for c in _records(result.challenges):
+        known = pd.Timestamp(c["known_on"]).date()
+        evidence = {
+            k: (str(pd.Timestamp(v).date()) if isinstance(v, pd.Timestamp) else v)
+            for k, v in c.items()
+            if k not in ("status",)
+        }
+        rows.append(
+            {
+                "scope": VALUATION_SCOPE,
+                "date": known,
+                "kind": CHALLENGE_KIND,
+                "subject": f"{c['holding_id']}@{pd.Timestamp(c['mark_as_of']).date()}"
+                f"#v{int(c['version'])}",
+                "status": "open",
+                "value": float(c["log_error"]),
+                "threshold": policy.valuation.for_class(str(c["asset_class"])).challenge_error,
+                "detail": json.dumps(
+                    {**evidence, "message": str(c["reason"])},
+                    sort_keys=True,
+                    default=str,
+                    allow_nan=False,
+                ),
+                "reason": "",
+                "known_on": known,
+            }
+        )
+    return rows
+
+
+def record_challenges(
+    ledger: Ledger, result: ValuationTestResult, policy: Path | None = None
+) -> dict[str, int]:
+    """Record the pack's challenges in the ledger's ``exceptions`` table, each once.
+
+    A challenge already recorded (whatever its status since: ``exceptions accept`` resolves it
+    with a reason) is left as it is; returns ``{"recorded": new rows, "already": skipped}``.
+    """
+    from altsleeve.fund import exceptions_table
+    from altsleeve.report import Policy, sample_policy_path
+
+    pol = Policy.from_toml(policy or sample_policy_path())
+    rows = challenge_rows(result, pol)
+    have = exceptions_table(ledger, (VALUATION_SCOPE,))
+    seen = {
+        (pd.Timestamp(d).date(), str(k), str(s))
+        for d, k, s in zip(have["date"], have["kind"], have["subject"], strict=True)
+    }
+    new = [r for r in rows if (r["date"], r["kind"], r["subject"]) not in seen]
+    if new:
+        ledger.append(
+            "exceptions",
+            pd.DataFrame(new),
+            action="exception",
+            source=f"altsleeve valuation test --as-of {result.as_of} --record",
+            restate=True,
+        )
+    return {"recorded": len(new), "already": len(rows) - len(new)}

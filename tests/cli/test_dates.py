@@ -82,6 +82,12 @@ CASES: list[tuple[str, list[str], str]] = [
     ),
     ("pacing_backtest_early", ["pacing", "backtest", "--start-year", "1990"], "--start-year"),
     ("vehicle_show_early", ["vehicle", "show", "--date", "1990-01-02"], "--date"),
+    ("valuation_test_early", ["valuation", "test", "--as-of", "1990-01-02"], "--as-of"),
+    (
+        "valuation_test_recorded_by_early",
+        ["valuation", "test", "--as-of", "2001-06-29", "--recorded-by", "1990-01-01T00:00"],
+        "--recorded-by",
+    ),
     (
         "exception_accept_early",
         ["exceptions", "accept", "--date", "1990-01-02", "--kind", "price_move", "--reason", "x"],
@@ -119,6 +125,7 @@ GROUPS = {
     "fees",
     "vehicle",
     "exceptions",
+    "valuation",
 }
 
 

@@ -70,6 +70,7 @@ JSON_ARGS: dict[str, list[str]] = {
     "vehicle list": ["vehicle", "list"],
     "vehicle show": ["vehicle", "show"],
     "exceptions list": ["exceptions", "list"],
+    "valuation test": ["valuation", "test", "--as-of", AS_OF, "--out", "{tmp}", "--annual"],
     "marketdata register": ["marketdata", "register", "{series}"],
 }
 

@@ -129,6 +129,7 @@ READ_ARGS: dict[str, list[str]] = {
     "vehicle list": ["vehicle", "list"],
     "vehicle show": ["vehicle", "show"],
     "exceptions list": ["exceptions", "list"],
+    "valuation test": ["valuation", "test", "--as-of", "2008-01-04"],
 }
 
 

@@ -52,6 +52,7 @@ MISSING_LEDGER_ARGS: dict[str, list[str]] = {
     "vehicle list": ["vehicle", "list"],
     "vehicle show": ["vehicle", "show"],
     "exceptions list": ["exceptions", "list"],
+    "valuation test": ["valuation", "test", "--as-of", "2008-01-04"],
     "exceptions accept": [
         "exceptions",
         "accept",

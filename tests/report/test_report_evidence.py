@@ -357,3 +357,30 @@ def test_appendix_command_rebuilds_identical_json_after_a_restatement(
     # the restated mark (since issue 17 an interval fund's, PC-01: its NAV drives no liquidity
     # need, so the liquidity coverage is the same) lowers the book's known NAV by exactly the cut
     assert book_now["nav"] == pytest.approx(book_then["nav"] - 0.7 * float(row["nav"]), abs=0.02)
+
+
+def test_valuation_testing_section_is_the_quarter_pack(
+    built: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The evidence file's Rule 2a-5 testing equals `altsleeve valuation test` for the quarter."""
+    t = built["payload"]["valuation"]["testing"]
+    assert t["period"] == {"start": "2010-10-01", "end": AS_OF}
+    cmd = shlex.split(t["source"].split(" (")[0])
+    assert cmd[:2] == ["altsleeve", "valuation"]
+    capsys.readouterr()
+    assert run([*cmd[1:], "--db", str(built["db"]), "--json"]) == 0
+    pack = json.loads(capsys.readouterr().out)
+    s, ps = t["summary"], pack["summary"]
+    for k in ("positions", "marks_arrived", "marks_tested", "challenges", "failures"):
+        assert s[k] == ps[k], k
+    assert s["positions"] == sum(t["positions_by_class"].values()) > 0
+    assert s["bias"] == pytest.approx(ps["bias"], abs=1e-9)
+    assert [r["asset_class"] for r in t["bias_by_class"]] == [
+        r["asset_class"] for r in pack["bias_by_class"]
+    ]
+    assert [c["holding_id"] for c in t["challenges"]] == [
+        c["holding_id"] for c in pack["challenges"]
+    ]
+    assert all(c["status"] == "open" for c in t["challenges"])
+    html = (built["out"] / "evidence.html").read_text()
+    assert 'id="valuation-testing"' in html

@@ -137,11 +137,19 @@ class Benchmark(_Strict):
 
 
 class ClassValuation(_Strict):
-    """How one asset class is valued daily and when a mark goes to review."""
+    """How one asset class is valued daily, when a mark goes to review, and its testing limits.
+
+    ``challenge_error``: a new GP mark further than this (absolute log error) from the daily value
+    on its as-of date is a price challenge even inside the estimate's band (``None``: the band
+    alone). ``bias_limit``: a mean log error at arrival beyond this over a testing period is a
+    failure of the methodology reported to the board (``altsleeve valuation test``).
+    """
 
     method: Literal["stale", "proxy", "nowcast"] = "nowcast"
     max_staleness_days: Annotated[int, Field(ge=1, le=730)] = 135
     trueup_review: Share = 0.05
+    challenge_error: Share | None = None
+    bias_limit: Share = 0.05
 
 
 class Valuation(_Strict):
