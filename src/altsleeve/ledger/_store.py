@@ -575,8 +575,8 @@ class Ledger:
     def bounded_memory(self, limit: str = BOUNDED_MEMORY) -> Iterator[None]:
         """Hold DuckDB's memory to ``limit`` (e.g. ``"1GB"``) inside the block, then restore it.
 
-        For reading millions of rows (``verify``): DuckDB then spills to disk rather than
-        holding what it reads.
+        For reading millions of rows (``verify``, a large ingest's recorded versions): DuckDB
+        then spills to disk rather than holding what it reads.
         """
         row = first_row(self._con.execute("SELECT current_setting('memory_limit')"))
         before = str(row[0]) if row else ""
@@ -707,17 +707,21 @@ class Ledger:
         firsts = [
             r[0] for r in sc.execute(f"SELECT DISTINCT {spec.key[0]} FROM {staged}").fetchall()
         ]
-        latest = self._con.sql(
-            f"SELECT {', '.join((*spec.key, 'version', *spec.values))} FROM {spec.name} "
-            f"WHERE {spec.key[0]} IN (SELECT unnest($v)) "
-            f"QUALIFY row_number() OVER (PARTITION BY {key_cols} ORDER BY version DESC) = 1",
-            params={"v": firsts},
-        ).to_arrow_reader(_STREAM_ROWS)
-        sc.register("_latest_src", latest)
-        try:
-            sc.execute("CREATE OR REPLACE TABLE _latest AS SELECT * FROM _latest_src")
-        finally:
-            sc.unregister("_latest_src")
+        # Read under a memory limit (the window over the recorded rows then spills; measured at
+        # 7M recorded rows: a no-change re-ingest peaks at 958 MiB, 1,342 without the limit).
+        # Only reads run under it: the insert below cannot (the key's index cannot spill).
+        with self.bounded_memory():
+            latest = self._con.sql(
+                f"SELECT {', '.join((*spec.key, 'version', *spec.values))} FROM {spec.name} "
+                f"WHERE {spec.key[0]} IN (SELECT unnest($v)) "
+                f"QUALIFY row_number() OVER (PARTITION BY {key_cols} ORDER BY version DESC) = 1",
+                params={"v": firsts},
+            ).to_arrow_reader(_STREAM_ROWS)
+            sc.register("_latest_src", latest)
+            try:
+                sc.execute("CREATE OR REPLACE TABLE _latest AS SELECT * FROM _latest_src")
+            finally:
+                sc.unregister("_latest_src")
         sc.execute(
             f"CREATE OR REPLACE TABLE {plan} AS "
             f"SELECT s.*, l.version AS _prev_version, {prev}, "
