@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -87,4 +88,42 @@ def test_staged_conflicts_are_capped_and_counted(
             led, "prices", second, restate=True, reason="fix", today=dt.date(2026, 1, 1)
         )
         assert (rep.result.new, rep.result.restated, rep.result.unchanged) == (0, len(rows), 0)
+        assert led.verify().ok
+
+
+def test_staged_write_leaves_nothing_behind_and_rolls_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The hashed rows go through a Parquet file in the staging folder, inserted by one
+    # INSERT ... SELECT inside the transaction: a failure after it leaves the ledger unchanged,
+    # and the folder (with the file) is removed whether the ingest succeeds or fails.
+    monkeypatch.setattr(_ingest, "CHUNK_ROWS", 11)
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    db = tmp_path / "l.duckdb"
+    p = tmp_path / "p.csv"
+    p.write_text(
+        "series,date,level\n"
+        + "".join(f"{s},2020-01-{d:02d},{100 + d}\n" for s in "AB" for d in range(1, 29))
+    )
+    with Ledger(db, create=True) as led:
+        register_series(led, tmp_path, {"A": "equity", "B": "equity"})
+        before = led.content_fingerprint()
+        n_audit = len(led.audit_log())
+
+        def boom(*_: object, **__: object) -> None:
+            raise RuntimeError("audit write failed")
+
+        with monkeypatch.context() as m:
+            m.setattr(Ledger, "_append_audit", boom)
+            with pytest.raises(RuntimeError, match="audit write failed"):
+                ingest_file(led, "prices", p, today=dt.date(2026, 1, 1))
+        assert list(temp.iterdir()) == []
+        assert led.content_fingerprint() == before
+        assert len(led.audit_log()) == n_audit
+        assert int((led.history("prices").series_id.isin(["A", "B"])).sum()) == 0
+        rep = ingest_file(led, "prices", p, today=dt.date(2026, 1, 1))
+        assert rep.result.new == 56
+        assert list(temp.iterdir()) == []
         assert led.verify().ok

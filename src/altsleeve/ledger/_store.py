@@ -37,6 +37,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from altsleeve.errors import MAX_PROBLEMS, InputError, Problem
 from altsleeve.ledger._hashing import (
@@ -574,8 +575,8 @@ class Ledger:
     def bounded_memory(self, limit: str = BOUNDED_MEMORY) -> Iterator[None]:
         """Hold DuckDB's memory to ``limit`` (e.g. ``"1GB"``) inside the block, then restore it.
 
-        For reading millions of rows (``verify``): DuckDB then spills to disk rather than
-        holding what it reads.
+        For reading millions of rows (``verify``, a large ingest's recorded versions): DuckDB
+        then spills to disk rather than holding what it reads.
         """
         row = first_row(self._con.execute("SELECT current_setting('memory_limit')"))
         before = str(row[0]) if row else ""
@@ -706,17 +707,21 @@ class Ledger:
         firsts = [
             r[0] for r in sc.execute(f"SELECT DISTINCT {spec.key[0]} FROM {staged}").fetchall()
         ]
-        latest = self._con.sql(
-            f"SELECT {', '.join((*spec.key, 'version', *spec.values))} FROM {spec.name} "
-            f"WHERE {spec.key[0]} IN (SELECT unnest($v)) "
-            f"QUALIFY row_number() OVER (PARTITION BY {key_cols} ORDER BY version DESC) = 1",
-            params={"v": firsts},
-        ).to_arrow_reader(_STREAM_ROWS)
-        sc.register("_latest_src", latest)
-        try:
-            sc.execute("CREATE OR REPLACE TABLE _latest AS SELECT * FROM _latest_src")
-        finally:
-            sc.unregister("_latest_src")
+        # Read under a memory limit (the window over the recorded rows then spills; measured at
+        # 7M recorded rows: a no-change re-ingest peaks at 958 MiB, 1,342 without the limit).
+        # Only reads run under it: the insert below cannot (the key's index cannot spill).
+        with self.bounded_memory():
+            latest = self._con.sql(
+                f"SELECT {', '.join((*spec.key, 'version', *spec.values))} FROM {spec.name} "
+                f"WHERE {spec.key[0]} IN (SELECT unnest($v)) "
+                f"QUALIFY row_number() OVER (PARTITION BY {key_cols} ORDER BY version DESC) = 1",
+                params={"v": firsts},
+            ).to_arrow_reader(_STREAM_ROWS)
+            sc.register("_latest_src", latest)
+            try:
+                sc.execute("CREATE OR REPLACE TABLE _latest AS SELECT * FROM _latest_src")
+            finally:
+                sc.unregister("_latest_src")
         sc.execute(
             f"CREATE OR REPLACE TABLE {plan} AS "
             f"SELECT s.*, l.version AS _prev_version, {prev}, "
@@ -781,6 +786,9 @@ class Ledger:
         top, last = (int(bounds[0]), int(bounds[1])) if bounds and bounds[0] is not None else (1, 0)
         m = 0
         digests = bytearray()  # every row's hash, 32 bytes each, for the batch's content hash
+        # The hashed rows are written to a Parquet file in the staging folder, then inserted.
+        rows_file = Path(self._stage_dir or tempfile.gettempdir()) / f"_new_{spec.name}.parquet"
+        writer: pq.ParquetWriter | None = None
         stored_cols = [c for c in spec.columns if c != "row_hash"]
         for lo in range(top, last + 1, chunk_rows):
             fetched = sc.execute(
@@ -805,14 +813,21 @@ class Ledger:
                 {c: pa.array(columns[c], type=_ARROW_TYPES[spec.sql_type(c)]) for c in spec.columns}
             )
             del columns, stored
-            self._con.register("_new_rows", arrow)
-            try:
-                self._con.execute(
-                    f"INSERT INTO {spec.name} ({', '.join(spec.columns)}) "
-                    f"SELECT {', '.join(spec.columns)} FROM _new_rows"
-                )
-            finally:
-                self._con.unregister("_new_rows")
+            if writer is None:
+                writer = pq.ParquetWriter(str(rows_file), arrow.schema)
+            writer.write_table(arrow)
+            del arrow
+        if writer is not None:
+            writer.close()
+            # One INSERT ... SELECT from the file: DuckDB writes the transaction's rows to the
+            # ledger file as it goes, where many small INSERTs of Arrow tables held them all in
+            # memory until the commit (measured: 1.9 GB against 0.5 GB for 7M rows, no key).
+            self._con.execute(
+                f"INSERT INTO {spec.name} ({', '.join(spec.columns)}) "
+                f"SELECT {', '.join(spec.columns)} FROM read_parquet($f)",
+                {"f": str(rows_file)},
+            )
+            rows_file.unlink()
         self._append_audit(
             seq,
             recorded_at,
