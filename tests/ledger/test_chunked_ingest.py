@@ -127,3 +127,40 @@ def test_staged_write_leaves_nothing_behind_and_rolls_back(
         assert rep.result.new == 56
         assert list(temp.iterdir()) == []
         assert led.verify().ok
+
+
+def test_staging_left_by_a_killed_ingest_is_swept_by_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A SIGKILLed ingest cannot remove its staging folder; the next large write removes the
+    # folders whose process is gone and never one whose process still runs.
+    import os
+    import subprocess
+    import sys
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    dead = temp / f"altsleeve-stage-{int(gone.stdout)}-abc"
+    (dead / "stage.duckdb").parent.mkdir()
+    (dead / "stage.duckdb").write_text("left behind")
+    alive = temp / f"altsleeve-stage-{os.getpid()}-xyz"
+    alive.mkdir()
+    other = temp / "altsleeve-stage-notapid"
+    other.mkdir()
+    db = tmp_path / "l.duckdb"
+    p = tmp_path / "p.csv"
+    p.write_text(
+        "series,date,level\n" + "".join(f"A,2020-01-{d:02d},{100 + d}\n" for d in range(1, 9))
+    )
+    with Ledger(db, create=True) as led:
+        register_series(led, tmp_path, {"A": "equity"})
+        ingest_file(led, "prices", p, today=dt.date(2026, 1, 1))
+    assert not dead.exists()
+    assert alive.exists() and other.exists()

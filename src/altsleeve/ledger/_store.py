@@ -260,6 +260,40 @@ class AppendResult:
         return self.new + self.restated
 
 
+#: Staging folders are named ``altsleeve-stage-<pid>-<random>`` in the temporary directory.
+STAGE_PREFIX = "altsleeve-stage-"
+_STAGE_NAME = re.compile(re.escape(STAGE_PREFIX) + r"(\d+)-")
+
+
+def _pid_alive(pid: int) -> bool:
+    """Whether a process with this id exists (signal 0 checks without sending anything)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_stale_staging(folder: Path) -> list[Path]:
+    """Remove the staging folders left in ``folder`` by ingests whose process no longer exists.
+
+    An ingest that is killed (SIGKILL, power loss) cannot remove its staging folder; the next
+    large write sweeps them. Only folders named with a process id that is not running are removed,
+    so a concurrent ingest's folder (another ledger, another process) is never touched. Returns
+    the folders removed.
+    """
+    removed: list[Path] = []
+    for entry in folder.glob(f"{STAGE_PREFIX}*"):
+        m = _STAGE_NAME.match(entry.name)
+        if m is None or not entry.is_dir() or _pid_alive(int(m.group(1))):
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+        removed.append(entry)
+    return removed
+
+
 @dataclass(frozen=True)
 class LedgerSnapshot:
     """The ledger as known on a date (and as recorded by a time): one DataFrame per table.
@@ -644,7 +678,8 @@ class Ledger:
         ledger file, usable with a read-only ledger) and removed by :meth:`drop_staged`.
         """
         if self._stage is None:
-            self._stage_dir = tempfile.mkdtemp(prefix="altsleeve-stage-")
+            sweep_stale_staging(Path(tempfile.gettempdir()))
+            self._stage_dir = tempfile.mkdtemp(prefix=f"{STAGE_PREFIX}{os.getpid()}-")
             self._stage = duckdb.connect(str(Path(self._stage_dir) / "stage.duckdb"))
             self._stage.execute(f"SET memory_limit = '{STAGING_MEMORY}'")
             self._stage.execute("SET threads = 1")
