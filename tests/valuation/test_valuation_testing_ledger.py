@@ -246,3 +246,34 @@ def test_a_quarter_without_marks_still_lists_every_position(ledger: Path) -> Non
     assert pack["arrivals"] == [] and pack["challenges"] == [] and pack["quarters"] == []
     assert pack["summary"]["bias"] is None
     assert all(r["last_mark_as_of"] is None and r["marks"] == 0 for r in pack["coverage"])
+
+
+def test_per_holding_pack_lists_each_position_with_its_own_parameters_point_in_time(
+    ledger: Path, tmp_path: Path
+) -> None:
+    pack = _pack(ledger, "2008-12-31", per_holding=True)
+    pooled = _pack(ledger, "2008-12-31")
+    assert sorted(r["holding_id"] for r in pack["coverage"]) == ["H1", "H2", "H3"]
+    for r in pack["coverage"]:
+        p = r["params"]
+        assert r["method"] == "nowcast-ph"
+        assert {"a", "alpha", "beta", "sigma", "sd_alpha", "sd_beta", "n_obs"} <= set(p)
+        assert {"fallback", "min_marks", "since", "pooled", "prior"} <= set(p)
+        # six reported returns known (seven quarterly marks): each holding its own estimate
+        assert p["n_obs"] == len(_quarter_ends()) - 1 and p["fallback"] is False
+        assert {"a", "alpha", "beta", "alpha_dispersion", "beta_dispersion"} <= set(p["pooled"])
+        by_class = next(c for c in pooled["coverage"] if c["holding_id"] == r["holding_id"])
+        assert p["pooled"]["beta"] == pytest.approx(by_class["params"]["beta"])
+        assert p["beta"] != p["pooled"]["beta"]  # moved off the class's pooled fit
+    assert {c["method"] for c in pack["changes"]} == {"nowcast-ph"}
+    # early on a holding has too few reported returns: it falls back to the pooled fit
+    early = _pack(ledger, "2007-12-31", per_holding=True)
+    for r in early["coverage"]:
+        p = r["params"]
+        assert p["fallback"] is True and p["n_obs"] < p["min_marks"]
+        assert p["beta"] == pytest.approx(p["pooled"]["beta"])
+        assert p["alpha"] == pytest.approx(p["pooled"]["alpha"])
+    # later facts (a restatement, Q4 marks, a call) leave the earlier pack as it was
+    _later_facts(ledger, tmp_path)
+    assert _pack(ledger, "2008-12-31", per_holding=True) == pack
+    assert _pack(ledger, "2007-12-31", per_holding=True) == early
