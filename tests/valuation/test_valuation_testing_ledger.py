@@ -277,3 +277,30 @@ def test_per_holding_pack_lists_each_position_with_its_own_parameters_point_in_t
     _later_facts(ledger, tmp_path)
     assert _pack(ledger, "2008-12-31", per_holding=True) == pack
     assert _pack(ledger, "2007-12-31", per_holding=True) == early
+
+
+def test_value_nowcast_ph_records_each_holdings_parameters_and_the_cli_pack_uses_them(
+    ledger: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["value", "--db", str(ledger), "--from", "2008-09-26", "--to", "2008-12-31"]
+    assert run([*args, "--method", "nowcast-ph", "--json"]) == 0
+    capsys.readouterr()
+    with Ledger(ledger, read_only=True) as led:
+        vals = led.as_known_on(dt.date(2008, 12, 31), tables=("valuations",)).valuations
+    assert set(vals["method"]) == {"nowcast-ph"}
+    last = vals[(pd.to_datetime(vals["date"]) == pd.Timestamp("2008-12-31")) & (vals["value"] > 0)]
+    params = {h: json.loads(p) for h, p in zip(last["holding_id"], last["params"], strict=True)}
+    assert sorted(params) == ["H1", "H2", "H3"]
+    assert all(p["fallback"] is False and p["n_obs"] == 6 for p in params.values())
+    assert len({p["beta"] for p in params.values()}) == 3  # one beta per holding
+    out = tmp_path / "ph"
+    base = ["valuation", "test", "--db", str(ledger), "--as-of", "2008-12-31", "--per-holding"]
+    assert run([*base, "--json", "--out", str(out)]) == 0
+    pack = json.loads(capsys.readouterr().out)
+    assert {c["source"] for c in pack["coverage"]} == {"recorded"}
+    assert {c["method"] for c in pack["coverage"]} == {"nowcast-ph"}
+    for c in pack["coverage"]:
+        assert c["params"]["beta"] == pytest.approx(params[c["holding_id"]]["beta"])
+    cov = pd.read_csv(out / "coverage.csv")
+    assert json.loads(cov.loc[0, "params"])["fallback"] is False
+    assert "--per-holding" in (out / "board-summary.md").read_text()
