@@ -931,7 +931,7 @@ def valuation_test_cmd(
         ptxt = ", ".join(
             f"{k} {v:.3g}" if isinstance(v, float) else f"{k} {v}"
             for k, v in p.items()
-            if k != "prior"
+            if k not in ("prior", "pooled")
         )
         t.add_row(
             r["holding_id"],

@@ -304,3 +304,6 @@ def test_value_nowcast_ph_records_each_holdings_parameters_and_the_cli_pack_uses
     cov = pd.read_csv(out / "coverage.csv")
     assert json.loads(cov.loc[0, "params"])["fallback"] is False
     assert "--per-holding" in (out / "board-summary.md").read_text()
+    assert run(base) == 0
+    table = capsys.readouterr().out
+    assert "nowcast-ph" in table and "fallback" in table and "pooled" not in table
