@@ -652,7 +652,7 @@ def nav_backtest(
     start: Annotated[str | None, typer.Option("--from", help="First day YYYY-MM-DD.")] = None,
     end: Annotated[str | None, typer.Option("--to", help="Last day YYYY-MM-DD.")] = None,
     method: Annotated[
-        str, typer.Option("--method", help="Comma-separated: stale,proxy,nowcast.")
+        str, typer.Option("--method", help="Comma-separated: stale,proxy,nowcast,nowcast-ph.")
     ] = "stale,proxy,nowcast",
     proxy_beta: Annotated[
         str, typer.Option("--proxy-beta", help="Beta of the proxy method, or 'estimate'.")
@@ -862,6 +862,14 @@ def valuation_test_cmd(
             help="Record the challenges as open exceptions (scope valuation), each once.",
         ),
     ] = False,
+    per_holding: Annotated[
+        bool,
+        typer.Option(
+            "--per-holding",
+            help="Value the policy's nowcast classes with nowcast-ph (each holding's own "
+            "parameters, listed per position).",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Valuation testing pack: every fair-valued position, back-test at arrival, challenges."""
@@ -876,12 +884,9 @@ def valuation_test_cmd(
         if cutoff is not None:
             _check_recorded_by(led, cutoff, "--recorded-by")
         _check_valuation_days(led, day.isoformat(), "--as-of", None)
-        res = valuation_test(led, day, period, policy=policy, recorded_at=cutoff, progress=prog)
-        year = (
-            valuation_test(led, day, "A", policy=policy, recorded_at=cutoff, progress=prog)
-            if annual
-            else None
-        )
+        kw: dict[str, Any] = {"policy": policy, "recorded_at": cutoff, "per_holding": per_holding}
+        res = valuation_test(led, day, period, progress=prog, **kw)
+        year = valuation_test(led, day, "A", progress=prog, **kw) if annual else None
         if record:
             recorded = record_challenges(led, res, policy)
     pack = res.to_dict()
@@ -889,8 +894,10 @@ def valuation_test_cmd(
     if out_dir is not None:
         from altsleeve.valuation_test_render import write_documents, write_tables
 
-        cmd = f"altsleeve valuation test --as-of {day} --period {period}" + (
-            f" --recorded-by {recorded_by}" if recorded_by else ""
+        cmd = (
+            f"altsleeve valuation test --as-of {day} --period {period}"
+            + (f" --recorded-by {recorded_by}" if recorded_by else "")
+            + (" --per-holding" if per_holding else "")
         )
         try:
             written = write_tables(pack, out_dir)
@@ -924,7 +931,7 @@ def valuation_test_cmd(
         ptxt = ", ".join(
             f"{k} {v:.3g}" if isinstance(v, float) else f"{k} {v}"
             for k, v in p.items()
-            if k != "prior"
+            if k not in ("prior", "pooled")
         )
         t.add_row(
             r["holding_id"],

@@ -54,7 +54,7 @@ def _money(x: Any) -> str:
 
 
 def _params(p: Mapping[str, Any]) -> str:
-    keys = [k for k in p if k != "prior"]
+    keys = [k for k in p if k not in ("prior", "pooled")]
     if not keys:
         return "-"
     return ", ".join(f"{k} {p[k]:.3g}" if isinstance(p[k], float) else f"{k} {p[k]}" for k in keys)

@@ -509,6 +509,13 @@ def run_backtest(
     return BacktestResult(estimates, report, report_table(report))
 
 
+def _holding_params_json(valuer: NowcastValuer, asset_class: str, hid: str, day: Any) -> str:
+    """A per-holding nowcast's parameters of one holding on a day, as recorded in ``params``."""
+    p = method_params(valuer, asset_class, day, hid)
+    keep = ("a", "alpha", "beta", "sigma", "noise", "n_obs", "sd_alpha", "sd_beta", "fallback")
+    return json.dumps({k: p[k] for k in keep if k in p}, sort_keys=True)
+
+
 def _params_json(valuer: Valuer, asset_class: str, day: pd.Timestamp) -> str:
     if isinstance(valuer, NowcastValuer):
         p = valuer.params_on(asset_class, day)
@@ -545,7 +552,7 @@ def _check_proxy_prices(
         days = days.union(business_days(code, start, end))
     if days.empty:
         raise InputError([Problem("<args>", f"no business day in {start}..{end}", column="--date")])
-    if not set(methods) & {"proxy", "nowcast"}:
+    if not set(methods) & {"proxy", "nowcast", "nowcast-ph"}:
         return
     problems: list[Problem] = []
     used = inputs.holdings.groupby("proxy")["holding_id"].apply(list)
@@ -597,16 +604,25 @@ def write_valuations(
             if est.empty:
                 results[v.method] = AppendResult("valuations", 0, 0, 0, None)
                 continue
-            keys = pd.DataFrame({"ac": est["holding_id"].map(classes), "date": est["date"]})
-            uniq = keys.drop_duplicates()
-            pj = {
-                (ac, d): _params_json(v, str(ac), pd.Timestamp(d))
-                for ac, d in zip(uniq["ac"], uniq["date"], strict=True)
-            }
+            if isinstance(v, NowcastValuer) and v.per_holding:
+                ph: dict[tuple[str, Any], str] = {}
+                params = []
+                for h, d in zip(est["holding_id"].astype(str), est["date"], strict=True):
+                    hp = v.holding_params_on(h, d)
+                    key = (h, hp.since if hp is not None else d)
+                    if key not in ph:
+                        ph[key] = _holding_params_json(v, str(classes[h]), h, d)
+                    params.append(ph[key])
+            else:
+                keys = pd.DataFrame({"ac": est["holding_id"].map(classes), "date": est["date"]})
+                uniq = keys.drop_duplicates()
+                pj = {
+                    (ac, d): _params_json(v, str(ac), pd.Timestamp(d))
+                    for ac, d in zip(uniq["ac"], uniq["date"], strict=True)
+                }
+                params = [pj[(a, d)] for a, d in zip(keys["ac"], keys["date"], strict=True)]
             est = est.assign(
-                known_on=est["date"],
-                inputs_recorded_at=pd.Timestamp(cutoff),
-                params=[pj[(a, d)] for a, d in zip(keys["ac"], keys["date"], strict=True)],
+                known_on=est["date"], inputs_recorded_at=pd.Timestamp(cutoff), params=params
             )
             progress(f"recording {len(est):,} {v.method} values", i, len(vals) + 1)
             results[v.method] = ledger.append(
@@ -633,34 +649,68 @@ BAND_COVERAGE = 0.90
 MIN_TESTED = 5
 
 
-def method_params(valuer: Valuer, asset_class: str, day: Any) -> dict[str, Any]:
-    """The parameters a method used for an asset class on a day (plain values).
+def method_params(
+    valuer: Valuer, asset_class: str, day: Any, holding_id: str | None = None
+) -> dict[str, Any]:
+    """The parameters a method used for an asset class (or one holding) on a day (plain values).
 
     ``nowcast``: the fitted state-space parameters in force (smoothing weight ``a``, ``alpha``,
     ``beta``, idiosyncratic ``sigma``, appraisal ``noise``, reported returns used ``n_obs``, the
     refit schedule) and the class prior they are shrunk to; ``proxy``: its beta; ``stale``: none.
+    ``nowcast-ph`` (per holding), given ``holding_id`` and after the valuer's ``estimate``
+    covered the holding and the day: the holding's own ``a``, ``alpha``, ``beta``, ``sigma`` and
+    the spreads ``sd_alpha``, ``sd_beta`` of alpha and beta, the reported returns they rest on
+    (``n_obs``), ``fallback`` (True: fewer than ``min_marks`` returns, the
+    class's pooled fit was used), ``since`` (first day in force), the class's pooled fit they are
+    shrunk to (``pooled``, with the cross-fund spreads ``alpha_dispersion``, ``beta_dispersion``)
+    and the documented class ``prior``.
     """
     from altsleeve.valuation import class_prior
 
     if isinstance(valuer, NowcastValuer):
         p = valuer.params_on(asset_class, pd.Timestamp(day))
-        prior = class_prior(asset_class)
-        return {
+        pr = class_prior(asset_class)
+        prior = {
+            "a": pr.smoothing_a,
+            "alpha": pr.alpha,
+            "beta": pr.beta,
+            "sigma": pr.idio_vol,
+            "noise": pr.appraisal_noise,
+        }
+        pooled = {
             "a": p.a,
             "alpha": p.alpha,
             "beta": p.beta,
             "sigma": p.sigma,
             "noise": p.noise,
             "n_obs": p.n_obs,
-            "refit": valuer.refit,
-            "prior": {
-                "a": prior.smoothing_a,
-                "alpha": prior.alpha,
-                "beta": prior.beta,
-                "sigma": prior.idio_vol,
-                "noise": prior.appraisal_noise,
-            },
         }
+        hp = valuer.holding_params_on(holding_id, day) if holding_id is not None else None
+        if valuer.per_holding and hp is not None:
+            return {
+                "a": hp.a,
+                "alpha": hp.alpha,
+                "beta": hp.beta,
+                "sigma": hp.sigma,
+                "sd_alpha": hp.sd_alpha,
+                "sd_beta": hp.sd_beta,
+                "noise": p.noise,
+                "n_obs": hp.n_obs,
+                "fallback": not hp.own,
+                "min_marks": valuer.min_marks,
+                "since": str(hp.since.date()),
+                "refit": valuer.refit,
+                "pooled": {
+                    **pooled,
+                    "alpha_dispersion": valuer.alpha_dispersion,
+                    "beta_dispersion": valuer.beta_dispersion,
+                },
+                "prior": prior,
+            }
+        out: dict[str, Any] = {**pooled, "refit": valuer.refit, "prior": prior}
+        if valuer.per_holding:
+            out["per_holding"] = True
+        return out
     if isinstance(valuer, ProxyValuer):
         return {"beta": valuer.beta if isinstance(valuer.beta, str | int | float) else "mapping"}
     return {}
@@ -678,7 +728,7 @@ def _changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, A
     return {
         k: {"from": before.get(k), "to": after.get(k)}
         for k in keys
-        if k != "prior" and before.get(k) != after.get(k)
+        if k not in ("prior", "pooled", "since") and before.get(k) != after.get(k)
     }
 
 
@@ -819,6 +869,16 @@ def use_recorded(estimates: pd.DataFrame, recorded: pd.DataFrame | None) -> pd.D
     return merged.drop(columns=[f"{c}_rec" for c in _RECORDED])
 
 
+def policy_method(policy: Any, asset_class: str, per_holding: bool = False) -> str:
+    """The method a class is valued with: the policy's (``nowcast-ph`` for ``nowcast``).
+
+    ``per_holding`` (``altsleeve valuation test --per-holding``) swaps ``nowcast`` for
+    ``nowcast-ph``; the other methods stay.
+    """
+    m = str(policy.valuation.for_class(asset_class).method)
+    return "nowcast-ph" if per_holding and m == "nowcast" else m
+
+
 def testing_pack(
     estimates: pd.DataFrame,
     statements: pd.DataFrame,
@@ -832,13 +892,15 @@ def testing_pack(
     recorded_by: dt.datetime | None = None,
     policy_label: str = "",
     recorded: pd.DataFrame | None = None,
+    per_holding: bool = False,
 ) -> ValuationTestResult:
     """The pack from estimates already made (each class's policy method, point in time).
 
     ``estimates`` must cover every tested mark's as-of date, the day before ``start`` and
     ``as_of``; ``statements`` are every version known (later ones are ignored here);
     ``valuers`` maps method name to the fitted estimator that made the rows; ``policy`` is an
-    :class:`altsleeve.report.Policy`.
+    :class:`altsleeve.report.Policy`; ``per_holding``: the policy's ``nowcast`` was run per
+    holding (``nowcast-ph``, :func:`policy_method`).
     """
     from altsleeve.valuation._testing import (
         arrival_backtest,
@@ -861,7 +923,7 @@ def testing_pack(
     def params_for(day: pd.Timestamp, ids: Iterable[str], rows: pd.DataFrame) -> dict[str, Any]:
         meth = rows.set_index("holding_id")["method"]
         return {
-            h: method_params(valuers[str(meth[h])], str(classes[h]), day)
+            h: method_params(valuers[str(meth[h])], str(classes[h]), day, str(h))
             for h in ids
             if str(meth[h]) in valuers
         }
@@ -931,7 +993,7 @@ def testing_pack(
     held_now = set(coverage["holding_id"])
     held_before = set(before["holding_id"].astype(str))
     for c in sorted(set(classes)):
-        method = policy.valuation.for_class(c).method
+        method = policy_method(policy, c, per_holding)
         v = valuers.get(method)
         p_now = method_params(v, c, as_of) if v is not None else {}
         p_before = method_params(v, c, prev_end) if v is not None else {}
@@ -997,6 +1059,7 @@ def valuation_test(
     *,
     policy: Path | None = None,
     recorded_at: dt.datetime | None = None,
+    per_holding: bool = False,
     progress: ProgressFn = _quiet,
 ) -> ValuationTestResult:
     """The valuation testing pack of ``period`` as known on ``as_of`` (and recorded by a time).
@@ -1007,7 +1070,8 @@ def valuation_test(
     (``policy``: a policy TOML, default the shipped sample) on every business day from the
     oldest tested mark's as-of date to ``as_of``, each day as known that day, and assembles
     :func:`testing_pack`. Adding later facts to the ledger does not change the pack of an
-    earlier ``as_of``.
+    earlier ``as_of``. ``per_holding``: a class whose policy method is ``nowcast`` is valued with
+    ``nowcast-ph`` (each holding's own parameters, reported per position in the coverage).
     """
     from altsleeve.report import Policy, sample_policy_path
     from altsleeve.valuation._testing import period_bounds
@@ -1027,7 +1091,7 @@ def valuation_test(
         [_previous_end(start, end), *pd.to_datetime(arriving["as_of"]).tolist()]
     ) - pd.Timedelta(days=7)
     classes = inputs.holdings.set_index("holding_id")["asset_class"].astype(str)
-    method_of = {str(h): pol.valuation.for_class(c).method for h, c in classes.items()}
+    method_of = {str(h): policy_method(pol, c, per_holding) for h, c in classes.items()}
     valuers: dict[str, Valuer] = {}
     frames = []
     for i, m in enumerate(sorted(set(method_of.values()))):
@@ -1051,6 +1115,7 @@ def valuation_test(
         recorded_by=recorded_at,
         policy_label=str(ppath),
         recorded=recorded,
+        per_holding=per_holding,
     )
     progress("testing done", 3, 3)
     return res

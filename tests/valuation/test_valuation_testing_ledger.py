@@ -246,3 +246,64 @@ def test_a_quarter_without_marks_still_lists_every_position(ledger: Path) -> Non
     assert pack["arrivals"] == [] and pack["challenges"] == [] and pack["quarters"] == []
     assert pack["summary"]["bias"] is None
     assert all(r["last_mark_as_of"] is None and r["marks"] == 0 for r in pack["coverage"])
+
+
+def test_per_holding_pack_lists_each_position_with_its_own_parameters_point_in_time(
+    ledger: Path, tmp_path: Path
+) -> None:
+    pack = _pack(ledger, "2008-12-31", per_holding=True)
+    pooled = _pack(ledger, "2008-12-31")
+    assert sorted(r["holding_id"] for r in pack["coverage"]) == ["H1", "H2", "H3"]
+    for r in pack["coverage"]:
+        p = r["params"]
+        assert r["method"] == "nowcast-ph"
+        assert {"a", "alpha", "beta", "sigma", "sd_alpha", "sd_beta", "n_obs"} <= set(p)
+        assert {"fallback", "min_marks", "since", "pooled", "prior"} <= set(p)
+        # six reported returns known (seven quarterly marks): each holding its own estimate
+        assert p["n_obs"] == len(_quarter_ends()) - 1 and p["fallback"] is False
+        assert {"a", "alpha", "beta", "alpha_dispersion", "beta_dispersion"} <= set(p["pooled"])
+        by_class = next(c for c in pooled["coverage"] if c["holding_id"] == r["holding_id"])
+        assert p["pooled"]["beta"] == pytest.approx(by_class["params"]["beta"])
+        assert p["beta"] != p["pooled"]["beta"]  # moved off the class's pooled fit
+    assert {c["method"] for c in pack["changes"]} == {"nowcast-ph"}
+    # early on a holding has too few reported returns: it falls back to the pooled fit
+    early = _pack(ledger, "2007-12-31", per_holding=True)
+    for r in early["coverage"]:
+        p = r["params"]
+        assert p["fallback"] is True and p["n_obs"] < p["min_marks"]
+        assert p["beta"] == pytest.approx(p["pooled"]["beta"])
+        assert p["alpha"] == pytest.approx(p["pooled"]["alpha"])
+    # later facts (a restatement, Q4 marks, a call) leave the earlier pack as it was
+    _later_facts(ledger, tmp_path)
+    assert _pack(ledger, "2008-12-31", per_holding=True) == pack
+    assert _pack(ledger, "2007-12-31", per_holding=True) == early
+
+
+def test_value_nowcast_ph_records_each_holdings_parameters_and_the_cli_pack_uses_them(
+    ledger: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["value", "--db", str(ledger), "--from", "2008-09-26", "--to", "2008-12-31"]
+    assert run([*args, "--method", "nowcast-ph", "--json"]) == 0
+    capsys.readouterr()
+    with Ledger(ledger, read_only=True) as led:
+        vals = led.as_known_on(dt.date(2008, 12, 31), tables=("valuations",)).valuations
+    assert set(vals["method"]) == {"nowcast-ph"}
+    last = vals[(pd.to_datetime(vals["date"]) == pd.Timestamp("2008-12-31")) & (vals["value"] > 0)]
+    params = {h: json.loads(p) for h, p in zip(last["holding_id"], last["params"], strict=True)}
+    assert sorted(params) == ["H1", "H2", "H3"]
+    assert all(p["fallback"] is False and p["n_obs"] == 6 for p in params.values())
+    assert len({p["beta"] for p in params.values()}) == 3  # one beta per holding
+    out = tmp_path / "ph"
+    base = ["valuation", "test", "--db", str(ledger), "--as-of", "2008-12-31", "--per-holding"]
+    assert run([*base, "--json", "--out", str(out)]) == 0
+    pack = json.loads(capsys.readouterr().out)
+    assert {c["source"] for c in pack["coverage"]} == {"recorded"}
+    assert {c["method"] for c in pack["coverage"]} == {"nowcast-ph"}
+    for c in pack["coverage"]:
+        assert c["params"]["beta"] == pytest.approx(params[c["holding_id"]]["beta"])
+    cov = pd.read_csv(out / "coverage.csv")
+    assert json.loads(cov.loc[0, "params"])["fallback"] is False
+    assert "--per-holding" in (out / "board-summary.md").read_text()
+    assert run(base) == 0
+    table = capsys.readouterr().out
+    assert "nowcast-ph" in table and "fallback" in table and "pooled" not in table

@@ -22,6 +22,8 @@ from altsleeve.valuation._inputs import (
 from altsleeve.valuation._kalman import NowcastParams, fit_params, run_filter
 from altsleeve.valuation._methods import (
     METHODS,
+    HoldingNowcastValuer,
+    HoldingParams,
     NowcastValuer,
     ProxyValuer,
     StaleValuer,
@@ -35,6 +37,8 @@ __all__ = [
     "TRUTH_FORMAT",
     "VALUATION_HOLDINGS",
     "ClassPrior",
+    "HoldingNowcastValuer",
+    "HoldingParams",
     "NowcastParams",
     "NowcastValuer",
     "ProxyValuer",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Self
+from typing import Any, Self
 
 import numpy as np
 import pandas as pd
@@ -47,6 +47,39 @@ from altsleeve.valuation._kalman import (
     holding_posterior,
     run_filter,
 )
+
+
+@dataclass(frozen=True)
+class HoldingParams:
+    """One holding's parameters as used by the nowcast from a day on (plain values).
+
+    Attributes
+    ----------
+    a, alpha, beta, sigma : float
+        Smoothing weight, alpha (a year), beta and idiosyncratic volatility (a year) the holding's
+        value was rolled with: its own empirical-Bayes posterior means when ``own``, else the
+        class's pooled fit.
+    sd_alpha, sd_beta : float
+        Their standard deviations in the interval (posterior when ``own``, else the class's
+        dispersion, widened by the pooled fit's standard error).
+    n_obs : int
+        Reported returns of the holding known that day (the marks the estimate rests on, less one).
+    own : bool
+        Whether the holding's own estimate was used (False: it fell back to the pooled fit).
+    since : pandas.Timestamp
+        First day these parameters were in force (a new mark or a refit).
+    """
+
+    a: float
+    alpha: float
+    beta: float
+    sigma: float
+    sd_alpha: float
+    sd_beta: float
+    n_obs: int
+    own: bool
+    since: pd.Timestamp
+
 
 #: Market volatility a year assumed when sizing the smoothing gap of a reported mark.
 _MARKET_VOL = 0.20
@@ -488,6 +521,7 @@ class NowcastValuer(Valuer):
 
     def _prepare(self, data: dict[str, HoldingData], end: pd.Timestamp) -> None:
         self.grids_ = {hid: _quarter_grid(hd) for hid, hd in data.items()}
+        self.holding_params_: dict[str, tuple[IntArray, list[HoldingParams]]] = {}
         firsts = [int(hd.grid[0]) for hd in data.values()]
         if not firsts:
             self.refit_days_ = np.zeros(0, dtype=np.int64)
@@ -545,6 +579,20 @@ class NowcastValuer(Valuer):
             return NowcastParams.from_prior(class_prior(asset_class))
         return self.params_[asset_class][i]
 
+    def holding_params_on(self, holding_id: str, day: pd.Timestamp | str) -> HoldingParams | None:
+        """A holding's parameters in force on a day; None unless ``estimate`` covered both.
+
+        Its own when ``per_holding`` and it had ``min_marks`` reported returns known that day,
+        else the class's pooled fit (``own`` False).
+        """
+        got = self.holding_params_.get(holding_id)
+        if got is None:
+            return None
+        days, plist = got
+        d = int(day_numbers(pd.DatetimeIndex([pd.Timestamp(day)]))[0])
+        i = int(np.searchsorted(days, d, side="right")) - 1
+        return plist[i] if i >= 0 else None
+
     def _extra_starts(self, hd: HoldingData) -> IntArray | None:
         return np.searchsorted(hd.grid, self.refit_days_, side="left").astype(np.int64)
 
@@ -580,6 +628,9 @@ class NowcastValuer(Valuer):
                 ok.append(built[1])
         gap_var = _gap_var(hd.asset_class)
         self._g_var[:] = gap_var
+        a_used = np.array([p.a for p in plist])
+        n_used = np.zeros(k, dtype=np.int64)
+        own_flags = np.zeros(k, dtype=bool)
         if rows:
             inp = _stack(rows)
             w = np.array(which)
@@ -598,6 +649,7 @@ class NowcastValuer(Valuer):
                     min_obs=self.min_marks,
                 )
                 own = post.own
+                a_used[w], own_flags[w], n_used[w] = post.a, own, post.n_obs
                 ep.alpha[w] = np.where(own, post.alpha, ep.alpha[w])
                 ep.beta[w] = np.where(own, post.beta, ep.beta[w])
                 pooled_beta_sd, pooled_alpha_sd = self._beta_sd[w], self._alpha_sd[w]
@@ -608,10 +660,38 @@ class NowcastValuer(Valuer):
             else:
                 out = run_filter(inp, pa, ep.alpha[w], ep.beta[w], self._sigma[w], self._noise[w])
                 gap_est, gap_v = out.gap, out.gap_var
+                n_used[w] = out.n_obs
             gap = np.where(okm, gap_est, 0.0)
             ep.anchor[w] = ep.mark_nav[w] * np.exp(-gap)
             self._g_var[w] = np.where(okm, gap_v, gap_var)
+        self._keep_holding_params(hd, starts, ep, a_used, n_used, own_flags)
         return ep
+
+    def _keep_holding_params(
+        self,
+        hd: HoldingData,
+        starts: IntArray,
+        ep: Epochs,
+        a_used: FloatArray,
+        n_used: IntArray,
+        own: np.ndarray[Any, np.dtype[np.bool_]],
+    ) -> None:
+        days = np.asarray(hd.grid[starts], dtype=np.int64)
+        plist = [
+            HoldingParams(
+                a=float(a_used[i]),
+                alpha=float(ep.alpha[i]),
+                beta=float(ep.beta[i]),
+                sigma=float(self._sigma[i]),
+                sd_alpha=float(self._alpha_sd[i]),
+                sd_beta=float(self._beta_sd[i]),
+                n_obs=int(n_used[i]),
+                own=bool(own[i]),
+                since=pd.Timestamp(int(days[i]), unit="D"),
+            )
+            for i in range(len(starts))
+        ]
+        self.holding_params_[hd.holding_id] = (days, plist)
 
     def _log_sd(self, hd: HoldingData, ep: Epochs, r: Rolled) -> FloatArray:
         k = r.epoch
@@ -626,9 +706,24 @@ class NowcastValuer(Valuer):
         return np.asarray(np.sqrt(var), dtype=float)
 
 
+class HoldingNowcastValuer(NowcastValuer):
+    """The nowcast with each holding's own parameters (``NowcastValuer(per_holding=True)``).
+
+    Method name ``nowcast-ph``: what ``altsleeve value``, ``nav backtest`` and the testing pack
+    record and report for it, so that its rows are told apart from the pooled ``nowcast``.
+    """
+
+    method = "nowcast-ph"
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("per_holding", True)
+        super().__init__(**kwargs)
+
+
 #: The estimators by method name.
 METHODS: dict[str, type[Valuer]] = {
     "stale": StaleValuer,
     "proxy": ProxyValuer,
     "nowcast": NowcastValuer,
+    "nowcast-ph": HoldingNowcastValuer,
 }
