@@ -135,16 +135,7 @@ def _csv_chunks(label: str, p: Path, name: str, sha: str, chunk_rows: int) -> It
                 header = cells
                 continue
             row_no = first + len(rows)
-            if len(cells) != len(header):
-                problems.append(
-                    Problem(
-                        label,
-                        f"has {len(cells)} fields, the header has {len(header)}",
-                        row=row_no,
-                        line=line,
-                    )
-                )
-                cells = (cells + [""] * len(header))[: len(header)]
+            cells = _fit_to_header(label, header, cells, row_no, line, problems)
             rows.append(cells)
             lines.append(line)
             if len(rows) >= chunk_rows:
@@ -225,16 +216,7 @@ def _read_csv(label: str, data: bytes, digest: str) -> RawTable:
                 header = cells
                 continue
             row_no = len(rows) + 1
-            if len(cells) != len(header):
-                problems.append(
-                    Problem(
-                        label,
-                        f"has {len(cells)} fields, the header has {len(header)}",
-                        row=row_no,
-                        line=line,
-                    )
-                )
-                cells = (cells + [""] * len(header))[: len(header)]
+            cells = _fit_to_header(label, header, cells, row_no, line, problems)
             rows.append(cells)
             lines.append(line)
     except csv.Error as exc:
@@ -274,3 +256,20 @@ def _cell_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value).strip()
+
+
+def _fit_to_header(
+    label: str, header: list[str], cells: list[str], row_no: int, line: int, problems: list[Problem]
+) -> list[str]:
+    """A CSV record padded or cut to the header's width; a ragged one is a problem (row, line)."""
+    if len(cells) != len(header):
+        problems.append(
+            Problem(
+                label,
+                f"has {len(cells)} fields, the header has {len(header)}",
+                row=row_no,
+                line=line,
+            )
+        )
+        cells = (cells + [""] * len(header))[: len(header)]
+    return cells

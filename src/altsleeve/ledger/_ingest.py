@@ -15,9 +15,10 @@ import dataclasses
 import datetime as dt
 import itertools
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import pandas as pd
 
@@ -111,6 +112,22 @@ def _quiet(_: str, __: int, ___: int) -> None:
     return None
 
 
+def _refuse_moves(checked: ValidatedFile, moves: Sequence[PriceMove]) -> NoReturn:
+    """Refuse a price file whose levels move beyond their series' tolerance, naming each row."""
+    raise InputError(
+        [
+            Problem(
+                checked.path,
+                m.message(),
+                row=checked.rows[m.row],
+                column="level",
+                line=checked.lines[m.row],
+            )
+            for m in moves
+        ]
+    )
+
+
 def check_file(
     ledger: Ledger,
     kind: str,
@@ -144,18 +161,7 @@ def check_file(
         return checked
     moves = check_price_moves(ledger, checked.frame)
     if moves and not accept_move:
-        raise InputError(
-            [
-                Problem(
-                    checked.path,
-                    m.message(),
-                    row=checked.rows[m.row],
-                    column="level",
-                    line=checked.lines[m.row],
-                )
-                for m in moves
-            ]
-        )
+        _refuse_moves(checked, moves)
     return dataclasses.replace(checked, moves=tuple(moves))
 
 
@@ -211,18 +217,7 @@ def _stage_prices(
         "prices", first.path, first.sha256, frame, rows, lines, moves, staged_rows=checker.rows
     )
     if moves and not accept_move:
-        raise InputError(
-            [
-                Problem(
-                    checked.path,
-                    m.message(),
-                    row=checked.rows[m.row],
-                    column="level",
-                    line=checked.lines[m.row],
-                )
-                for m in moves
-            ]
-        )
+        _refuse_moves(checked, moves)
     return checked
 
 
