@@ -22,13 +22,13 @@ from bench_valuation import market, scaled_params
 from altsleeve.fund import (
     PricingPolicy,
     Vehicle,
-    register_definition,
     sample_vehicle_path,
-    strike_range,
 )
 from altsleeve.ledger import Ledger
 from altsleeve.samplebook import generate_sample_book
-from altsleeve.workflows import load_market_data
+from altsleeve.workflows.fund import strike_range
+from altsleeve.workflows.marketdata import load_market_data
+from altsleeve.workflows.vehicles import register_definition
 
 
 def main() -> None:

@@ -26,7 +26,13 @@ import pandas as pd
 
 from altsleeve.marketdata import arch_levels
 from altsleeve.samplebook import HELDOUT_VARIANTS, HeldoutBook, generate_heldout_book
-from altsleeve.valuation import NowcastValuer, ProxyValuer, StaleValuer, Valuer, make_inputs
+from altsleeve.valuation import (
+    NowcastValuer,
+    ProxyValuer,
+    StaleValuer,
+    Valuer,
+    make_inputs,
+)
 from altsleeve.valuation._engine import Epochs, HoldingData, IntArray
 from altsleeve.valuation._kalman import NowcastParams
 from altsleeve.valuation._metrics import backtest_report, report_table

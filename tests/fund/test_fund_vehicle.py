@@ -16,7 +16,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from altsleeve.errors import InputError
-from altsleeve.fund import Vehicle, sample_vehicle_path
+from altsleeve.fund import (
+    Vehicle,
+    sample_vehicle_path,
+)
 
 SAMPLE = sample_vehicle_path()
 BASE: dict[str, Any] = tomllib.loads(SAMPLE.read_text(encoding="utf-8"))

@@ -35,7 +35,11 @@ from altsleeve.performance import (
     xirr_many,
 )
 from altsleeve.performance import index_levels as levels_on
-from altsleeve.performance_files import check_index_covers, read_cashflows, read_index
+from altsleeve.workflows.performance import (
+    check_index_covers,
+    read_cashflows,
+    read_index,
+)
 
 START = dt.date(2001, 1, 1)
 

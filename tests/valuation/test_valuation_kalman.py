@@ -22,7 +22,12 @@ import pytest
 from numpy.typing import NDArray
 from scipy.stats import multivariate_normal
 
-from altsleeve.valuation import CLASS_PRIORS, NowcastParams, fit_params, run_filter
+from altsleeve.valuation import (
+    CLASS_PRIORS,
+    NowcastParams,
+    fit_params,
+    run_filter,
+)
 from altsleeve.valuation._kalman import FilterInputs
 
 Arr = NDArray[np.float64]

@@ -18,7 +18,11 @@ import pytest
 
 from altsleeve.marketdata import arch_levels
 from altsleeve.samplebook import HELDOUT_VARIANTS, HeldoutBook, generate_heldout_book
-from altsleeve.valuation import NowcastValuer, ValuationInputs, make_inputs
+from altsleeve.valuation import (
+    NowcastValuer,
+    ValuationInputs,
+    make_inputs,
+)
 from altsleeve.valuation._kalman import FilterInputs, HoldingPosterior, holding_posterior
 from altsleeve.valuation._metrics import backtest_report, report_table
 from altsleeve.valuation._oracle import OracleValuer

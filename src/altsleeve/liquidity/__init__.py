@@ -5,7 +5,7 @@ vehicle, its liquid buffer and private share); stress scenarios and their TOML f
 (``_scenario``, which reads scenario files like ``Vehicle.from_toml`` reads vehicles); the stress
 engine and buffer sizing (``_stress``); the Monte Carlo liquidity stress
 (``_montecarlo``). Otherwise pure computation; must not import the ledger,
-the sample book or the command line (the ledger edges are :mod:`altsleeve.stress_replay` and the
+the sample book or the command line (the ledger edges are :mod:`altsleeve.workflows.stress` and the
 other ``altsleeve.*`` edge modules).
 """
 

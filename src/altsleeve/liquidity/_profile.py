@@ -13,7 +13,7 @@ derives: the trailing redemption rate (:func:`trailing_redemptions`), the rebala
 yet made (:func:`split_future_commitments`).
 
 Pure: frames and numbers in, a :class:`LiquidityProfile` out. Must not read files or the ledger
-(the edge :mod:`altsleeve.liquidity_profile` gathers the inputs as known on the day), value
+(the edge :mod:`altsleeve.workflows.liquidity` gathers the inputs as known on the day), value
 holdings, project cash flows (the pacing engine does) or strike the vehicle.
 
 Units: money in dollars (the vehicle's currency); shares are decimals of net assets (0.05 = 5%);
@@ -58,8 +58,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from altsleeve.common.jsonvalues import plain
 from altsleeve.domain import VehicleType
-from altsleeve.jsonvalues import plain
 from altsleeve.pacing import redemption_terms
 
 DateLike = str | dt.date | pd.Timestamp
@@ -605,7 +605,7 @@ def liquidity_profile(
 
     A noticed call (the GP's notice is known on ``day``, its date within the horizon) is a
     certain outflow and counts in full; ``expected_calls`` are the model's further calls, which
-    the caller has already reduced by the notices (:func:`altsleeve.liquidity_profile.
+    the caller has already reduced by the notices (:func:`altsleeve.workflows.liquidity.
     expected_calls`), so no call is counted twice. Noticed distributions are not counted: an
     inflow is never netted against stressed needs (a distribution can be late; a conservative
     profile counts only what the vehicle must pay).

@@ -11,13 +11,8 @@ a synthetic truth (``backtest_report``). Every estimate for day ``t`` uses only 
 from altsleeve.valuation._defaults import CLASS_PRIORS, ClassPrior, class_prior
 from altsleeve.valuation._engine import ESTIMATE_COLUMNS
 from altsleeve.valuation._inputs import (
-    TRUTH_FORMAT,
-    VALUATION_HOLDINGS,
     ValuationInputs,
-    inputs_from_files,
-    inputs_from_ledger,
     make_inputs,
-    read_truth,
 )
 from altsleeve.valuation._kalman import NowcastParams, fit_params, run_filter
 from altsleeve.valuation._methods import (
@@ -34,8 +29,6 @@ __all__ = [
     "CLASS_PRIORS",
     "ESTIMATE_COLUMNS",
     "METHODS",
-    "TRUTH_FORMAT",
-    "VALUATION_HOLDINGS",
     "ClassPrior",
     "HoldingNowcastValuer",
     "HoldingParams",
@@ -47,9 +40,6 @@ __all__ = [
     "Valuer",
     "class_prior",
     "fit_params",
-    "inputs_from_files",
-    "inputs_from_ledger",
     "make_inputs",
-    "read_truth",
     "run_filter",
 ]

@@ -22,6 +22,7 @@ from altsleeve.errors import InputError, Problem
 from altsleeve.ledger import DEFAULT_DB, FileFormat, Ledger, read_table_file, validate
 from altsleeve.ledger._validate import FieldSpec
 from altsleeve.performance import KINDS
+from altsleeve.workflows import pit
 
 #: ``--cashflows``: one row per fund, date and kind; a ``nav`` row is the fund's value at the end
 #: of that date and the last one ends the fund's history.
@@ -229,6 +230,15 @@ def check_index_covers(
         raise InputError(problems)
 
 
+#: The refusal's advice when ``perf --from-ledger`` has no default knowledge date: the ledger's
+#: latest ``known_on`` is not a safe default (a statement or a call notice may be known after the
+#: last strike), so the last struck day is, and without one the user gives ``--as-of``.
+NO_DEFAULT_AS_OF = (
+    ", so there is no default knowledge date: give --as-of YYYY-MM-DD "
+    "(or run `altsleeve strike --to DATE` first)"
+)
+
+
 @dataclass(frozen=True)
 class LedgerBook:
     """The ledger's private holdings as a cash-flow table for :func:`performance_table`.
@@ -252,34 +262,6 @@ class LedgerBook:
     dropped_flows: int = 0
 
 
-def last_strike_day(ledger: Ledger, vehicle_id: str) -> dt.date:
-    """The vehicle's last struck day: the default knowledge date of ``perf --from-ledger``.
-
-    The ledger's latest ``known_on`` is not a safe default: a statement or a call notice may be
-    known on a day after the last strike (or far in the future), and the book as known then
-    would mix facts the vehicle has not booked yet.
-
-    Raises
-    ------
-    InputError
-        The vehicle was never struck (naming ``--as-of``, which must then be given).
-    """
-    strikes = ledger.as_known_on(dt.date(2100, 12, 31), tables=("strikes",)).strikes
-    dates = pd.to_datetime(strikes.loc[strikes["vehicle"] == vehicle_id, "date"])
-    if dates.empty:
-        raise InputError(
-            [
-                Problem(
-                    str(ledger.path),
-                    f"vehicle {vehicle_id} was never struck, so there is no default knowledge "
-                    "date: give --as-of YYYY-MM-DD (or run `altsleeve strike --to DATE` first)",
-                    column="--as-of",
-                )
-            ]
-        )
-    return pd.Timestamp(dates.max()).date()
-
-
 def cashflows_from_ledger(
     ledger: Ledger, as_of: dt.date, *, recorded_at: dt.datetime | None = None
 ) -> LedgerBook:
@@ -295,7 +277,8 @@ def cashflows_from_ledger(
     ledger : Ledger
         An open ledger.
     as_of : date
-        Knowledge date (``perf --from-ledger`` defaults it to :func:`last_strike_day`).
+        Knowledge date (``perf --from-ledger`` defaults it to the last struck day:
+        :func:`~altsleeve.workflows.pit.last_struck_day`).
     recorded_at : datetime, optional
         Recorded-time cutoff (UTC): ignore what the ledger recorded after it (default: none).
 
@@ -391,7 +374,8 @@ def perf_inputs(
         The ledger (needed with ``index_series`` or ``from_ledger``); opened read-only.
     as_of : date, optional
         Knowledge date of the ledger reads. Default: with ``from_ledger``, the last strike of
-        ``vehicle_id`` (:func:`last_strike_day`; refused when it was never struck); for
+        ``vehicle_id`` (:func:`~altsleeve.workflows.pit.last_struck_day`; refused when it was
+        never struck); for
         ``index_series`` alone, the last date of the cash flows.
     vehicle_id : str, optional
         The vehicle whose last strike is the default knowledge date of ``from_ledger``.
@@ -442,7 +426,9 @@ def perf_inputs(
                                 )
                             ]
                         )
-                    as_of = last_strike_day(led, vehicle_id)
+                    as_of = pit.last_struck_day(
+                        led, vehicle_id, remedy=NO_DEFAULT_AS_OF, column="--as-of"
+                    )
                 book = cashflows_from_ledger(led, as_of)
                 frame = book.cashflows
                 source = f"{led.path} (book as known on {book.as_of})"
@@ -488,7 +474,6 @@ __all__ = [
     "cashflows_from_ledger",
     "check_index_covers",
     "index_from_ledger",
-    "last_strike_day",
     "perf_inputs",
     "read_cashflows",
     "read_index",

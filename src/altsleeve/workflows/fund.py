@@ -18,7 +18,7 @@ import datetime as dt
 import hashlib
 import json
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
+from altsleeve.common.progress import ProgressFn, quiet
 from altsleeve.domain import series_tolerance
 from altsleeve.errors import InputError, Problem
 from altsleeve.fund._calendar import business_days
@@ -38,17 +39,20 @@ from altsleeve.fund._controls import (
     check_prices,
     nav_moves,
 )
-from altsleeve.fund._registry import Definition, definitions, in_force
 from altsleeve.fund._strike import StrikeInputs, StrikeState, launch_state, strike_days
 from altsleeve.fund._vehicle import Vehicle
 from altsleeve.ledger import Ledger
 from altsleeve.valuation import (
     METHODS,
     ValuationInputs,
-    inputs_from_ledger,
 )
-
-ProgressFn = Callable[[str, int, int], None]
+from altsleeve.workflows import pit
+from altsleeve.workflows.pit import inputs_from_ledger
+from altsleeve.workflows.vehicles import (
+    Definition,
+    definitions,
+    in_force,
+)
 
 _FAR = dt.date(2100, 12, 31)
 
@@ -63,10 +67,6 @@ _BREACHES = {
 
 #: Valuation methods that move a holding's value with its proxy series (which must be priced).
 _PROXY_METHODS = ("proxy", "nowcast")
-
-
-def _quiet(_: str, __: int, ___: int) -> None:
-    return None
 
 
 def state_to_json(state: StrikeState) -> str:
@@ -278,12 +278,6 @@ def build_inputs(
         holding_fees=by_day(cf, "fee"),
     )
     return inp, est, cutoff
-
-
-def latest_strikes(ledger: Ledger, vehicle_id: str) -> pd.DataFrame:
-    """The latest version of every recorded strike of a vehicle, by date."""
-    s = ledger.as_known_on(_FAR, tables=("strikes",)).strikes
-    return s[s["vehicle"] == vehicle_id].sort_values("date").reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -600,7 +594,7 @@ def strike_range(
     restrike: bool = False,
     reason: str = "",
     months_per_write: int = 12,
-    progress: ProgressFn = _quiet,
+    progress: ProgressFn = quiet,
 ) -> StrikeRun:
     """Strike every business day in ``[start, end]``, resuming from the last state recorded.
 
@@ -653,7 +647,7 @@ def strike_range(
                 )
             ]
         )
-    done = latest_strikes(ledger, vid)
+    done = pit.strikes(ledger, vid)
     done_days = pd.DatetimeIndex(pd.to_datetime(done["date"]))
     if start is not None:
         start_ts = max(pd.Timestamp(start), launch)
@@ -1046,7 +1040,6 @@ __all__ = [
     "dilution_transfers",
     "exceptions_table",
     "finding_row",
-    "latest_strikes",
     "launch_day",
     "private_values",
     "record_breaches",
@@ -1130,7 +1123,7 @@ def dilution_report(
     methods: tuple[str, ...] = ("stale", "proxy", "nowcast"),
     *,
     end: str | dt.date | None = None,
-    progress: ProgressFn = _quiet,
+    progress: ProgressFn = quiet,
 ) -> dict[str, Any]:
     """Wealth moved from staying to trading participants by each valuation method's NAV.
 

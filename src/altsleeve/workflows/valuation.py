@@ -1,9 +1,9 @@
-"""Workflows that join the pure engines to the ledger: the I/O edge behind the CLI commands.
+"""Daily valuation against the ledger: backtests, recorded estimates and the testing pack.
 
-Owns loading the real market data into the ledger, writing the synthetic sample book through the
-same validation as user files, reading market paths back, and the demo's summary figures. Each
-function is what one CLI command does, so three lines of Python can do what the CLI does. Must
-not hold model logic (that lives in ``marketdata``, ``samplebook``, ``pacing``).
+Owns the ledger-bound use cases of :mod:`altsleeve.valuation`: assembling its inputs from the
+ledger or from files (validated with ingest's rules), the backtest of every method strictly as of
+each business day, writing daily estimates (versioned), and the Rule 2a-5-style testing pack with
+its recorded price challenges. Must not hold model logic (that lives in :mod:`altsleeve.valuation`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 import json
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,433 +20,152 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from altsleeve.common.progress import ProgressFn, quiet
+from altsleeve.domain import AssetClass
 from altsleeve.errors import InputError, Problem
-from altsleeve.fund import register_vehicle, sample_vehicle_path
 from altsleeve.ledger import (
     FORMATS,
     AppendResult,
     FileFormat,
     Ledger,
+    LedgerKnowledge,
     RawTable,
-    ledger_knowledge,
     read_table_file,
     validate,
 )
-from altsleeve.ledger._hashing import file_sha256
-from altsleeve.ledger._validate import FieldSpec
-from altsleeve.marketdata import SAMPLE_BOOK_SERIES
+from altsleeve.ledger._validate import FieldSpec, _enum
 from altsleeve.valuation import (
     METHODS,
     NowcastValuer,
     ProxyValuer,
     ValuationInputs,
     Valuer,
-    inputs_from_ledger,
+    make_inputs,
 )
 from altsleeve.valuation._metrics import backtest_report, report_table
+from altsleeve.workflows.pit import inputs_from_ledger
+from altsleeve.workflows.samplebook import default_flows
 
-#: Called with (step description, completed, total) to report progress.
-ProgressFn = Callable[[str, int, int], None]
+#: File format of ``--holdings`` for a backtest: only these columns are read.
+VALUATION_HOLDINGS = FileFormat(
+    kind="valuation holdings",
+    table="holdings",
+    fields=(
+        FieldSpec("holding_id", "id"),
+        _enum("asset_class", AssetClass),
+        FieldSpec("proxy", "id"),
+        FieldSpec("commitment", "amount", required=False, default="0"),
+    ),
+    key=("holding_id",),
+    ignore_unknown=True,
+)
 
-#: The sample book's vehicle (its definition ships as ``fund/data/tdf2045.toml``).
-SAMPLE_VEHICLE = "TDF2045"
+#: File format of a backtest's ``--statements``: a restatement is a row with the same as-of date
+#: and a later known-on date (it becomes the next version).
+VALUATION_STATEMENTS = dataclasses.replace(
+    FORMATS["statements"], kind="valuation statements", key=("holding_id", "as_of", "known_on")
+)
 
-#: The series the sample book reads (calendar, stress flag, drivers, the vehicle's liquid sleeves).
-SAMPLE_DRIVERS: tuple[str, ...] = SAMPLE_BOOK_SERIES
-
-
-def _quiet(_: str, __: int, ___: int) -> None:
-    return None
-
-
-@dataclass(frozen=True)
-class MarketDataLoad:
-    """What ``load_market_data`` wrote: per series, rows read and rows new."""
-
-    series: list[dict[str, Any]]
-
-    @property
-    def rows_written(self) -> int:
-        """Price rows written by this load (0 when the ledger already had them)."""
-        return int(sum(s["rows_written"] for s in self.series))
-
-
-def load_market_data(ledger: Ledger, progress: ProgressFn = _quiet) -> MarketDataLoad:
-    """Load every series that ``arch`` ships (and the derived ones) into the ledger.
-
-    Each series' description and provenance (package version, file, SHA-256, derivation) goes to
-    the ``series`` table and its levels to ``prices``. The whole load is one transaction;
-    loading again with the same ``arch`` files writes nothing.
-    """
-    from altsleeve.marketdata import load_arch_market_data
-
-    progress("reading arch's data files", 0, 1)
-    loaded = load_arch_market_data()
-    out: list[dict[str, Any]] = []
-    with ledger.transaction():
-        for i, s in enumerate(loaded):
-            m = s.meta
-            progress(f"market data: {m.series_id}", i, len(loaded))
-            meta = pd.DataFrame(
-                [
-                    {
-                        "series_id": m.series_id,
-                        "description": m.description,
-                        "unit": m.unit,
-                        "frequency": m.frequency,
-                        "source": m.source,
-                        "package": m.package,
-                        "package_version": m.package_version,
-                        "file_name": m.file_name,
-                        "file_sha256": m.file_sha256,
-                        "column_name": m.column,
-                        "derivation": m.derivation,
-                        "synthetic": False,
-                        "asset_type": m.asset_type,
-                        "move_tolerance": m.move_tolerance,
-                    }
-                ]
-            )
-            src = f"{m.package} {m.package_version}: {m.file_name}"
-            # restate: a ledger loaded by an older altsleeve gets the series' asset type and
-            # tolerance as a new version of its metadata (the old version is kept)
-            ledger.append(
-                "series",
-                meta,
-                action="marketdata",
-                source=src,
-                source_sha256=m.file_sha256,
-                restate=True,
-                detail={"reason": "series metadata from the shipped data"},
-            )
-            prices = s.data.assign(series_id=m.series_id)
-            res = ledger.append(
-                "prices", prices, action="marketdata", source=src, source_sha256=m.file_sha256
-            )
-            out.append(
-                {
-                    "series_id": m.series_id,
-                    "description": m.description,
-                    "asset_type": m.asset_type,
-                    "unit": m.unit,
-                    "frequency": m.frequency,
-                    "first": s.data["date"].min().date().isoformat(),
-                    "last": s.data["date"].max().date().isoformat(),
-                    "rows": len(s.data),
-                    "rows_written": res.written,
-                    "source": m.source,
-                    "file_sha256": m.file_sha256,
-                }
-            )
-        progress("market data loaded", len(loaded), len(loaded))
-    return MarketDataLoad(out)
-
-
-def market_paths(
-    ledger: Ledger,
-    series_ids: Iterable[str],
-    known_on: dt.date | None = None,
-    *,
-    recorded_at: dt.datetime | None = None,
-) -> dict[str, pd.Series]:
-    """Daily levels of some series as known on a date (default: everything recorded).
-
-    ``recorded_at``: the recorded-time cutoff (UTC; default none).
-
-    Returns
-    -------
-    dict[str, Series]
-        Per series id, levels indexed by a ``DatetimeIndex`` of the series' dates.
-    """
-    ids = list(series_ids)
-    snap = ledger.as_known_on(
-        known_on or dt.date(2100, 12, 31),
-        recorded_at=recorded_at,
-        tables=("prices",),
-        where={"series_id": ids},
-    )
-    prices = snap.prices
-    out: dict[str, pd.Series] = {}
-    missing: list[str] = []
-    for sid in ids:
-        rows = prices[prices["series_id"] == sid]
-        if rows.empty:
-            missing.append(sid)
-            continue
-        idx = pd.DatetimeIndex(pd.to_datetime(rows["date"]), name="date")
-        out[sid] = pd.Series(rows["level"].to_numpy(dtype=float), index=idx, name=sid)
-    if missing:
-        raise InputError(
-            [
-                Problem(
-                    str(ledger.path),
-                    f"series {', '.join(missing)} not in the ledger; run "
-                    "`altsleeve marketdata load` first",
-                )
-            ]
-        )
-    return out
-
-
-def _as_text_table(label: str, frame: pd.DataFrame, columns: list[str]) -> RawTable:
-    """Render a typed frame as the text a CSV would hold, to validate it like a user file."""
-
-    def text(v: Any) -> str:
-        if v is None or (isinstance(v, float) and math.isnan(v)):
-            return ""
-        if isinstance(v, pd.Timestamp | dt.datetime):
-            return v.date().isoformat()
-        if isinstance(v, dt.date):
-            return v.isoformat()
-        if isinstance(v, float | np.floating):
-            return repr(float(v))
-        if isinstance(v, np.integer):
-            return str(int(v))
-        return str(v)
-
-    rows = [[text(v) for v in rec] for rec in frame[columns].itertuples(index=False, name=None)]
-    digest = file_sha256(frame[columns].to_csv(index=False).encode())
-    return RawTable(label, list(columns), rows, [None] * len(rows), digest)
-
-
-@dataclass(frozen=True)
-class SampleBookLoad:
-    """What ``build_sample_book`` wrote."""
-
-    book_id: str
-    seed: int
-    results: dict[str, AppendResult]
-    description: str
-
-
-def build_sample_book(
-    ledger: Ledger, seed: int = 2045, progress: ProgressFn = _quiet
-) -> SampleBookLoad:
-    """Generate the synthetic sample book and record it in the ledger as one transaction.
-
-    Market data is loaded first if missing, and the sample vehicle (TDF2045, whose participants'
-    orders the book holds) is registered if it is not. Holdings, statements, cash flows and
-    orders pass the
-    same validation as user files; the true daily values go to ``synthetic_truth`` (never read by
-    an estimator) and the generator's parameters to ``synthetic_books``. Building the same seed
-    again writes nothing; a different seed into a ledger that already holds a book is refused.
-    """
-    from altsleeve.samplebook import generate_sample_book
-
-    book_id = f"sample-{seed}"
-    books = ledger.synthetic_books()
-    others = sorted(set(books["book_id"]) - {book_id}) if not books.empty else []
-    if others:
-        raise InputError(
-            [
-                Problem(
-                    str(ledger.path),
-                    f"this ledger already holds synthetic book {others[0]}; build seed {seed} "
-                    "into a fresh ledger (--db)",
-                )
-            ]
-        )
-    if not ledger.latest_keys("prices", "series_id") >= set(SAMPLE_DRIVERS):
-        load_market_data(ledger, progress)
-    progress("generating the sample book", 0, 1)
-    market = market_paths(ledger, SAMPLE_DRIVERS)
-    book = generate_sample_book(market, seed=seed)
-    source = f"altsleeve.samplebook seed={seed}"
-    results: dict[str, AppendResult] = {}
-    steps: list[tuple[str, pd.DataFrame]] = [
-        ("holdings", book.holdings),
-        ("statements", book.statements),
-        ("cashflows", book.cashflows),
-        ("orders", book.orders),
-    ]
-    with ledger.transaction():
-        if SAMPLE_VEHICLE not in ledger.latest_keys("vehicles", "vehicle_id"):
-            progress("registering the sample vehicle", 0, len(steps) + 2)
-            register_vehicle(ledger, sample_vehicle_path())
-        for i, (kind, frame) in enumerate(steps):
-            progress(f"recording {kind}", i, len(steps) + 2)
-            fmt = FORMATS[kind]
-            cols = [f.name for f in fmt.fields if f.name in frame.columns]
-            raw = _as_text_table(f"<sample book {kind}>", frame, cols)
-            checked = validate(kind, raw, ledger_knowledge(ledger))
-            results[kind] = ledger.append(
-                fmt.table,
-                checked.frame,
-                action="synthetic",
-                source=source,
-                source_sha256=checked.sha256,
-                detail={"kind": kind, "synthetic": True},
-            )
-        progress("recording the generator's parameters", len(steps), len(steps) + 2)
-        params = _jsonable(dataclasses.asdict(book.params))
-        meta = pd.DataFrame(
-            [
-                {
-                    "book_id": book_id,
-                    "seed": seed,
-                    "generator": "altsleeve.samplebook.generate_sample_book",
-                    "generator_version": _version(),
-                    "description": book.description,
-                    "params_json": json.dumps(params, sort_keys=True),
-                }
-            ]
-        )
-        results["synthetic_books"] = ledger.append(
-            "synthetic_books", meta, action="synthetic", source=source
-        )
-        progress("recording the synthetic truth", len(steps) + 1, len(steps) + 2)
-        truth = book.truth.assign(book_id=book_id)
-        if ledger.synthetic_truth(book_id).empty:
-            results["synthetic_truth"] = ledger.append(
-                "synthetic_truth",
-                truth,
-                action="synthetic",
-                source=source,
-                detail={"synthetic": True},
-            )
-        else:
-            results["synthetic_truth"] = AppendResult("synthetic_truth", 0, 0, len(truth), None)
-        progress("sample book recorded", len(steps) + 2, len(steps) + 2)
-    return SampleBookLoad(book_id, seed, results, book.description)
-
-
-def _version() -> str:
-    from altsleeve import __version__
-
-    return __version__
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float | int | str | bool) or value is None:
-        return value
-    return str(value)
-
-
-def book_summary(ledger: Ledger, as_of: dt.date) -> dict[str, Any]:
-    """Figures a newcomer reads after the demo: the book per asset class as known on ``as_of``.
-
-    The true NAV column comes from the synthetic truth table and is labelled as such; every
-    other figure is what the ledger knew on ``as_of``.
-    """
-    snap = ledger.as_known_on(as_of)
-    h = snap.holdings
-    st = snap.statements
-    cf = snap.cashflows
-    rows: list[dict[str, Any]] = []
-    truth = ledger.synthetic_truth()
-    truth = truth[pd.to_datetime(truth["date"]) <= pd.Timestamp(as_of)]
-    true_last = truth.sort_values("date").groupby("holding_id")["value"].last()
-    lag = (pd.to_datetime(st["known_on"]) - pd.to_datetime(st["as_of"])).dt.days
-    st = st.assign(lag=lag)
-    last_mark = st.sort_values("as_of").groupby("holding_id")["nav"].last()
-    for ac, grp in h.groupby("asset_class", sort=True):
-        ids = set(grp["holding_id"])
-        c = cf[cf["holding_id"].isin(ids)]
-        s = st[st["holding_id"].isin(ids)]
-        rows.append(
-            {
-                "asset_class": str(ac),
-                "funds": len(grp),
-                "commitment_musd": float(grp["commitment"].sum()) / 1e6,
-                "vintages": f"{int(grp['vintage'].min())}-{int(grp['vintage'].max())}",
-                "statements": len(s),
-                "median_lag_days": float(s["lag"].median()) if len(s) else float("nan"),
-                "calls_musd": float(c.loc[c["kind"] == "call", "amount"].sum()) / 1e6,
-                "distributions_musd": float(c.loc[c["kind"] == "distribution", "amount"].sum())
-                / 1e6,
-                "last_reported_nav_musd": float(last_mark.reindex(list(ids)).fillna(0).sum()) / 1e6,
-                "true_nav_musd_synthetic": float(true_last.reindex(list(ids)).fillna(0).sum())
-                / 1e6,
-            }
-        )
-    orders = snap.orders
-    return {
-        "as_of": as_of.isoformat(),
-        "by_asset_class": rows,
-        "orders": {
-            "purchases_musd": float(orders.loc[orders["kind"] == "purchase", "amount"].sum()) / 1e6,
-            "redemptions_musd": float(orders.loc[orders["kind"] == "redemption", "amount"].sum())
-            / 1e6,
-            "days": int(orders["date"].nunique()),
-        },
-    }
-
-
-# -- valuation ---------------------------------------------------------------------------------
-#: File format of ``--flows``: the vehicle's net participant flow per day as a fraction of its
-#: net assets (+ purchases, - redemptions).
-FLOWS_FORMAT = FileFormat(
-    kind="flows",
-    table="flows",
-    fields=(FieldSpec("date", "date"), FieldSpec("flow", "signed")),
-    key=("date",),
+#: File format of ``--truth``: a holding's true value per day (synthetic books only).
+TRUTH_FORMAT = FileFormat(
+    kind="truth",
+    table="synthetic_truth",
+    fields=(
+        FieldSpec("holding_id", "id"),
+        FieldSpec("date", "date"),
+        FieldSpec("value", "amount"),
+    ),
+    key=("holding_id", "date"),
 )
 
 
-def read_flows(path: str | Path) -> pd.Series:
-    """Read a ``--flows`` file (``date, flow``) into a Series indexed by date."""
-    frame = validate(FLOWS_FORMAT, read_table_file(path)).frame
-    return pd.Series(frame["flow"].to_numpy(float), index=pd.DatetimeIndex(frame["date"]))
+def read_truth(path: str | Path) -> pd.DataFrame:
+    """Read a ``--truth`` file (``holding_id, date, value``), validated like an ingest file."""
+    checked = validate(TRUTH_FORMAT, read_table_file(path))
+    return checked.frame
 
 
-def sample_book_flows(
-    ledger: Ledger, *, recorded_at: dt.datetime | None = None
-) -> pd.Series | None:
-    """The sample vehicle's daily net flows as a fraction of its size, or None without a book.
+def inputs_from_files(
+    holdings: str | Path,
+    statements: str | Path,
+    cashflows: str | Path,
+    proxies: str | Path,
+) -> ValuationInputs:
+    """Assemble inputs from files, each validated with the ingest rules and messages.
 
-    ``recorded_at``: the recorded-time cutoff (UTC; default none) of the book and its orders.
+    ``holdings`` needs ``holding_id, asset_class, proxy`` (``commitment`` optional; other columns
+    are ignored); ``statements`` is ``holding_id, as_of, known_on, nav``, where a row repeating an
+    as-of date with a later ``known_on`` is a restatement (the next version); ``cashflows`` and
+    ``proxies`` use the ingest formats of ``cashflows`` and ``prices``. Statements and cash flows
+    must name a holding of the holdings file; each holding's proxy must be a series of the proxies
+    file.
 
-    The orders of the synthetic vehicle divided by the generator's documented reference size
-    ``A_t = reference_assets_start * (1 + reference_assets_growth) ** (ACT/365 years since the
-    first order)`` (``docs/sample-book.md``): a parameter of the synthetic book, not its truth.
+    Raises
+    ------
+    InputError
+        Every problem of every file (file, row, column).
     """
-    books = ledger.synthetic_books(recorded_at=recorded_at)
-    if books.empty:
+    problems: list[Problem] = []
+    raws = {}
+    for name, path in (
+        ("proxies", proxies),
+        ("holdings", holdings),
+        ("statements", statements),
+        ("cashflows", cashflows),
+    ):
+        try:
+            raws[name] = read_table_file(path)
+        except InputError as exc:
+            problems += exc.problems
+    # References are checked against every id the other file names, valid row or not, so that
+    # one bad row never hides another file's problems.
+    series = _column_values(raws.get("proxies"), "series")
+    ids = _column_values(raws.get("holdings"), "holding_id")
+    where_h = f"add it to the holdings file ({holdings})"
+    where_s = f"add it to the proxies file ({proxies})"
+    frames: dict[str, pd.DataFrame] = {}
+    checks: tuple[tuple[str, FileFormat, LedgerKnowledge | None], ...] = (
+        ("proxies", FORMATS["prices"], None),
+        (
+            "holdings",
+            VALUATION_HOLDINGS,
+            LedgerKnowledge(series=series, series_hint=where_s) if series is not None else None,
+        ),
+        (
+            "statements",
+            VALUATION_STATEMENTS,
+            LedgerKnowledge(holdings=ids, holdings_hint=where_h) if ids is not None else None,
+        ),
+        (
+            "cashflows",
+            FORMATS["cashflows"],
+            LedgerKnowledge(holdings=ids, holdings_hint=where_h) if ids is not None else None,
+        ),
+    )
+    for name, fmt, knowledge in checks:
+        if name not in raws:
+            continue
+        try:
+            frames[name] = validate(fmt, raws[name], knowledge).frame
+        except InputError as exc:
+            problems += exc.problems
+    if problems:
+        raise InputError(problems)
+    st = frames["statements"].sort_values(["holding_id", "as_of", "known_on"])
+    st["version"] = st.groupby(["holding_id", "as_of"]).cumcount() + 1
+    levels = {
+        str(sid): pd.Series(g["level"].to_numpy(float), index=pd.DatetimeIndex(g["date"]))
+        for sid, g in frames["proxies"].groupby("series_id")
+    }
+    return make_inputs(frames["holdings"], st, frames["cashflows"], levels)
+
+
+def _column_values(raw: RawTable | None, column: str) -> frozenset[str] | None:
+    """Every non-blank value of a column of a file as read (None without the file or column)."""
+    if raw is None or column not in raw.header:
         return None
-    params = json.loads(str(books.iloc[-1]["params_json"]))
-    fp = params.get("flows", {})
-    start, growth = fp.get("reference_assets_start"), fp.get("reference_assets_growth")
-    if start is None or growth is None:
-        return None
-    orders = ledger.as_known_on(
-        dt.date(2100, 12, 31), recorded_at=recorded_at, tables=("orders",)
-    ).orders
-    if orders.empty:
-        return None
-    return flow_fractions(orders, float(start), float(growth))
-
-
-#: Net daily flow (a fraction of the vehicle) used for dilution when no flow series is given:
-#: steady contributions of about 10% of assets a year (0.04% a business day), in line with
-#: 401(k) deferrals of about 12% of pay with the employer's match (DOMAIN.md section 5).
-DEFAULT_DAILY_FLOW = 0.0004
-
-
-def default_flows(days: pd.DatetimeIndex) -> pd.Series:
-    """The documented default flow series: ``DEFAULT_DAILY_FLOW`` on every business day."""
-    return pd.Series(DEFAULT_DAILY_FLOW, index=days)
-
-
-def flow_fractions(orders: pd.DataFrame, size_start: float, size_growth: float) -> pd.Series:
-    """Daily net orders as a fraction of a reference size growing at a constant rate.
-
-    ``f_t = (purchases_t - redemptions_t) / (size_start * (1 + size_growth) ** years_t)`` with
-    ``years_t`` ACT/365.25 since the first order (the dilution's own day count,
-    :func:`altsleeve.valuation.dilution`); dollars in, decimal fractions out.
-    """
-    signed = np.where(orders["kind"] == "purchase", 1.0, -1.0) * orders["amount"].to_numpy(float)
-    net = pd.Series(signed, index=pd.DatetimeIndex(orders["date"])).groupby(level=0).sum()
-    years = (net.index - net.index[0]).days / 365.25
-    size = size_start * (1.0 + size_growth) ** np.asarray(years, dtype=float)
-    return net / size
+    i = raw.header.index(column)
+    return frozenset(r[i] for r in raw.rows if r[i])
 
 
 def make_valuers(methods: Iterable[str], proxy_beta: str = "1.0") -> list[Valuer]:
@@ -488,7 +207,7 @@ def run_backtest(
     end: str | None = None,
     truth: pd.DataFrame | None = None,
     flows: pd.Series | None = None,
-    progress: ProgressFn = _quiet,
+    progress: ProgressFn = quiet,
 ) -> BacktestResult:
     """Run every estimator strictly as of each business day; score against a truth if given."""
     vals = list(valuers)
@@ -544,7 +263,8 @@ def _check_proxy_prices(
     Exchange when none is registered). A holding valued by ``proxy`` or ``nowcast`` moves with its
     proxy: on a day without the proxy's level it would be left out (or carried) in silence.
     """
-    from altsleeve.fund import business_days, definitions
+    from altsleeve.fund import business_days
+    from altsleeve.workflows.vehicles import definitions
 
     codes = {d.vehicle.vehicle.calendar for d in definitions(ledger)} or {"XNYS"}
     days = pd.DatetimeIndex([])
@@ -582,7 +302,7 @@ def write_valuations(
     *,
     recorded_at: dt.datetime | None = None,
     proxy_beta: str = "1.0",
-    progress: ProgressFn = _quiet,
+    progress: ProgressFn = quiet,
 ) -> dict[str, AppendResult]:
     """Value every holding on every business day in ``[start, end]`` and record it.
 
@@ -775,8 +495,8 @@ class ValuationTestResult:
     quarters: list[dict[str, Any]]
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: dates ISO, NaN as ``None`` (through :func:`altsleeve.jsonvalues.plain`)."""
-        from altsleeve.jsonvalues import plain
+        """JSON-ready: dates ISO, NaN as ``None`` (:func:`altsleeve.common.jsonvalues.plain`)."""
+        from altsleeve.common.jsonvalues import plain
 
         held = len(self.coverage)
         out: dict[str, Any] = plain(
@@ -1060,7 +780,7 @@ def valuation_test(
     policy: Path | None = None,
     recorded_at: dt.datetime | None = None,
     per_holding: bool = False,
-    progress: ProgressFn = _quiet,
+    progress: ProgressFn = quiet,
 ) -> ValuationTestResult:
     """The valuation testing pack of ``period`` as known on ``as_of`` (and recorded by a time).
 
@@ -1173,8 +893,8 @@ def record_challenges(
     A challenge already recorded (whatever its status since: ``exceptions accept`` resolves it
     with a reason) is left as it is; returns ``{"recorded": new rows, "already": skipped}``.
     """
-    from altsleeve.fund import exceptions_table
     from altsleeve.report import Policy, sample_policy_path
+    from altsleeve.workflows.fund import exceptions_table
 
     pol = Policy.from_toml(policy or sample_policy_path())
     rows = challenge_rows(result, pol)

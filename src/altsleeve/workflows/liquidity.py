@@ -19,11 +19,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 
+from altsleeve.common.progress import ProgressFn, quiet
 from altsleeve.errors import InputError, Problem
 from altsleeve.fund import Vehicle
 from altsleeve.ledger import Ledger
@@ -37,50 +37,17 @@ from altsleeve.liquidity import (
 )
 from altsleeve.marketdata import history_statement
 from altsleeve.pacing import StochasticSettings
-from altsleeve.planning import (
+from altsleeve.pacing._outlook import (
     cashflow_calendar,
-    ledger_market,
-    ledger_noticed,
-    ledger_state,
     noticed_in_window,
     scenarios_as_of,
 )
-
-ProgressFn = Callable[[str], None]
-
-
-def _quiet(_: str) -> None:
-    return None
-
-
-def recorded_strikes(
-    ledger: Ledger, vehicle_id: str, *, recorded_at: dt.datetime | None = None
-) -> pd.DataFrame:
-    """The latest version of each strike of a vehicle recorded by ``recorded_at``, by date.
-
-    ``recorded_at``: the recorded-time cutoff (UTC); default: every strike recorded so far.
-    """
-    s = ledger.as_known_on(dt.date(2100, 12, 31), recorded_at=recorded_at, tables=("strikes",))
-    strikes = s.strikes
-    return strikes[strikes["vehicle"] == vehicle_id].sort_values("date").reset_index(drop=True)
-
-
-def last_strike_day(
-    ledger: Ledger, vehicle: Vehicle, *, recorded_at: dt.datetime | None = None
-) -> dt.date:
-    """The vehicle's last recorded strike (:class:`InputError` when it was never struck)."""
-    strikes = recorded_strikes(ledger, vehicle.vehicle.id, recorded_at=recorded_at)
-    if strikes.empty:
-        raise InputError(
-            [
-                Problem(
-                    str(ledger.path),
-                    f"vehicle {vehicle.vehicle.id} was never struck: run "
-                    "`altsleeve strike --to DATE` first",
-                )
-            ]
-        )
-    return pd.Timestamp(strikes["date"].iloc[-1]).date()
+from altsleeve.workflows import pit
+from altsleeve.workflows.pacing import (
+    ledger_market,
+    ledger_noticed,
+    ledger_state,
+)
 
 
 def expected_calls(
@@ -141,7 +108,7 @@ def profile_from_ledger(
     paths: int = 2000,
     seed: int = 0,
     recorded_at: dt.datetime | None = None,
-    progress: ProgressFn = _quiet,
+    progress: ProgressFn = quiet,
 ) -> LiquidityProfile:
     """The vehicle's liquidity profile on ``day`` (default: its last strike), as known that day.
 
@@ -172,9 +139,9 @@ def profile_from_ledger(
     if day is not None:
         when = pd.Timestamp(day).date()
     else:
-        when = last_strike_day(ledger, vehicle, recorded_at=recorded_at)
+        when = pit.last_struck_day(ledger, vehicle.vehicle.id, recorded_at=recorded_at)
     ts = pd.Timestamp(when)
-    strikes = recorded_strikes(ledger, vid, recorded_at=recorded_at)
+    strikes = pit.strikes(ledger, vid, recorded_at=recorded_at)
     row = strikes[pd.to_datetime(strikes["date"]) == ts] if len(strikes) else strikes
     if row.empty:
         raise InputError(
@@ -202,7 +169,7 @@ def profile_from_ledger(
             for s in vehicle.sleeves
         ]
     )
-    progress(f"reading the private book as known on {when}")
+    progress(f"reading the private book as known on {when}", 1, 3)
     snap = ledger.as_known_on(when, recorded_at=recorded_at, tables=("holdings", "orders"))
     vintages = {
         str(h): (None if pd.isna(v) else int(v))
@@ -218,7 +185,7 @@ def profile_from_ledger(
     )
     horizons = COVERAGE_HORIZONS
     windows = {h.key: h.calendar_days(ts) for h in horizons}
-    progress(f"projecting calls of {len(state)} holdings x {paths} paths")
+    progress(f"projecting calls of {len(state)} holdings x {paths} paths", 2, 3)
     calls = expected_calls(
         state,
         ledger_market(ledger, when, recorded_at=recorded_at) if len(state) else {},
@@ -283,7 +250,7 @@ def profile_from_ledger(
             "average_net_assets": red.average_net_assets,
         },
     }
-    progress("profile ready")
+    progress("profile ready", 3, 3)
     return liquidity_profile(
         ts,
         sleeves,
@@ -305,8 +272,6 @@ def profile_from_ledger(
 
 __all__ = [
     "expected_calls",
-    "last_strike_day",
     "noticed_calls",
     "profile_from_ledger",
-    "recorded_strikes",
 ]

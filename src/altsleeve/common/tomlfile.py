@@ -3,16 +3,18 @@
 Owns turning a path into a parsed mapping, or an :class:`~altsleeve.errors.InputError` that names
 the file: ``file not found`` or ``not valid TOML: ...`` with line and column; and turning a
 pydantic model's validation errors into problems that name the file and the dotted key
-(:func:`validate_model`). Must not hold any file's rules: each file's pydantic model does.
+(:func:`validate_model`); and the base models every input file's model stands on
+(:class:`StrictModel`, :class:`TomlModel`: ``from_toml`` and ``from_mapping`` defined once). Must
+not hold any file's rules: each file's pydantic model does.
 """
 
 from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, Self, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from altsleeve.errors import InputError, Problem
 
@@ -82,3 +84,38 @@ def validate_model(
     if found:
         raise InputError([Problem(label, f"key '{k}': {m}") for k, m in found])
     return obj
+
+
+class StrictModel(BaseModel):
+    """A frozen model that refuses unknown keys and non-finite numbers: every input file's base."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+class TomlModel(StrictModel):
+    """A model read from a TOML file: ``from_toml(path)`` and ``from_mapping(data)``, defined once.
+
+    A subclass sets ``toml_label`` (what errors name when there is no file), and where it needs
+    them the validation ``toml_context`` and the location parts ``toml_skip`` that
+    :func:`validate_model` leaves out of a dotted key.
+    """
+
+    toml_label: ClassVar[str] = "<file>"
+    toml_context: ClassVar[dict[str, Any] | None] = None
+    toml_skip: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Self:
+        """Read and validate the file; an :class:`InputError` names each bad key."""
+        return cls.from_mapping(read_toml(path), label=str(path))
+
+    @classmethod
+    def from_mapping(cls, data: dict[str, Any], *, label: str | None = None) -> Self:
+        """Validate a parsed mapping; errors name ``label`` and the dotted key (``a[0].b``)."""
+        return validate_model(
+            cls,
+            data,
+            cls.toml_label if label is None else label,
+            context=cls.toml_context,
+            skip=cls.toml_skip,
+        )

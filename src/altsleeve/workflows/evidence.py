@@ -6,7 +6,7 @@ figure of the report: the daily strike (``fund``), the valuation back-test and t
 (``valuation``), the liquidity profile and stress replays (``liquidity``), the fee stack and
 break-even (``fees``), the private book's IRR and PME (``performance``) and savers' outcomes
 (``outcomes``). It returns one JSON-ready dict (schema ``altsleeve.evidence/1``, rendered by
-:mod:`altsleeve.evidence_render`) and the policy's checks (:mod:`altsleeve.report`). Must not
+:mod:`altsleeve.views.evidence`) and the policy's checks (:mod:`altsleeve.report`). Must not
 compute a figure a capability package computes, and must not draw or write files.
 
 Point in time: every figure uses only facts whose ``known_on`` is on or before ``as_of`` and
@@ -24,7 +24,7 @@ import hashlib
 import json
 import math
 import platform
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
@@ -33,13 +33,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from altsleeve.common.jsonvalues import finite, plain
+from altsleeve.common.progress import ProgressFn, quiet
 from altsleeve.errors import InputError, Problem
-from altsleeve.fees import FeeStack, breakeven_report, fee_stack_report, sample_stack_path
+from altsleeve.fees import (
+    FeeStack,
+    breakeven_report,
+    fee_stack_report,
+    sample_stack_path,
+)
 from altsleeve.fees._gross import benchmark_return
-from altsleeve.fund import Vehicle, definition_on
-from altsleeve.jsonvalues import plain
+from altsleeve.fund import Vehicle
 from altsleeve.ledger import Ledger, LedgerSnapshot
 from altsleeve.marketdata import history_statement, long_history
+from altsleeve.performance import max_drawdown
 from altsleeve.report import (
     TRIGGERS,
     Check,
@@ -51,8 +58,8 @@ from altsleeve.report import (
     status_counts,
     triggers_by_key,
 )
-
-ProgressFn = Callable[[str, int, int], None]
+from altsleeve.workflows import pit
+from altsleeve.workflows.vehicles import definition_on
 
 SCHEMA = "altsleeve.evidence/1"
 #: Trailing windows of the performance table, in years (None: since the first common month).
@@ -171,20 +178,8 @@ class Evidence:
     fired: list[str]
 
 
-def _quiet(_: str, __: int, ___: int) -> None:
-    return None
-
-
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _num(x: Any) -> float | None:
-    """A finite float or None."""
-    if x is None:
-        return None
-    f = float(x)
-    return f if math.isfinite(f) else None
 
 
 _clean = plain
@@ -222,13 +217,6 @@ def _head(ledger: Ledger, cutoff: dt.datetime) -> tuple[int, str]:
     return int(top["seq"]), str(top["entry_hash"])
 
 
-def _strikes(strikes: pd.DataFrame, vid: str, as_of: dt.date) -> pd.DataFrame:
-    """The vehicle's strikes dated on or before ``as_of`` (from the snapshot's strikes)."""
-    s = strikes
-    s = s[(s["vehicle"] == vid) & (pd.to_datetime(s["date"]) <= pd.Timestamp(as_of))]
-    return s.sort_values("date").reset_index(drop=True)
-
-
 def _components(strikes: pd.DataFrame) -> pd.DataFrame:
     comp = pd.DataFrame([json.loads(str(c)) for c in strikes["components"]])
     comp.index = pd.DatetimeIndex(strikes["date"])
@@ -263,7 +251,7 @@ def policy_problems(
     """Refuse a policy that cannot be checked on this vehicle, naming the policy file and key.
 
     - a replay scenario of ``liquidity.stress_scenarios`` whose window starts before the
-      vehicle's first strike (:func:`altsleeve.stress_replay.replay_before_strikes`: a vehicle
+      vehicle's first strike (:func:`altsleeve.workflows.stress.replay_before_strikes`: a vehicle
       launched in 2022 has no 2008 to replay);
     - a series of ``benchmark.weights`` (a ``mix`` benchmark) or of
       ``benchmark.alternatives[i].weights`` that the ledger does not know on the as-of date, or
@@ -276,7 +264,10 @@ def policy_problems(
         One problem per key at fault.
     """
     from altsleeve.liquidity import load_scenario
-    from altsleeve.stress_replay import projection_scenarios, replay_before_strikes
+    from altsleeve.workflows.stress import (
+        projection_scenarios,
+        replay_before_strikes,
+    )
 
     label = str(policy_path)
     problems: list[Problem] = []
@@ -365,7 +356,7 @@ def _trailing(
         out[key] = float(ratio ** (12.0 / months) - 1.0) if months >= 12 else float(ratio - 1.0)
     r = g[1:] / g[:-1] - 1.0
     vol = float(np.std(r, ddof=1) * np.sqrt(12.0)) if len(r) > 1 else None
-    dd = float(np.min(g / np.maximum.accumulate(g) - 1.0)) if len(g) else None
+    dd = max_drawdown(g) if len(g) else None
     return {"returns": out, "volatility": vol, "max_drawdown": dd}
 
 
@@ -508,7 +499,7 @@ def performance_section(
             "benchmark": (
                 "the same strikes with the private sleeve's weight held in its funding sleeves "
                 f"({b.funding}) at the day's glide-path weights: r_without = r_with - "
-                "w_private (r_private - r_funding), daily (altsleeve.evidence_gather."
+                "w_private (r_private - r_funding), daily (altsleeve.workflows.evidence."
                 "without_sleeve_returns)"
                 if b.kind == "glide_without_sleeve"
                 else "an index mix rebalanced monthly, before index-fund fees"
@@ -536,11 +527,14 @@ def pme_index(
     The first of the long equity history (:data:`altsleeve.marketdata.LONG_HISTORY`, the
     Fama-French market total return) and the vehicle's equity sleeves' series (by asset type)
     whose levels known on ``as_of`` cover every cash flow
-    (:func:`altsleeve.performance_files.check_index_covers`): the long history for a book it
+    (:func:`altsleeve.workflows.performance.check_index_covers`): the long history for a book it
     covers, the book's own equity index for one that starts after it ends (2018). Returns the
     series id (``None`` when none covers), its levels and one line per series passed over.
     """
-    from altsleeve.performance_files import check_index_covers, index_from_ledger
+    from altsleeve.workflows.performance import (
+        check_index_covers,
+        index_from_ledger,
+    )
 
     candidates = [long_history("equity").series_id]
     candidates += [str(s.series) for s in vehicle.sleeves_of("equity") if s.series]
@@ -570,7 +564,7 @@ def private_book(
     the reads (default: none).
     """
     from altsleeve.performance import performance_table, pooled_cashflows
-    from altsleeve.performance_files import cashflows_from_ledger
+    from altsleeve.workflows.performance import cashflows_from_ledger
 
     book = cashflows_from_ledger(ledger, as_of, recorded_at=recorded_at)
     if book.cashflows.empty:
@@ -578,14 +572,14 @@ def private_book(
     sid, index, passed = pme_index(ledger, vehicle, book, as_of, recorded_at=recorded_at)
     pooled = performance_table(pooled_cashflows(book.cashflows), index).iloc[0]
     out = {
-        "irr": _num(pooled["irr"]),
-        "tvpi": _num(pooled["tvpi"]),
-        "dpi": _num(pooled["dpi"]),
-        "rvpi": _num(pooled["rvpi"]),
-        "ks_pme": _num(pooled["ks_pme"]),
-        "paid_in": _num(pooled["pic"]),
-        "distributed": _num(pooled["distributed"]),
-        "nav": _num(pooled["nav"]),
+        "irr": finite(pooled["irr"]),
+        "tvpi": finite(pooled["tvpi"]),
+        "dpi": finite(pooled["dpi"]),
+        "rvpi": finite(pooled["rvpi"]),
+        "ks_pme": finite(pooled["ks_pme"]),
+        "paid_in": finite(pooled["pic"]),
+        "distributed": finite(pooled["distributed"]),
+        "nav": finite(pooled["nav"]),
         "holdings": int(book.cashflows["fund_id"].nunique()),
         "benchmark_series": sid,
         "left_out": list(book.left_out),
@@ -609,7 +603,12 @@ def outcomes_section(
     progress: ProgressFn,
 ) -> dict[str, Any]:
     """Savers' real wealth at retirement with and without the sleeve (altsleeve outcomes)."""
-    from altsleeve.outcomes_run import load_inputs, prepare_inputs, result_json, simulate
+    from altsleeve.workflows.outcomes import (
+        load_inputs,
+        prepare_inputs,
+        result_json,
+        simulate,
+    )
 
     inputs = load_inputs(
         vehicle, params, fee_stack, pd.Timestamp(as_of), vehicle_label=vehicle_label
@@ -628,7 +627,7 @@ def outcomes_section(
 
         def pick(d: Mapping[str, Any]) -> dict[str, float | None]:
             keys = ("p5", "p25", "p50", "p75", "p95", "mean")
-            return {k: _num(d.get(k)) for k in keys}
+            return {k: finite(d.get(k)) for k in keys}
 
         ce = next(
             (x for x in c["certainty_equivalent"] if x["risk_aversion"] == 3.0),
@@ -784,8 +783,8 @@ def liquidity_section(
     projection scenario starts from the book as known on ``day`` itself.
     """
     from altsleeve.liquidity import Design, load_scenario, run_stress
-    from altsleeve.liquidity_profile import profile_from_ledger
-    from altsleeve.stress_replay import prepare
+    from altsleeve.workflows.liquidity import profile_from_ledger
+    from altsleeve.workflows.stress import prepare
 
     progress("liquidity profile", 0, 1)
     prof = profile_from_ledger(
@@ -917,8 +916,12 @@ def valuation_section(
     progress: ProgressFn,
 ) -> tuple[dict[str, Any], list[TrueUp], dict[str, tuple[str, int]]]:
     """Valuation policy, back-test, the sleeve's NAV history with GP marks, true-ups, staleness."""
-    from altsleeve.valuation import inputs_from_ledger
-    from altsleeve.workflows import make_valuers, run_backtest, sample_book_flows
+    from altsleeve.workflows.pit import inputs_from_ledger
+    from altsleeve.workflows.samplebook import sample_book_flows
+    from altsleeve.workflows.valuation import (
+        make_valuers,
+        run_backtest,
+    )
 
     start = (pd.Timestamp(as_of) - pd.DateOffset(years=years)).date()
     inputs = inputs_from_ledger(ledger, recorded_at=cutoff)
@@ -953,12 +956,12 @@ def valuation_section(
         methods.append(
             {
                 "method": m,
-                "rmse": None if r is None else _num(r["overall"]["rmse"]),
-                "mae": None if r is None else _num(r["overall"]["mae"]),
-                "bias": None if r is None else _num(r["overall"]["bias"]),
-                "coverage": None if r is None else _num(r.get("coverage")),
-                "dilution_bp": None if r is None else _num(r.get("dilution_bp_per_year")),
-                "trueup_mean_abs": _num(size.abs().mean()) if size.notna().any() else None,
+                "rmse": None if r is None else finite(r["overall"]["rmse"]),
+                "mae": None if r is None else finite(r["overall"]["mae"]),
+                "bias": None if r is None else finite(r["overall"]["bias"]),
+                "coverage": None if r is None else finite(r.get("coverage")),
+                "dilution_bp": None if r is None else finite(r.get("dilution_bp_per_year")),
+                "trueup_mean_abs": finite(size.abs().mean()) if size.notna().any() else None,
                 "trueups": int(size.notna().sum()),
             }
         )
@@ -1009,9 +1012,9 @@ def valuation_section(
     sizes = np.array([abs(t.size) for t in trueups])
     stats = {
         "count": len(trueups),
-        "mean_abs": _num(sizes.mean()) if len(sizes) else None,
-        "p90_abs": _num(np.quantile(sizes, 0.9)) if len(sizes) else None,
-        "max_abs": _num(sizes.max()) if len(sizes) else None,
+        "mean_abs": finite(sizes.mean()) if len(sizes) else None,
+        "p90_abs": finite(np.quantile(sizes, 0.9)) if len(sizes) else None,
+        "max_abs": finite(sizes.max()) if len(sizes) else None,
         "above_review": int(sum(r["review"] for r in trueup_rows)),
         "window": {"start": start.isoformat(), "end": as_of.isoformat()},
     }
@@ -1105,7 +1108,7 @@ def testing_section(
     the full pack (every position and mark) is the command in ``source``.
     """
     from altsleeve.valuation._testing import period_bounds
-    from altsleeve.workflows import testing_pack
+    from altsleeve.workflows.valuation import testing_pack
 
     day = pd.Timestamp(as_of)
     start, end = period_bounds(day, "Q")
@@ -1196,7 +1199,7 @@ def report_command(inp: EvidenceInputs, cutoff: dt.datetime, out: str = "DIR") -
     return " ".join(parts)
 
 
-def gather(ledger: Ledger, inp: EvidenceInputs, progress: ProgressFn = _quiet) -> Evidence:
+def gather(ledger: Ledger, inp: EvidenceInputs, progress: ProgressFn = quiet) -> Evidence:
     """Every figure of the report, as known on ``inp.as_of``, and the policy's checks.
 
     Raises
@@ -1215,7 +1218,7 @@ def gather(ledger: Ledger, inp: EvidenceInputs, progress: ProgressFn = _quiet) -
 
     progress("reading the ledger as known on the date", 0, steps)
     snap = ledger.as_known_on(as_of, recorded_at=cutoff)
-    strikes = _strikes(snap.strikes, vid, as_of)
+    strikes = pit.strikes_through(snap.strikes, vid, as_of)
     if strikes.empty:
         raise InputError(
             [
@@ -1332,12 +1335,12 @@ def gather(ledger: Ledger, inp: EvidenceInputs, progress: ProgressFn = _quiet) -
         as_of=as_of.isoformat(),
         private_share=private_share,
         days_above_cap=days_above,
-        highly_liquid_share=_num(liq["highly_liquid_share"]),
+        highly_liquid_share=finite(liq["highly_liquid_share"]),
         cash_share=cash_share,
         coverage=coverage,
         private_layers_bp=fees["private_layers_bp"],
         vehicle_bp=fees["vehicle_bp"],
-        breakeven_bp=_num(fees["breakeven"]["required_gross_excess_bp"]),
+        breakeven_bp=finite(fees["breakeven"]["required_gross_excess_bp"]),
         stress=stress,
         trueups=recent,
         staleness_days=staleness,

@@ -3,28 +3,38 @@
 Owns reading what :mod:`altsleeve.outcomes` needs (the vehicle file, the outcomes parameter
 file, the fee stack it names, the real monthly history from ``arch`` as known on the as-of
 date), the input files' SHA-256 for the record, running the seeded blocks on a Dask cluster
-(:func:`altsleeve.scaleout.dask_client`: a local cluster, or a scheduler's address) or in this
+(:func:`altsleeve.common.scaleout.dask_client`: a local cluster, or a scheduler's address) or in
+this
 process, and assembling the result's JSON (deterministic: the same bytes for the same inputs
 and seed). Must not hold model equations (``altsleeve.outcomes``) and must not draw charts
-(``altsleeve.outcomes_report``).
+(``altsleeve.views.outcomes``).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from altsleeve.common.jsonvalues import plain
+from altsleeve.common.progress import ProgressFn, quiet
+from altsleeve.common.scaleout import check_cluster_options
 from altsleeve.errors import InputError, Problem
-from altsleeve.fees import FeeStack, sample_stack_path
-from altsleeve.fund import Vehicle, sample_vehicle_path
-from altsleeve.marketdata import history_statement, load_arch_market_data
+from altsleeve.fees import (
+    FeeStack,
+    sample_stack_path,
+)
+from altsleeve.fund import (
+    Vehicle,
+    sample_vehicle_path,
+)
+from altsleeve.marketdata import file_digests, history_statement, load_arch_market_data
 from altsleeve.outcomes import (
+    HISTORY_SERIES,
     BlockResult,
     OutcomeParams,
     Prepared,
@@ -35,9 +45,6 @@ from altsleeve.outcomes import (
     run_outcomes,
     summarise,
 )
-from altsleeve.scaleout import check_cluster_options
-
-ProgressFn = Callable[[str, int, int], None]
 
 #: Label on every figure that involves the private funds.
 SYNTHETIC_NOTE = (
@@ -45,10 +52,6 @@ SYNTHETIC_NOTE = (
     "Moody's Aaa/Baa yields, core CPI), block-bootstrapped. Private funds: SYNTHETIC returns "
     "from a documented factor model on those paths (docs/outcomes.md), not any real fund."
 )
-
-
-def _quiet(_: str, __: int, ___: int) -> None:
-    return None
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,7 @@ class OutcomeInputs:
     as_of: pd.Timestamp | None
     files: dict[str, str]  # role -> path
     sha256: dict[str, str]  # role -> hex digest
+    market_files: dict[str, str] = field(default_factory=dict)  # arch file -> hex digest
 
 
 def _sha(path: Path) -> str:
@@ -117,7 +121,8 @@ def load_inputs(
             [Problem("<args>", f"--as-of {as_of!r}: {exc}", column="--as-of")]
         ) from None
     try:
-        history = monthly_history(load_arch_market_data(), cutoff, par.simulation.first_month)
+        market = load_arch_market_data()
+        history = monthly_history(market, cutoff, par.simulation.first_month)
     except ValueError as exc:
         if cutoff is not None:
             raise InputError(
@@ -126,7 +131,8 @@ def load_inputs(
         raise InputError([Problem(str(p_path), f"key 'simulation.first_month': {exc}")]) from None
     files = {"vehicle": str(v_path), "params": str(p_path), "fee_stack": str(s_path)}
     digests = {k: v_sha if k == "vehicle" else _sha(Path(v)) for k, v in files.items()}
-    return OutcomeInputs(par, veh, stack, history, cutoff, files, digests)
+    used = [s for s in market if s.meta.series_id in set(HISTORY_SERIES.values())]
+    return OutcomeInputs(par, veh, stack, history, cutoff, files, digests, file_digests(used))
 
 
 def prepare_inputs(inputs: OutcomeInputs, seed: int, funding: str | None = None) -> Prepared:
@@ -152,7 +158,7 @@ def simulate(
     workers: int | None = None,
     scheduler: str | None = None,
     chunk_paths: int | None = None,
-    progress: ProgressFn = _quiet,
+    progress: ProgressFn = quiet,
 ) -> BlockResult:
     """Run ``n_paths`` paths: in process (``workers=0``) or on Dask.
 
@@ -187,25 +193,13 @@ def simulate(
     if workers == 0:
         progress(f"simulating {label} in process", 0, n_paths)
         return run_outcomes(prep, n_paths, chunk_paths=chunk_paths, progress=step)
-    from altsleeve.scaleout import dask_client
+    from altsleeve.common.scaleout import dask_client
 
     progress("starting Dask" + (f" ({scheduler})" if scheduler else " (local cluster)"), 0, 1)
     with dask_client(scheduler, workers) as client:
         n = len(client.scheduler_info()["workers"])
         progress(f"simulating {label} on {n} Dask workers", 0, n_paths)
         return run_outcomes(prep, n_paths, client=client, chunk_paths=chunk_paths, progress=step)
-
-
-def _plain(x: Any) -> Any:
-    if isinstance(x, dict):
-        return {str(k): _plain(v) for k, v in x.items()}
-    if isinstance(x, list | tuple):
-        return [_plain(v) for v in x]
-    if isinstance(x, np.generic):
-        x = x.item()
-    if isinstance(x, float) and not np.isfinite(x):
-        return None
-    return x
 
 
 def result_json(
@@ -254,6 +248,7 @@ def result_json(
             ),
             "annual_mean": {c: float(hist[c].mean() * 12) for c in hist.columns},
             "annual_vol": {c: float(hist[c].std(ddof=1) * np.sqrt(12)) for c in hist.columns},
+            "files_sha256": inputs.market_files,
         },
         "private_funds": {
             fid: {
@@ -266,4 +261,4 @@ def result_json(
         **summary,
         "inputs": {"files": inputs.files, "sha256": inputs.sha256},
     }
-    return dict(_plain(out))
+    return dict(plain(out))

@@ -45,4 +45,16 @@ def plain(value: Any) -> Any:
     return value
 
 
-__all__ = ["plain"]
+def finite(x: Any) -> float | None:
+    """One number for JSON: a finite ``float``, or ``None`` for missing, NaN and infinities.
+
+    >>> finite(2), finite(float("inf")), finite(None)
+    (2.0, None, None)
+    """
+    if x is None:
+        return None
+    f = float(x)
+    return f if math.isfinite(f) else None
+
+
+__all__ = ["finite", "plain"]

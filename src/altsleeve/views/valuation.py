@@ -21,6 +21,8 @@ from typing import Any
 import jinja2
 import pandas as pd
 
+from altsleeve.views import format as fmt
+
 #: CSV files written by :func:`write_tables`, by pack key.
 TABLES: dict[str, str] = {
     "coverage": "coverage.csv",
@@ -39,18 +41,15 @@ _CSS = (
 
 
 def _pct(x: Any) -> str:
-    return "n/a" if x is None else f"{float(x):+.1%}"
+    return fmt.pct(x, 1, True)
 
 
 def _share(x: Any) -> str:
-    return "n/a" if x is None else f"{float(x):.1%}"
+    return fmt.pct(x, 1)
 
 
 def _money(x: Any) -> str:
-    if x is None:
-        return "n/a"
-    v = float(x)
-    return f"${v / 1e6:,.1f}m" if abs(v) >= 1e5 else f"${v:,.0f}"
+    return fmt.money(x, millions_from=1e5)
 
 
 def _params(p: Mapping[str, Any]) -> str:

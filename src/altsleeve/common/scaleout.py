@@ -10,7 +10,7 @@ imported only when a cluster is asked for.
 
 Examples
 --------
->>> from altsleeve.scaleout import dask_client
+>>> from altsleeve.common.scaleout import dask_client
 >>> with dask_client(n_workers=1) as client:  # doctest: +SKIP
 ...     client.submit(sum, [1, 2, 3]).result()
 6

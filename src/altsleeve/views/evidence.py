@@ -1,7 +1,7 @@
 """The fiduciary evidence report on paper: charts, one self-contained HTML file, a PDF, the JSON.
 
 Owns turning the evidence payload (schema ``altsleeve.evidence/1``, built by
-``altsleeve.evidence_gather``) into the six charts of :data:`CHARTS` (matplotlib SVG,
+``altsleeve.workflows.evidence``) into the six charts of :data:`CHARTS` (matplotlib SVG,
 deterministic), one self-contained HTML file with a section per entry of :data:`SECTIONS`
 (jinja2 template ``report/templates/evidence.html.j2``: inline CSS, charts as ``data:`` URIs,
 nothing fetched from the network, print-friendly for A4), a PDF of that HTML (WeasyPrint, when
@@ -16,7 +16,7 @@ a chart without data is drawn as a small "no data: <reason>" placeholder.
 
 Examples
 --------
->>> from altsleeve.evidence_render import payload_json
+>>> from altsleeve.views.evidence import payload_json
 >>> print(payload_json({"b": float("nan"), "a": 1}), end="")
 {
   "a": 1,
@@ -29,7 +29,6 @@ from __future__ import annotations
 import base64
 import io
 import json
-import math
 import textwrap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -40,7 +39,15 @@ import jinja2
 import numpy as np
 from numpy.typing import NDArray
 
+from altsleeve.common.jsonvalues import plain
 from altsleeve.report import FACTORS
+from altsleeve.views.format import bp as _bp
+from altsleeve.views.format import count as _count
+from altsleeve.views.format import money as _money
+from altsleeve.views.format import num as _num
+from altsleeve.views.format import pct as _pct
+from altsleeve.views.format import ratio as _ratio
+from altsleeve.views.format import value as _value
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -108,18 +115,6 @@ _CHART_TEXT: dict[str, tuple[str, str]] = {
 FloatArray = NDArray[np.float64]
 
 
-# -- JSON -------------------------------------------------------------------------------------
-def _json_ready(x: Any) -> Any:
-    """``x`` with every non-finite float replaced by None (recursively; tuples become lists)."""
-    if isinstance(x, float):
-        return x if math.isfinite(x) else None
-    if isinstance(x, Mapping):
-        return {str(k): _json_ready(v) for k, v in x.items()}
-    if isinstance(x, list | tuple):
-        return [_json_ready(v) for v in x]
-    return x
-
-
 def payload_json(payload: Mapping[str, Any]) -> str:
     """The payload as JSON text: sorted keys, indent 2, NaN and infinities as null.
 
@@ -133,64 +128,10 @@ def payload_json(payload: Mapping[str, Any]) -> str:
     str
         The text, ending in a newline; byte-identical for equal payloads.
     """
-    return json.dumps(_json_ready(payload), indent=2, sort_keys=True, allow_nan=False) + "\n"
+    return json.dumps(plain(payload), indent=2, sort_keys=True, allow_nan=False) + "\n"
 
 
 # -- formatting (the template's filters) ------------------------------------------------------
-def _value(x: Any) -> float | None:
-    """``x`` as a finite float, or None when it is null, undefined, non-numeric or not finite."""
-    if x is None or isinstance(x, jinja2.Undefined | str | bool):
-        return None
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return None
-    return v if math.isfinite(v) else None
-
-
-def _pct(x: Any, digits: int = 2, signed: bool = False) -> str:
-    """A decimal as a percent (``0.0772`` -> ``7.72%``); ``n/a`` for None."""
-    v = _value(x)
-    if v is None:
-        return "n/a"
-    return f"{100 * v:+.{digits}f}%" if signed else f"{100 * v:.{digits}f}%"
-
-
-def _bp(x: Any, digits: int = 0, signed: bool = False) -> str:
-    """Basis points (``123.4`` -> ``123 bp``); ``n/a`` for None."""
-    v = _value(x)
-    if v is None:
-        return "n/a"
-    return f"{v:+,.{digits}f} bp" if signed else f"{v:,.{digits}f} bp"
-
-
-def _money(x: Any, digits: int = 1) -> str:
-    """Dollars: ``$5,433.9m`` from a million up, else ``$12,345``; ``n/a`` for None."""
-    v = _value(x)
-    if v is None:
-        return "n/a"
-    sign, a = ("-" if v < 0 else ""), abs(v)
-    return f"{sign}${a / 1e6:,.{digits}f}m" if a >= 1e6 else f"{sign}${a:,.0f}"
-
-
-def _ratio(x: Any, digits: int = 2) -> str:
-    """A multiple (``1.234`` -> ``1.23x``); ``n/a`` for None."""
-    v = _value(x)
-    return "n/a" if v is None else f"{v:,.{digits}f}x"
-
-
-def _num(x: Any, digits: int = 2) -> str:
-    """A plain number: whole numbers with thousands separators, others to ``digits`` places."""
-    v = _value(x)
-    if v is None:
-        return "n/a"
-    return f"{v:,.0f}" if v.is_integer() else f"{v:,.{digits}f}"
-
-
-def _count(x: Any) -> str:
-    """A whole number (days, counts): ``1,234``; ``n/a`` for None."""
-    v = _value(x)
-    return "n/a" if v is None else f"{round(v):,d}"
 
 
 def _by_unit(x: Any, unit: Any) -> str:

@@ -14,16 +14,16 @@ The engine itself is pure (:mod:`altsleeve.liquidity._stress`). Must not write t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from altsleeve.common.progress import ProgressFn, quiet
 from altsleeve.errors import InputError, Problem
 from altsleeve.fund import Vehicle
-from altsleeve.fund._records import build_inputs, vehicle_calendar
 from altsleeve.ledger import Ledger
 from altsleeve.liquidity import (
     Design,
@@ -36,13 +36,16 @@ from altsleeve.liquidity import (
     size_buffer,
 )
 from altsleeve.pacing import Scenarios, StochasticSettings, quarterly_returns, simulate_holdings
-from altsleeve.planning import ledger_market, ledger_noticed, ledger_state
-
-ProgressFn = Callable[[str], None]
-
-
-def _quiet(_: str) -> None:
-    return None
+from altsleeve.workflows import pit
+from altsleeve.workflows.fund import (
+    build_inputs,
+    vehicle_calendar,
+)
+from altsleeve.workflows.pacing import (
+    ledger_market,
+    ledger_noticed,
+    ledger_state,
+)
 
 
 def equity_series(vehicle: Vehicle) -> tuple[str, ...]:
@@ -55,19 +58,12 @@ def equity_series(vehicle: Vehicle) -> tuple[str, ...]:
     return tuple(str(s.series) for s in vehicle.sleeves_of("equity") if s.series)
 
 
-def _strikes(ledger: Ledger, vehicle: Vehicle, recorded_at: dt.datetime | None) -> pd.DataFrame:
-    """The latest version of each strike of the vehicle recorded by ``recorded_at``."""
-    s = ledger.as_known_on(dt.date(2100, 12, 31), recorded_at=recorded_at, tables=("strikes",))
-    strikes = s.strikes
-    return strikes[strikes["vehicle"] == vehicle.vehicle.id].sort_values("date")
-
-
 def _calendar(
     ledger: Ledger, vehicle: Vehicle, recorded_at: dt.datetime | None
 ) -> pd.DatetimeIndex:
     """The vehicle's business days as the prices recorded by ``recorded_at`` give them.
 
-    :func:`~altsleeve.fund._records.vehicle_calendar` with a recorded-time cutoff.
+    :func:`~altsleeve.workflows.fund.vehicle_calendar` with a recorded-time cutoff.
     """
     if recorded_at is None:
         return vehicle_calendar(ledger, vehicle)
@@ -84,43 +80,6 @@ def _calendar(
             [Problem(str(ledger.path), f"no prices of {series!r} recorded by {recorded_at}")]
         )
     return days
-
-
-def _struck_on(
-    ledger: Ledger, vehicle: Vehicle, day: pd.Timestamp, recorded_at: dt.datetime | None = None
-) -> tuple[float, float]:
-    """Net assets and unit price recorded for ``day`` (dollars; dollars a unit)."""
-    strikes = _strikes(ledger, vehicle, recorded_at)
-    row = strikes[pd.to_datetime(strikes["date"]) == day]
-    if row.empty:
-        raise InputError(
-            [
-                Problem(
-                    str(ledger.path),
-                    f"vehicle {vehicle.vehicle.id} has no strike on {day.date()}: "
-                    f"run `altsleeve strike --to {day.date()}` first",
-                )
-            ]
-        )
-    r = row.iloc[-1]
-    return float(r["net_assets"]), float(r["nav_per_unit"])
-
-
-def last_struck_day(
-    ledger: Ledger, vehicle: Vehicle, *, recorded_at: dt.datetime | None = None
-) -> pd.Timestamp:
-    """The vehicle's last recorded strike (InputError when it was never struck)."""
-    strikes = _strikes(ledger, vehicle, recorded_at)
-    if strikes.empty:
-        raise InputError(
-            [
-                Problem(
-                    str(ledger.path),
-                    f"vehicle {vehicle.vehicle.id} was never struck: run `altsleeve strike` first",
-                )
-            ]
-        )
-    return pd.Timestamp(pd.to_datetime(strikes["date"]).max())
 
 
 def _truth(
@@ -147,7 +106,7 @@ def replay_path(
     ``days[0]`` is the vehicle's last business day before ``start`` (its recorded strike gives
     the start net assets and unit price); the days run to ``end``. Prices are the real levels of
     the sleeves' series; the reported private value is the vehicle's valuation of each holding
-    as known that day (:func:`altsleeve.fund._records.build_inputs`); the true value is the
+    as known that day (:func:`altsleeve.workflows.fund.build_inputs`); the true value is the
     sample book's SYNTHETIC truth (the reported value when the ledger has none); calls,
     distributions and orders are the ledger's, each booked when known. ``recorded_at``: the
     recorded-time cutoff of every read (UTC; default: everything recorded).
@@ -159,7 +118,7 @@ def replay_path(
     days = cal[(cal >= before[-1]) & (cal <= pd.Timestamp(end))]
     if len(days) < 2:
         raise InputError([Problem(str(ledger.path), f"no business day in {start}..{end}")])
-    na, nav = _struck_on(ledger, vehicle, days[0], recorded_at)
+    na, nav = pit.struck_on(ledger, vehicle.vehicle.id, days[0], recorded_at=recorded_at)
     inputs, _, _ = build_inputs(ledger, vehicle, days, recorded_at=recorded_at)
     truth = _truth(ledger, days, recorded_at)
     reported = inputs.private_value
@@ -212,8 +171,8 @@ def projection_path(
     if as_of is not None:
         day = pd.Timestamp(as_of)
     else:
-        day = last_struck_day(ledger, vehicle, recorded_at=recorded_at)
-    na, nav = _struck_on(ledger, vehicle, day, recorded_at)
+        day = pd.Timestamp(pit.last_struck_day(ledger, vehicle.vehicle.id, recorded_at=recorded_at))
+    na, nav = pit.struck_on(ledger, vehicle.vehicle.id, day, recorded_at=recorded_at)
     days = pd.DatetimeIndex([day, *pd.bdate_range(day + pd.Timedelta(days=1), periods=n_days)])
     start_in, _, _ = build_inputs(ledger, vehicle, pd.DatetimeIndex([day]), recorded_at=recorded_at)
     market = ledger_market(ledger, day.date(), recorded_at=recorded_at)
@@ -351,7 +310,7 @@ def replay_before_strikes(
     b = scenario.base
     if b.kind != "replay" or b.start is None:
         return None
-    strikes = _strikes(ledger, vehicle, recorded_at)
+    strikes = pit.strikes(ledger, vehicle.vehicle.id, recorded_at=recorded_at)
     first = pd.Timestamp(pd.to_datetime(strikes["date"]).min()) if len(strikes) else None
     if first is not None and first < pd.Timestamp(b.start):
         return None
@@ -404,7 +363,7 @@ def prepare(
     ledger: Ledger,
     vehicle: Vehicle,
     scenarios: Sequence[Scenario],
-    progress: ProgressFn = _quiet,
+    progress: ProgressFn = quiet,
     *,
     recorded_at: dt.datetime | None = None,
 ) -> StressRun:
@@ -418,7 +377,7 @@ def prepare(
     for k, s in enumerate(scenarios, start=1):
         key = s.base.model_dump_json()
         if key not in built:
-            progress(f"[{k}/{len(scenarios)}] base path of {s.id} ({s.base.kind})")
+            progress(f"[{k}/{len(scenarios)}] base path of {s.id} ({s.base.kind})", 0, 1)
             built[key] = base_path(ledger, vehicle, s, recorded_at=recorded_at)
         paths[s.id] = built[key]
         problems += shock_problems(s, built[key])

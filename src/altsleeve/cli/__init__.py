@@ -32,21 +32,13 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 from rich.table import Table
 
 from altsleeve import __version__
+from altsleeve.common.jsonvalues import plain
+from altsleeve.common.progress import ProgressFn
 from altsleeve.errors import InputError, Problem
 from altsleeve.fund import (
-    VEHICLE_ENV,
-    StrikeStoppedError,
     Vehicle,
-    dilution_report,
-    latest_strikes,
-    record_breaches,
-    registered_vehicle,
-    resolve_vehicle_id,
     sample_vehicle_path,
-    strike_diff,
-    strike_range,
 )
-from altsleeve.jsonvalues import plain
 from altsleeve.ledger import (
     DEFAULT_DB,
     FORMATS,
@@ -57,20 +49,38 @@ from altsleeve.ledger import (
     write_export,
 )
 from altsleeve.ledger._ingest import check_file
-from altsleeve.valuation import inputs_from_files, inputs_from_ledger, read_truth
+from altsleeve.marketdata import SERIES_IDS, arch_levels
+from altsleeve.performance import max_drawdown
 from altsleeve.valuation._metrics import report_table
-from altsleeve.workflows import (
-    ProgressFn,
+from altsleeve.workflows import pit
+from altsleeve.workflows.fund import (
+    StrikeStoppedError,
+    dilution_report,
+    record_breaches,
+    strike_diff,
+    strike_range,
+)
+from altsleeve.workflows.marketdata import load_market_data
+from altsleeve.workflows.pit import inputs_from_ledger
+from altsleeve.workflows.samplebook import (
     book_summary,
     build_sample_book,
-    load_market_data,
-    make_valuers,
     read_flows,
+    sample_book_flows,
+)
+from altsleeve.workflows.valuation import (
+    inputs_from_files,
+    make_valuers,
+    read_truth,
     record_challenges,
     run_backtest,
-    sample_book_flows,
     valuation_test,
     write_valuations,
+)
+from altsleeve.workflows.vehicles import (
+    VEHICLE_ENV,
+    registered_vehicle,
+    resolve_vehicle_id,
 )
 
 app = typer.Typer(
@@ -892,7 +902,10 @@ def valuation_test_cmd(
     pack = res.to_dict()
     files: list[str] = []
     if out_dir is not None:
-        from altsleeve.valuation_test_render import write_documents, write_tables
+        from altsleeve.views.valuation import (
+            write_documents,
+            write_tables,
+        )
 
         cmd = (
             f"altsleeve valuation test --as-of {day} --period {period}"
@@ -1121,7 +1134,8 @@ def _check_after_launch(
 
     The strike starts on the launch day; the dilution measures the days after it.
     """
-    from altsleeve.fund import business_days, launch_day
+    from altsleeve.fund import business_days
+    from altsleeve.workflows.fund import launch_day
 
     launch = launch_day(v)
     nxt = business_days(v.vehicle.calendar, launch, launch + pd.Timedelta(days=15))
@@ -1168,7 +1182,7 @@ def strike(
             if as_json:
                 _emit_json(exc.run.to_dict())
             raise
-        done = latest_strikes(led, vid)
+        done = pit.strikes(led, vid)
     tail = done.tail(1)
     summary: dict[str, Any] = {
         **run_.to_dict(),
@@ -1330,7 +1344,7 @@ def vehicle_register(
     as_json: JsonOpt = False,
 ) -> None:
     """Record a vehicle's definition in the ledger (a change: --effective DATE)."""
-    from altsleeve.fund import register_vehicle
+    from altsleeve.workflows.vehicles import register_vehicle
 
     eff = _parse_date(effective, "--effective") if effective else None
     known = _parse_date(known_on, "--known-on") if known_on else None
@@ -1358,7 +1372,7 @@ def vehicle_register(
 @vehicle_app.command("list")
 def vehicle_list(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
     """The registered vehicles and each definition (effective date, version, fees, cap)."""
-    from altsleeve.fund import vehicle_table
+    from altsleeve.workflows.vehicles import vehicle_table
 
     with Ledger(db, read_only=True) as led:
         rows = vehicle_table(led)
@@ -1387,7 +1401,7 @@ def vehicle_show(
     as_json: JsonOpt = False,
 ) -> None:
     """A registered vehicle's definition (in force on --date, default the latest) as JSON."""
-    from altsleeve.fund import definition_on
+    from altsleeve.workflows.vehicles import definition_on
 
     day = _parse_date(date, "--date") if date else None
     with Ledger(db, read_only=True) as led:
@@ -1412,8 +1426,11 @@ def exceptions_list(
     as_json: JsonOpt = False,
 ) -> None:
     """Exceptions found by the strike, the price checks and valuation tests, latest status."""
-    from altsleeve.fund import PRICES_SCOPE, exceptions_table
-    from altsleeve.workflows import VALUATION_SCOPE
+    from altsleeve.workflows.fund import (
+        PRICES_SCOPE,
+        exceptions_table,
+    )
+    from altsleeve.workflows.valuation import VALUATION_SCOPE
 
     if status not in ("open", "accepted", "resolved", "all"):
         raise InputError(
@@ -1485,7 +1502,7 @@ def exceptions_accept(
     as_json: JsonOpt = False,
 ) -> None:
     """Accept an open exception with a reason, so the strike can go on past it."""
-    from altsleeve.fund import exceptions_table
+    from altsleeve.workflows.fund import exceptions_table
 
     if not date:
         raise InputError([Problem("<args>", "give --date D", column="--date")])
@@ -1504,7 +1521,7 @@ def exceptions_accept(
         raise InputError([Problem("<args>", "an acceptance needs --reason", column="--reason")])
     with Ledger(db) as led:
         if kind == "price_challenge":  # the valuation committee's, not a vehicle's
-            from altsleeve.workflows import VALUATION_SCOPE
+            from altsleeve.workflows.valuation import VALUATION_SCOPE
 
             vid = VALUATION_SCOPE
         else:
@@ -1620,7 +1637,7 @@ AsOfOpt = Annotated[
 def _as_of_day(led: Ledger, vehicle: Vehicle, as_of: str | None) -> dt.date:
     if as_of:
         return _parse_date(as_of, "--as-of")
-    strikes = latest_strikes(led, vehicle.vehicle.id)
+    strikes = pit.strikes(led, vehicle.vehicle.id)
     if strikes.empty:
         raise InputError(
             [
@@ -1664,12 +1681,12 @@ def pacing_plan(
 ) -> None:
     """Recommend commitments per year and asset class to hold the private target."""
     from altsleeve.pacing import PlannerSettings
-    from altsleeve.planning import (
-        history_used,
+    from altsleeve.pacing._outlook import history_used
+    from altsleeve.views.pacing import plan_chart
+    from altsleeve.workflows.pacing import (
         ledger_market,
         ledger_state,
         plan_as_of,
-        plan_chart,
         vehicle_facts,
     )
 
@@ -1778,12 +1795,14 @@ def calls(
     and shown apart; the model's projection of each holding is reduced by them (docs/pacing.md).
     """
     from altsleeve.marketdata import history_statement
-    from altsleeve.planning import (
+    from altsleeve.pacing._outlook import (
         cashflow_calendar,
+        scenarios_as_of,
+    )
+    from altsleeve.workflows.pacing import (
         ledger_market,
         ledger_noticed,
         ledger_state,
-        scenarios_as_of,
     )
 
     settings = _settings(paths, seed)
@@ -1933,7 +1952,7 @@ def liquidity(
 ) -> None:
     """Liquidity profile: SEC Rule 22e-4 buckets, limits and coverage of stressed needs."""
     from altsleeve.liquidity import LiquidityAssumptions
-    from altsleeve.liquidity_profile import profile_from_ledger
+    from altsleeve.workflows.liquidity import profile_from_ledger
 
     day = _parse_date(date, "--date") if date else None
     if highly_liquid_min is not None and not 0.0 <= highly_liquid_min <= 1.0:
@@ -1952,7 +1971,6 @@ def liquidity(
     _settings(paths, seed)
     v = _vehicle(db, vehicle)
     with Ledger(db, read_only=True) as led, _progress(not as_json) as prog:
-        steps = iter(range(1, 4))
         prof = profile_from_ledger(
             led,
             v,
@@ -1961,7 +1979,7 @@ def liquidity(
             highly_liquid_min=highly_liquid_min,
             paths=paths,
             seed=seed,
-            progress=lambda d: prog(d, next(steps, 3), 3),
+            progress=prog,
         )
     if as_json:
         _emit_json(prof.to_dict())
@@ -2110,18 +2128,20 @@ def pacing_backtest(
     as_json: JsonOpt = False,
 ) -> None:
     """Follow the planner on the SYNTHETIC sample book from a year and compare constant plans."""
-    from altsleeve.planning import arch_market, compare_strategies
+    from altsleeve.workflows.pacing import (
+        compare_strategies,
+    )
 
     v = _file_vehicle(vehicle)
     settings = _settings(paths, seed)
     with _progress(not as_json) as prog:
         res = compare_strategies(
-            arch_market(),
+            arch_levels(SERIES_IDS),
             v,
             start_year=start_year,
             seed=book_seed,
             settings=settings,
-            progress=lambda msg: prog(msg, 0, 1),
+            progress=prog,
         )
     if as_json:
         _emit_json(res)
@@ -2338,13 +2358,16 @@ def stress(
     if ctx.invoked_subcommand is not None:
         return
     from altsleeve.marketdata import PRIVATE_GROWTH_TYPE, history_statement, long_history
-    from altsleeve.stress_replay import equity_series, prepare
+    from altsleeve.workflows.stress import (
+        equity_series,
+        prepare,
+    )
 
     v = _vehicle(db, vehicle)
     chosen = _scenarios(scenario, shock)
     design = _design(v, buffer, private_share)
     with Ledger(db, read_only=True) as led, _progress(not as_json) as prog:
-        run_ = prepare(led, v, chosen, lambda m: prog(m, 0, 1))
+        run_ = prepare(led, v, chosen, prog)
         results = []
         for k, s in enumerate(chosen, start=1):
             prog(f"striking {s.id}", k, len(chosen))
@@ -2365,7 +2388,7 @@ def stress(
                 "title": s.scenario.title,
                 "design": r.design,
                 "summary": r.summary,
-                **({"daily": _jsonable_frame(r.daily)} if daily else {}),
+                **({"daily": plain(r.daily.to_dict(orient="records"))} if daily else {}),
             }
             for r, s in zip(results, chosen, strict=True)
         ],
@@ -2403,12 +2426,6 @@ def run_stress_one(run_: Any, design: Any, scenario: Any) -> Any:
     from altsleeve.liquidity import run_stress
 
     return run_stress(design, run_.paths[scenario.id], scenario)
-
-
-def _jsonable_frame(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    f = frame.copy()
-    f["date"] = f["date"].dt.strftime("%Y-%m-%d")
-    return [{str(k): v for k, v in r.items()} for r in f.to_dict(orient="records")]
 
 
 @stress_app.command("list")
@@ -2468,7 +2485,11 @@ def stress_size_buffer(
 ) -> None:
     """The smallest liquid buffer, and the largest private share, that survive the scenarios."""
     from altsleeve.liquidity import CRITERIA
-    from altsleeve.stress_replay import prepare, run_size_buffer, sizing_json
+    from altsleeve.workflows.stress import (
+        prepare,
+        run_size_buffer,
+        sizing_json,
+    )
 
     crit = [c.strip() for c in criteria.split(",") if c.strip()]
     bad = sorted(set(crit) - set(CRITERIA))
@@ -2484,7 +2505,7 @@ def stress_size_buffer(
     chosen = _scenarios(scenario, shock)
     design = _design(v, None, private_share)
     with Ledger(db, read_only=True) as led, _progress(not as_json) as prog:
-        run_ = prepare(led, v, chosen, lambda m: prog(m, 0, 1))
+        run_ = prepare(led, v, chosen, prog)
         prog("searching buffers and private shares", 0, 1)
         sizing = run_size_buffer(run_, design, hi=max_buffer, tolerance=tolerance, criteria=crit)
         prog("sizing done", 1, 1)
@@ -2584,7 +2605,7 @@ def perf(
         sleeve_series,
         time_weighted_return,
     )
-    from altsleeve.performance_files import perf_inputs
+    from altsleeve.workflows.performance import perf_inputs
 
     day = _parse_date(as_of, "--as-of") if as_of else None
     inp = perf_inputs(
@@ -2690,7 +2711,10 @@ EvergreenPathOpt = Annotated[
 
 
 def _fee_inputs(vehicle: Path | None, stack: Path | None, path: str) -> tuple[Vehicle, Any]:
-    from altsleeve.fees import FeeStack, sample_stack_path
+    from altsleeve.fees import (
+        FeeStack,
+        sample_stack_path,
+    )
 
     if path not in ("constant", "history"):
         raise InputError(
@@ -2718,7 +2742,8 @@ def fees_stack(
     as_json: JsonOpt = False,
 ) -> None:
     """The fee stack layer by layer: basis, rate, terms, dollars, bp a year, IRR gross -> net."""
-    from altsleeve.fees import fee_stack_report, render_stack
+    from altsleeve.fees import fee_stack_report
+    from altsleeve.views.fees import render_stack
 
     v, s = _fee_inputs(vehicle, stack, evergreen_path)
     try:
@@ -2793,7 +2818,8 @@ def fees_breakeven(
     as_json: JsonOpt = False,
 ) -> None:
     """The gross excess return a year the sleeve needs, after each fee layer, to break even."""
-    from altsleeve.fees import breakeven_report, render_breakeven
+    from altsleeve.fees import breakeven_report
+    from altsleeve.views.fees import render_breakeven
 
     v, s = _fee_inputs(vehicle, stack, evergreen_path)
     rep = breakeven_report(
@@ -2848,7 +2874,7 @@ def demo(
         # 7. Fund accounting: strike the vehicle's unit price every business day, 1999-2018.
         vehicle = Vehicle.from_toml(sample_vehicle_path())
         struck = strike_range(led, vehicle, None, "2018-12-31", progress=prog)
-        nav_path = _nav_path_summary(latest_strikes(led, vehicle.vehicle.id))
+        nav_path = _nav_path_summary(pit.strikes(led, vehicle.vehicle.id))
         breaches = record_breaches(led, vehicle.vehicle.id)
         # 8. Dilution: wealth moved between trading and staying participants, per method.
         dil = dilution_report(led, vehicle, progress=prog)
@@ -2924,8 +2950,13 @@ def _demo_fees() -> dict[str, Any]:
 
 def _demo_outcomes(out_dir: Path, prog: ProgressFn) -> dict[str, Any]:
     """Savers' outcomes for the demo: 10,000 paths per cohort in process, charts in ``out_dir``."""
-    from altsleeve.outcomes_report import write_outputs
-    from altsleeve.outcomes_run import load_inputs, prepare_inputs, result_json, simulate
+    from altsleeve.views.outcomes import write_outputs
+    from altsleeve.workflows.outcomes import (
+        load_inputs,
+        prepare_inputs,
+        result_json,
+        simulate,
+    )
 
     inputs = load_inputs()
     how = inputs.params.private.funding
@@ -2940,10 +2971,10 @@ def _demo_outcomes(out_dir: Path, prog: ProgressFn) -> dict[str, Any]:
 def _demo_stress(led: Ledger, vehicle: Vehicle, prog: ProgressFn) -> list[dict[str, Any]]:
     """The 2008-09 replay for the demo: the book as it is, then 10% private with 5% / 20% cash."""
     from altsleeve.liquidity import Design, load_scenario, run_stress
-    from altsleeve.stress_replay import prepare
+    from altsleeve.workflows.stress import prepare
 
     scenario = load_scenario("gfc-2008-09")
-    run_ = prepare(led, vehicle, [scenario], lambda m: prog(m, 0, 1))
+    run_ = prepare(led, vehicle, [scenario], prog)
     path = run_.paths[scenario.id]
     out_rows = []
     designs = (
@@ -2988,7 +3019,7 @@ def _nav_path_summary(strikes: Any) -> dict[str, Any]:
         "first_nav": float(nav.iloc[0]),
         "last_nav": float(nav.iloc[-1]),
         "annualised": float((nav.iloc[-1] / nav.iloc[0]) ** (1 / years) - 1),
-        "max_drawdown": float((nav / nav.cummax() - 1).min()),
+        "max_drawdown": max_drawdown(nav.to_numpy()),
         "year_ends": rows,
     }
 
@@ -3084,11 +3115,11 @@ def _print_demo(res: dict[str, Any]) -> None:
             )
         out.print(t)
     if res.get("fees"):
-        from altsleeve.fees import render_fee_report
+        from altsleeve.views.fees import render_fee_report
 
         render_fee_report(res["fees"], out)
     if res.get("outcomes"):
-        from altsleeve.outcomes_report import render
+        from altsleeve.views.outcomes import render
 
         render(res["outcomes"], out)
         out.print(f"Outcome charts and outcomes.json: {res['outcomes']['folder']}")
@@ -3210,7 +3241,10 @@ def stress_montecarlo_cmd(
 ) -> None:
     """Chance of a shortfall, an exhausted cash buffer or a cap breach within 1, 3, 10 years."""
     from altsleeve.liquidity import MonteCarloSettings
-    from altsleeve.stress_montecarlo import result_json, stress_montecarlo
+    from altsleeve.workflows.stress_montecarlo import (
+        result_json,
+        stress_montecarlo,
+    )
 
     try:
         settings = MonteCarloSettings(n_paths=paths, years=years, seed=seed)
@@ -3280,8 +3314,16 @@ def outcomes(
     as_json: JsonOpt = False,
 ) -> None:
     """Savers' real wealth at retirement with and without the private sleeve (Monte Carlo)."""
-    from altsleeve.outcomes_report import render, write_outputs
-    from altsleeve.outcomes_run import load_inputs, prepare_inputs, result_json, simulate
+    from altsleeve.views.outcomes import (
+        render,
+        write_outputs,
+    )
+    from altsleeve.workflows.outcomes import (
+        load_inputs,
+        prepare_inputs,
+        result_json,
+        simulate,
+    )
 
     if chunk is not None and chunk < 1:
         raise InputError([Problem("<args>", "--chunk must be at least 1", column="--chunk")])
@@ -3374,9 +3416,7 @@ def report(
         if as_of:
             day = _parse_date(as_of, "--as-of")
         elif cutoff is not None:  # the last strike recorded by the cutoff
-            from altsleeve.liquidity_profile import last_strike_day
-
-            day = last_strike_day(led, v, recorded_at=cutoff)
+            day = pit.last_struck_day(led, v.vehicle.id, recorded_at=cutoff)
         else:
             day = _as_of_day(led, v, None)
         files = _write_evidence(
@@ -3444,8 +3484,11 @@ def _write_evidence(
     prog: ProgressFn,
 ) -> dict[str, Any]:
     """Gather the evidence as known on ``day`` and write the three files to ``out_dir``."""
-    from altsleeve.evidence_gather import EvidenceInputs, gather
-    from altsleeve.evidence_render import write_report
+    from altsleeve.views.evidence import write_report
+    from altsleeve.workflows.evidence import (
+        EvidenceInputs,
+        gather,
+    )
 
     inp = EvidenceInputs(
         db=db,

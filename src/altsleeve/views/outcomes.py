@@ -1,10 +1,11 @@
 """Participant outcomes on paper: the tables a committee reads and the charts written to --out.
 
-Owns rendering an outcomes result (:func:`altsleeve.outcomes_run.result_json` plus the per-path
+Owns rendering an outcomes result (:func:`altsleeve.workflows.outcomes.result_json` plus the
+per-path
 wealth) as rich tables, drawing its charts with matplotlib (PNG and SVG: the distribution of real
 wealth at retirement with and without the sleeve per cohort, replacement ratios, the per-path
 gain, fee sensitivity) and writing ``outcomes.json`` and the charts to a folder. Must not
-simulate (``altsleeve.outcomes``) and must not read input files (``altsleeve.outcomes_run``).
+simulate (``altsleeve.outcomes``) and must not read input files (``altsleeve.workflows.outcomes``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from altsleeve.outcomes import BlockResult
+from altsleeve.views import format as fmt
 
 FloatArray = NDArray[np.float64]
 
@@ -29,14 +31,6 @@ CHARTS: tuple[str, ...] = (
     "gain",
     "fee_sensitivity",
 )
-
-
-def _money(x: float) -> str:
-    return f"-${-x:,.0f}" if x < 0 else f"${x:,.0f}"
-
-
-def _pct(x: float, digits: int = 1) -> str:
-    return f"{100 * x:.{digits}f}%"
 
 
 def render(payload: dict[str, Any], console: Console) -> None:
@@ -66,7 +60,7 @@ def render(payload: dict[str, Any], console: Console) -> None:
             t.add_row(
                 c["cohort"] if label == "without" else "",
                 f"{label} sleeve",
-                *[_money(w[k]) for k in ("p5", "p25", "p50", "p75", "p95", "mean")],
+                *[fmt.dollars(w[k]) for k in ("p5", "p25", "p50", "p75", "p95", "mean")],
             )
     console.print(t)
     gammas = [r["risk_aversion"] for r in payload["cohorts"][0]["certainty_equivalent"]]
@@ -78,17 +72,17 @@ def render(payload: dict[str, Any], console: Console) -> None:
         t.add_column(col, justify="left" if col == "cohort" else "right")
     for c in payload["cohorts"]:
         ce = [
-            f"{_money(r['difference'])} ({100 * r['relative']:+.2f}%)"
+            f"{fmt.dollars(r['difference'])} ({100 * r['relative']:+.2f}%)"
             for r in c["certainty_equivalent"]
         ]
         t.add_row(
             c["cohort"],
-            _pct(c["p_better_off"]),
-            _money(c["gain"]["p50"]),
-            f"{_money(c['gain']['p5'])}..{_money(c['gain']['p95'])}",
+            fmt.pct(c["p_better_off"], 1),
+            fmt.dollars(c["gain"]["p50"]),
+            f"{fmt.dollars(c['gain']['p5'])}..{fmt.dollars(c['gain']['p95'])}",
             *ce,
-            _pct(c["replacement_ratio"]["without"]["p50"]),
-            _pct(c["replacement_ratio"]["with"]["p50"]),
+            fmt.pct(c["replacement_ratio"]["without"]["p50"], 1),
+            fmt.pct(c["replacement_ratio"]["with"]["p50"], 1),
         )
     console.print(t)
     t = Table(
@@ -104,16 +98,17 @@ def render(payload: dict[str, Any], console: Console) -> None:
             t.add_row(
                 c["cohort"] if i == 0 else "",
                 f"{r['fee_multiplier']:g}",
-                _money(r["wealth_with"]["p50"]),
-                _pct(r["p_better_off"]),
-                f"{_money(ce['difference'])} ({100 * ce['relative']:+.2f}%)",
+                fmt.dollars(r["wealth_with"]["p50"]),
+                fmt.pct(r["p_better_off"], 1),
+                f"{fmt.dollars(ce['difference'])} ({100 * ce['relative']:+.2f}%)",
             )
     console.print(t)
     sl = payload["sleeve"]
     console.print(
         f"Sleeve over {sl['years']:g} years, median a year: gross (reported) "
-        f"{_pct(sl['gross_return']['p50'], 2)}, net of every private layer and cash drag "
-        f"{_pct(sl['net_return']['p50'], 2)}; fees and drag {_pct(sl['fee_and_drag_median'], 2)}"
+        f"{fmt.pct(sl['gross_return']['p50'], 2)}, net of every private layer and cash drag "
+        f"{fmt.pct(sl['net_return']['p50'], 2)}; fees and drag "
+        f"{fmt.pct(sl['fee_and_drag_median'], 2)}"
         " a year (median)."
     )
 
@@ -207,7 +202,7 @@ def draw_charts(payload: dict[str, Any], result: BlockResult, out: Path) -> list
         ax.hist(rel, bins=np.linspace(lo, hi, 60), color="C2")
         ax.axvline(0.0, color="k", lw=1)
         ax.set_title(
-            f"{c['cohort']}: with / without - 1 (P(better off) {_pct(c['p_better_off'])})",
+            f"{c['cohort']}: with / without - 1 (P(better off) {fmt.pct(c['p_better_off'], 1)})",
             fontsize=9,
         )
         ax.xaxis.set_major_formatter(lambda v, _: f"{100 * v:+.0f}%")

@@ -9,7 +9,8 @@ market
 history (:func:`altsleeve.planning.ledger_market`, the long monthly series of
 :data:`altsleeve.planning.SCENARIO_COLUMNS`), and the participant flow rates measured on the
 trailing year of the vehicle's orders (the sample book's ``FlowParams`` otherwise); then running
-the paths in chunks on Dask (:func:`altsleeve.scaleout.dask_client`) or in this process. Must not
+the paths in chunks on Dask (:func:`altsleeve.common.scaleout.dask_client`) or in this process.
+Must not
 write to the ledger and must not hold model equations (they are in
 :mod:`altsleeve.liquidity._montecarlo`).
 """
@@ -24,6 +25,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from altsleeve.common.progress import ProgressFn, quiet
+from altsleeve.common.scaleout import check_cluster_options
 from altsleeve.errors import InputError, Problem
 from altsleeve.fund import Vehicle
 from altsleeve.ledger import Ledger
@@ -38,47 +41,21 @@ from altsleeve.liquidity import (
 )
 from altsleeve.marketdata import long_history
 from altsleeve.pacing import quarterly_returns
-from altsleeve.planning import (
+from altsleeve.pacing._outlook import (
     SCENARIO_COLUMNS,
     history_used,
-    ledger_market,
-    ledger_noticed,
-    ledger_state,
     sleeve_histories,
 )
 from altsleeve.samplebook import FlowParams
-from altsleeve.scaleout import check_cluster_options
-from altsleeve.workflows import ProgressFn
+from altsleeve.workflows import pit
+from altsleeve.workflows.pacing import (
+    ledger_market,
+    ledger_noticed,
+    ledger_state,
+)
 
 #: Fewer days of order history than this in the trailing year: use the FlowParams defaults.
 MIN_FLOW_DAYS = 90
-
-
-def _quiet(_d: str, _c: int, _t: int) -> None:
-    return None
-
-
-def _strikes_known(ledger: Ledger, vehicle: Vehicle, as_of: dt.date) -> pd.DataFrame:
-    """The vehicle's strikes dated and known on or before ``as_of`` (latest versions then)."""
-    s = ledger.as_known_on(as_of, tables=("strikes",)).strikes
-    s = s[(s["vehicle"] == vehicle.vehicle.id) & (pd.to_datetime(s["date"]) <= pd.Timestamp(as_of))]
-    return s.sort_values("date").reset_index(drop=True)
-
-
-def last_struck_day(ledger: Ledger, vehicle: Vehicle) -> dt.date:
-    """The vehicle's last recorded strike (InputError when it was never struck)."""
-    s = ledger.as_known_on(dt.date(2100, 12, 31), tables=("strikes",)).strikes
-    s = s[s["vehicle"] == vehicle.vehicle.id]
-    if s.empty:
-        raise InputError(
-            [
-                Problem(
-                    str(ledger.path),
-                    f"vehicle {vehicle.vehicle.id} was never struck: run `altsleeve strike` first",
-                )
-            ]
-        )
-    return pd.Timestamp(pd.to_datetime(s["date"]).max()).date()
 
 
 def flow_defaults(params: FlowParams | None = None) -> FlowModel:
@@ -115,7 +92,7 @@ def trailing_flows(ledger: Ledger, vehicle: Vehicle, as_of: dt.date) -> FlowMode
     base = flow_defaults()
     day = pd.Timestamp(as_of)
     start = day - pd.Timedelta(days=365)
-    known = _strikes_known(ledger, vehicle, as_of)
+    known = pit.strikes(ledger, vehicle.vehicle.id, as_of=as_of)
     strikes = known[pd.to_datetime(known["date"]) > start]
     if strikes.empty:
         return base
@@ -182,7 +159,7 @@ def montecarlo_inputs(
     ledger: Ledger,
     design: Design,
     as_of: dt.date | None = None,
-    progress: ProgressFn = _quiet,
+    progress: ProgressFn = quiet,
 ) -> MonteCarloInputs:
     """Everything a Monte Carlo run of ``design`` needs, as the ledger knew it on ``as_of``.
 
@@ -206,8 +183,8 @@ def montecarlo_inputs(
         missing market series.
     """
     vehicle = design.vehicle
-    day = as_of or last_struck_day(ledger, vehicle)
-    strikes = _strikes_known(ledger, vehicle, day)
+    day = as_of or pit.last_struck_day(ledger, vehicle.vehicle.id)
+    strikes = pit.strikes(ledger, vehicle.vehicle.id, as_of=day)
     if strikes.empty:
         raise InputError(
             [
@@ -276,7 +253,7 @@ def stress_montecarlo(
     workers: int | None = None,
     scheduler: str | None = None,
     chunk_paths: int = 10_000,
-    progress: ProgressFn = _quiet,
+    progress: ProgressFn = quiet,
 ) -> MonteCarloResult:
     """The Monte Carlo liquidity stress of ``design`` on the ledger as known on ``as_of``.
 
@@ -321,7 +298,7 @@ def stress_montecarlo(
     if workers == 0:
         progress(f"simulating {label} in process", 0, settings.n_paths)
         return run_montecarlo(inputs, settings, chunk_paths=chunk_paths, progress=step)
-    from altsleeve.scaleout import dask_client
+    from altsleeve.common.scaleout import dask_client
 
     progress("starting Dask" + (f" ({scheduler})" if scheduler else " (local cluster)"), 2, 3)
     with dask_client(scheduler, workers) as client:

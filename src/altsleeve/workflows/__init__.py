@@ -1,0 +1,28 @@
+"""Use cases bound to the ledger: one module per capability, each returning a typed result.
+
+Owns what joins the pure engines to storage and files: reading what was known on a date (the
+point-in-time reads live in :mod:`~altsleeve.workflows.pit`), calling an engine, writing what it
+found back to the ledger, and returning a typed result whose ``to_dict()`` is what the CLI's
+``--json`` prints and what the web API serves. One module per capability:
+
+==========================  ===============================================================
+module                      use cases
+==========================  ===============================================================
+``marketdata``              load arch's real history into the ledger; market paths as known
+``samplebook``              write the SYNTHETIC sample book; participant flows
+``vehicles``                register, resolve and read vehicle definitions
+``fund``                    strike, restrike, diff, limit breaches, exceptions, dilution
+``valuation``               value and record, backtest, testing pack, price challenges
+``pacing``                  the planner's inputs as known on a date; the planner's backtest
+``liquidity``               the SEC Rule 22e-4 profile
+``stress``                  replays and projections of stress scenarios, buffer sizing
+``stress_montecarlo``       the liquidity Monte Carlo
+``outcomes``                savers' outcomes Monte Carlo inputs and result
+``performance``             cash flows and index from files or the ledger; perf measures
+``evidence``                the fiduciary evidence file's payload
+``demo``                    the whole pipeline on the sample book
+==========================  ===============================================================
+
+Must not hold model equations (they belong to the engine packages) and must not print or draw
+(that is :mod:`altsleeve.views` and :mod:`altsleeve.cli`).
+"""
