@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from altsleeve.cli import _json_text, run
+from altsleeve.cli import run
+from altsleeve.cli._app import _json_text
 from tests.cli.commands import commands_with
 
 AS_OF = "2001-06-29"

@@ -1,0 +1,598 @@
+"""``altsleeve ingest``, ``ledger``, ``vehicle`` and ``exceptions``: the ledger's commands.
+
+Thin: each parses its options, calls :mod:`altsleeve.ledger` or :mod:`altsleeve.workflows` and
+prints the result (a table, or ``--json``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from altsleeve.cli._app import (
+    DbOpt,
+    JsonOpt,
+    VehicleOpt,
+    _emit_json,
+    _parse_date,
+    _parse_time,
+    _progress,
+    app,
+    err,
+    exceptions_app,
+    ledger_app,
+    out,
+    vehicle_app,
+)
+from altsleeve.errors import InputError, Problem
+from altsleeve.ledger import (
+    DEFAULT_DB,
+    FORMATS,
+    KNOWLEDGE_TABLES,
+    Ledger,
+    export_frame,
+    ingest_file,
+    write_export,
+)
+from altsleeve.ledger._ingest import check_file
+from altsleeve.workflows.vehicles import (
+    resolve_vehicle_id,
+)
+
+
+class IngestKind(StrEnum):
+    """File kinds that ``altsleeve ingest`` accepts."""
+
+    holdings = "holdings"
+    statements = "statements"
+    cashflows = "cashflows"
+    series = "series"
+    prices = "prices"
+    orders = "orders"
+
+
+# -- ingest ------------------------------------------------------------------------------------
+@app.command()
+def ingest(
+    kind: Annotated[IngestKind, typer.Argument(help="What the file holds.")],
+    file: Annotated[Path, typer.Argument(help="CSV (.csv, .csv.gz) or Parquet file.")],
+    db: DbOpt = DEFAULT_DB,
+    restate: Annotated[
+        bool, typer.Option("--restate", help="Record differing rows as new versions.")
+    ] = False,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why (kept in the audit log).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Validate only; write nothing.")
+    ] = False,
+    accept_move: Annotated[
+        bool,
+        typer.Option(
+            "--accept-move",
+            help="Record prices that move beyond their series' tolerance (needs --reason); "
+            "each is kept as an accepted exception.",
+        ),
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Validate a file completely, then append it to the ledger in one transaction."""
+    if accept_move and not reason:
+        raise InputError([Problem("<args>", "--accept-move needs --reason", column="--reason")])
+    if restate and not (reason or "").strip():
+        raise InputError(
+            [
+                Problem(
+                    "<args>",
+                    "--restate needs --reason TEXT: why the rows are restated (kept in the audit "
+                    "log)",
+                    column="--reason",
+                )
+            ]
+        )
+    with Ledger(db, read_only=dry_run) as led, _progress(not as_json) as prog:
+        if dry_run:
+            checked = check_file(led, kind.value, file, accept_move=accept_move, progress=prog)
+            res: dict[str, Any] = {
+                "kind": kind.value,
+                "file": str(file),
+                "rows": checked.row_count,
+                "valid": True,
+                "written": 0,
+            }
+        else:
+            rep = ingest_file(
+                led,
+                kind.value,
+                file,
+                restate=restate,
+                reason=reason,
+                accept_move=accept_move,
+                progress=prog,
+            )
+            r = rep.result
+            res = {
+                "kind": rep.kind,
+                "file": rep.path,
+                "sha256": rep.sha256,
+                "rows": rep.rows_read,
+                "new": r.new,
+                "restated": r.restated,
+                "unchanged": r.unchanged,
+                "batch_id": r.batch_id,
+            }
+    if as_json:
+        _emit_json(res)
+    elif dry_run:
+        out.print(f"{file}: {res['rows']} rows valid ({kind.value}); nothing written")
+    elif res["batch_id"] is None:
+        out.print(f"{file}: no changes ({res['unchanged']} rows already recorded)")
+    else:
+        out.print(
+            f"{file}: {res['new']} new, {res['restated']} restated, {res['unchanged']} unchanged "
+            f"rows of {kind.value} (batch {res['batch_id']})"
+        )
+
+
+# -- ledger ------------------------------------------------------------------------------------
+@ledger_app.command("init")
+def ledger_init(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
+    """Create an empty ledger (with its folders); the only command besides `demo` that does."""
+    existed = db.exists()
+    with Ledger(db, create=True) as led:
+        version = led.schema_version
+    res = {"db": str(db), "created": not existed, "schema_version": version}
+    if as_json:
+        _emit_json(res)
+    elif existed:
+        out.print(
+            f"{db} is already an altsleeve ledger (schema version {version}); nothing to create"
+        )
+    else:
+        out.print(f"created an empty ledger at {db} (schema version {version})")
+
+
+@ledger_app.command("verify")
+def ledger_verify(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
+    """Check the audit hash chain and every row against it; exit 1 if anything was altered."""
+    with Ledger(db, read_only=True) as led, _progress(not as_json) as prog:
+        rep = led.verify(prog)
+    if as_json:
+        _emit_json(
+            {
+                "ok": rep.ok,
+                "entries": rep.entries,
+                "rows": rep.rows,
+                "head_hash": rep.head_hash,
+                "problems": rep.problems,
+            }
+        )
+    elif rep.ok:
+        out.print(
+            f"ledger OK: {rep.entries} audit entries, {rep.rows} rows; head hash {rep.head_hash}"
+        )
+    else:
+        for p in rep.problems:
+            err.print(f"[red]TAMPERED[/red] {p}")
+        err.print(f"ledger verification FAILED: {len(rep.problems)} problems")
+    if not rep.ok:
+        raise typer.Exit(1)
+
+
+@ledger_app.command("status")
+def ledger_status(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
+    """Rows and keys per table, schema version and the newest audit entry."""
+    with Ledger(db, read_only=True) as led:
+        counts = led.counts()
+        version = led.schema_version
+        log = led.audit_log(limit=1)
+    head = log.iloc[0].to_dict() if len(log) else {}
+    res = {
+        "db": str(db),
+        "schema_version": version,
+        "tables": counts,
+        "last_entry": {
+            k: head.get(k) for k in ("seq", "recorded_at", "action", "target_table", "source")
+        },
+    }
+    if as_json:
+        _emit_json(res)
+        return
+    t = Table(title=f"Ledger {db} (schema version {version})")
+    t.add_column("table")
+    t.add_column("rows", justify="right")
+    t.add_column("keys", justify="right")
+    for name, c in counts.items():
+        t.add_row(name, str(c["rows"]), str(c["keys"]))
+    out.print(t)
+
+
+@ledger_app.command("log")
+def ledger_log(
+    db: DbOpt = DEFAULT_DB,
+    limit: Annotated[int, typer.Option("--limit", help="Newest N entries.")] = 20,
+    as_json: JsonOpt = False,
+) -> None:
+    """The audit log, newest first: who wrote what, from which file, with which hash."""
+    with Ledger(db, read_only=True) as led:
+        log = led.audit_log(limit=limit)
+    cols = ["seq", "recorded_at", "action", "target_table", "n_rows", "source", "entry_hash"]
+    if as_json:
+        _emit_json(log.to_dict(orient="records"))
+        return
+    t = Table(title=f"Audit log of {db}")
+    for c in cols:
+        t.add_column(c)
+    for _, r in log.iterrows():
+        t.add_row(*(str(r[c])[:16] + "…" if c == "entry_hash" else str(r[c]) for c in cols))
+    out.print(t)
+
+
+@ledger_app.command("export")
+def ledger_export(
+    table: Annotated[str, typer.Argument(help=f"One of {', '.join(KNOWLEDGE_TABLES)}.")],
+    db: DbOpt = DEFAULT_DB,
+    as_known_on: Annotated[
+        str | None, typer.Option("--as-known-on", help="Knowledge date YYYY-MM-DD.")
+    ] = None,
+    recorded_at: Annotated[
+        str | None, typer.Option("--recorded-at", help="Only what was recorded by this UTC time.")
+    ] = None,
+    with_bookkeeping: Annotated[
+        bool,
+        typer.Option(
+            "--with-bookkeeping",
+            help="Also write version, recorded_at and batch_id (for audit; ingest refuses them).",
+        ),
+    ] = False,
+    output: Annotated[
+        Path | None, typer.Option("--out", help="Write CSV or Parquet here (default: stdout).")
+    ] = None,
+) -> None:
+    """Export a table exactly as known on a date (latest version of each key known then).
+
+    holdings, statements, cashflows, prices and orders come out in their ingest format, so
+    `altsleeve ingest KIND` takes the file back (every row unchanged).
+    """
+    if table not in KNOWLEDGE_TABLES:
+        raise InputError(
+            [
+                Problem(
+                    "<args>",
+                    f"unknown table {table!r}; expected one of {', '.join(KNOWLEDGE_TABLES)}",
+                    column="TABLE",
+                )
+            ]
+        )
+    day = _parse_date(as_known_on, "--as-known-on") if as_known_on else None
+    rec = _parse_time(recorded_at, "--recorded-at") if recorded_at else None
+    with Ledger(db, read_only=True) as led:
+        frame = export_frame(
+            led,
+            table,
+            known_on=day or dt.date(2100, 12, 31),
+            recorded_at=rec,
+            with_bookkeeping=with_bookkeeping,
+        )
+        if frame.empty and (day is not None or rec is not None):
+            _explain_empty_export(led, table, day, rec)
+    text = write_export(frame, output, dates_as_dates=table in FORMATS)
+    if output is None:
+        sys.stdout.write(text)
+
+
+def _explain_empty_export(
+    led: Ledger, table: str, day: dt.date | None, rec: dt.datetime | None
+) -> None:
+    """Refuse a date that empties a table with rows: it is before anything in it was known."""
+    every = led.history(table)
+    if every.empty:
+        return  # an empty table exports as its header, whatever the date
+    if rec is not None and not (every["recorded_at"] <= pd.Timestamp(rec)).any():
+        first = pd.Timestamp(every["recorded_at"].min())
+        raise InputError(
+            [
+                Problem(
+                    "<args>",
+                    f"nothing in {table} was recorded by {rec} (the first row was recorded at "
+                    f"{first})",
+                    column="--recorded-at",
+                )
+            ]
+        )
+    known = every["known_on"] if "known_on" in every.columns else every["recorded_at"]
+    first_known = pd.Timestamp(known.min()).date()
+    raise InputError(
+        [
+            Problem(
+                "<args>",
+                f"nothing in {table} was known on {day} (the first fact was known on "
+                f"{first_known})",
+                column="--as-known-on",
+            )
+        ]
+    )
+
+
+# -- vehicles ----------------------------------------------------------------------------------
+@vehicle_app.command("register")
+def vehicle_register(
+    file: Annotated[Path, typer.Argument(help="The vehicle's TOML file (docs/vehicle.md).")],
+    db: DbOpt = DEFAULT_DB,
+    effective: Annotated[
+        str | None,
+        typer.Option(
+            "--effective",
+            help="First day the definition applies to (default: the inception, for the first).",
+        ),
+    ] = None,
+    known_on: Annotated[
+        str | None,
+        typer.Option("--known-on", help="When it became known (default: the effective date)."),
+    ] = None,
+    restate: Annotated[
+        bool,
+        typer.Option("--restate", help="Correct the definition recorded for that date."),
+    ] = False,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why (kept in the audit log).")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Record a vehicle's definition in the ledger (a change: --effective DATE)."""
+    from altsleeve.workflows.vehicles import register_vehicle
+
+    eff = _parse_date(effective, "--effective") if effective else None
+    known = _parse_date(known_on, "--known-on") if known_on else None
+    with Ledger(db) as led:
+        reg = register_vehicle(
+            led, file, effective=eff, known_on=known, restate=restate, reason=reason
+        )
+    res = reg.to_dict()
+    if as_json:
+        _emit_json(res)
+        return
+    if reg.result.batch_id is None:
+        out.print(
+            f"{reg.vehicle_id}: this definition is already registered (effective "
+            f"{reg.effective}); nothing written"
+        )
+    else:
+        what = "restated" if reg.result.restated else "registered"
+        out.print(
+            f"{reg.vehicle_id}: definition {what}, effective {reg.effective} (known on "
+            f"{reg.known_on}), sha256 {reg.sha256[:16]}…"
+        )
+
+
+@vehicle_app.command("list")
+def vehicle_list(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
+    """The registered vehicles and each definition (effective date, version, fees, cap)."""
+    from altsleeve.workflows.vehicles import vehicle_table
+
+    with Ledger(db, read_only=True) as led:
+        rows = vehicle_table(led)
+    if as_json:
+        _emit_json(rows)
+        return
+    if not rows:
+        out.print("no vehicle registered (altsleeve vehicle register FILE)")
+        return
+    t = Table(title=f"Vehicles in {db}")
+    cols = ("vehicle", "effective", "version", "known_on", "private_max", "fee_bp_per_year", "name")
+    for c in cols:
+        t.add_column(c)
+    for r in rows:
+        t.add_row(*(str(r[c]) for c in cols))
+    out.print(t)
+
+
+@vehicle_app.command("show")
+def vehicle_show(
+    db: DbOpt = DEFAULT_DB,
+    vehicle: VehicleOpt = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="The definition in force on this day.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """A registered vehicle's definition (in force on --date, default the latest) as JSON."""
+    from altsleeve.workflows.vehicles import definition_on
+
+    day = _parse_date(date, "--date") if date else None
+    with Ledger(db, read_only=True) as led:
+        vid = resolve_vehicle_id(led, vehicle)
+        d = definition_on(led, vid, day)
+    res = {
+        **d.provenance(),
+        "known_on": d.known_on.isoformat(),
+        "definition": json.loads(d.vehicle.to_json()),
+    }
+    _emit_json(res)
+
+
+# -- exceptions --------------------------------------------------------------------------------
+@exceptions_app.command("list")
+def exceptions_list(
+    db: DbOpt = DEFAULT_DB,
+    vehicle: VehicleOpt = None,
+    status: Annotated[
+        str, typer.Option("--status", help="open, accepted, resolved or all.")
+    ] = "all",
+    as_json: JsonOpt = False,
+) -> None:
+    """Exceptions found by the strike, the price checks and valuation tests, latest status."""
+    from altsleeve.workflows.fund import (
+        PRICES_SCOPE,
+        exceptions_table,
+    )
+    from altsleeve.workflows.valuation import VALUATION_SCOPE
+
+    if status not in ("open", "accepted", "resolved", "all"):
+        raise InputError(
+            [
+                Problem(
+                    "<args>", "--status must be open, accepted, resolved or all", column="--status"
+                )
+            ]
+        )
+    with Ledger(db, read_only=True) as led:
+        vid = resolve_vehicle_id(led, vehicle)
+        ex = exceptions_table(led, (vid, PRICES_SCOPE, VALUATION_SCOPE))
+    if status != "all":
+        ex = ex[ex["status"] == status]
+    rows = [
+        {
+            "scope": r["scope"],
+            "date": pd.Timestamp(r["date"]).date().isoformat(),
+            "kind": r["kind"],
+            "subject": r["subject"],
+            "status": r["status"],
+            "version": int(r["version"]),
+            "value": None if pd.isna(r["value"]) else float(r["value"]),
+            "threshold": None if pd.isna(r["threshold"]) else float(r["threshold"]),
+            "reason": r["reason"],
+            "detail": json.loads(str(r["detail"])),
+            "recorded_at": str(r["recorded_at"]),
+        }
+        for r in ex.to_dict("records")
+    ]
+    if as_json:
+        _emit_json(rows)
+        return
+    if not rows:
+        out.print(f"{vid}: no {'' if status == 'all' else status + ' '}exceptions")
+        return
+    t = Table(title=f"{vid}: exceptions ({status})")
+    for c in ("date", "kind", "subject", "status", "value", "threshold", "reason / finding"):
+        t.add_column(c, justify="right" if c in ("value", "threshold") else "left")
+    for r in rows:
+        t.add_row(
+            r["date"],
+            r["kind"],
+            r["subject"],
+            r["status"],
+            "" if r["value"] is None else f"{r['value']:.4f}",
+            "" if r["threshold"] is None else f"{r['threshold']:.4f}",
+            escape(r["reason"] or r["detail"].get("message", "")),
+        )
+    out.print(t)
+
+
+@exceptions_app.command("accept")
+def exceptions_accept(
+    db: DbOpt = DEFAULT_DB,
+    vehicle: VehicleOpt = None,
+    date: Annotated[str, typer.Option("--date", help="The day of the exception.")] = "",
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind",
+            help="price_move, missing_price, nav_move, or price_challenge (valuation test).",
+        ),
+    ] = "",
+    subject: Annotated[
+        str | None, typer.Option("--subject", help="The series (default: the only one that day).")
+    ] = None,
+    reason: Annotated[str, typer.Option("--reason", help="Why it is right (kept).")] = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Accept an open exception with a reason, so the strike can go on past it."""
+    from altsleeve.workflows.fund import exceptions_table
+
+    if not date:
+        raise InputError([Problem("<args>", "give --date D", column="--date")])
+    day = _parse_date(date, "--date")
+    if kind not in ("price_move", "missing_price", "nav_move", "price_challenge"):
+        raise InputError(
+            [
+                Problem(
+                    "<args>",
+                    "--kind must be price_move, missing_price, nav_move or price_challenge",
+                    column="--kind",
+                )
+            ]
+        )
+    if not reason.strip():
+        raise InputError([Problem("<args>", "an acceptance needs --reason", column="--reason")])
+    with Ledger(db) as led:
+        if kind == "price_challenge":  # the valuation committee's, not a vehicle's
+            from altsleeve.workflows.valuation import VALUATION_SCOPE
+
+            vid = VALUATION_SCOPE
+        else:
+            vid = resolve_vehicle_id(led, vehicle)
+        ex = exceptions_table(led, (vid,))
+        hits = ex[
+            (pd.to_datetime(ex["date"]) == pd.Timestamp(day))
+            & (ex["kind"] == kind)
+            & (ex["status"] == "open")
+        ]
+        if subject is not None:
+            hits = hits[hits["subject"] == subject]
+        if len(hits) != 1:
+            found = ", ".join(sorted(set(hits["subject"]))) or "none"
+            raise InputError(
+                [
+                    Problem(
+                        "<args>",
+                        f"{len(hits)} open {kind} exception(s) of {vid} on {day} (subjects: "
+                        f"{found}); give --subject"
+                        if len(hits) > 1
+                        else f"no open {kind} exception of {vid} on {day}"
+                        + (f" for {subject}" if subject else "")
+                        + " (see `altsleeve exceptions list --status open`)",
+                        column="--subject" if len(hits) > 1 else "--date",
+                    )
+                ]
+            )
+        row = hits.iloc[0].to_dict()
+        new = {
+            c: row[c]
+            for c in (
+                "scope",
+                "date",
+                "kind",
+                "subject",
+                "value",
+                "threshold",
+                "detail",
+                "known_on",
+            )
+        }
+        new.update(status="accepted", reason=reason.strip())
+        res = led.append(
+            "exceptions",
+            pd.DataFrame([new]),
+            action="accept",
+            source=f"exceptions accept {vid}",
+            restate=True,
+            detail={"reason": reason.strip()},
+        )
+    summary = {
+        "vehicle": vid,
+        "date": day.isoformat(),
+        "kind": kind,
+        "subject": str(row["subject"]),
+        "status": "accepted",
+        "reason": reason.strip(),
+        "batch_id": res.batch_id,
+    }
+    if as_json:
+        _emit_json(summary)
+        return
+    then = (
+        "the valuation committee's resolution is kept"
+        if kind == "price_challenge"
+        else "strike again to go on past it"
+    )
+    out.print(f"{vid}: {kind} of {row['subject']} on {day} accepted ({reason.strip()}); {then}")
