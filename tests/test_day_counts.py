@@ -14,7 +14,7 @@ import json
 import pandas as pd
 import pytest
 
-from altsleeve.cli.demo import _nav_path_summary
+from altsleeve.fund import nav_path_summary as _nav_path_summary
 from altsleeve.valuation._metrics import _DAYS_PER_YEAR
 from altsleeve.workflows.samplebook import flow_fractions
 

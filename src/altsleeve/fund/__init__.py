@@ -3,13 +3,12 @@
 Public surface: :class:`Vehicle` (``Vehicle.from_toml``), the shipped sample vehicle
 (:func:`sample_vehicle_path`), the pure engine (:func:`launch_state`, :func:`strike_days`), the
 strike's controls (:func:`check_prices`, :func:`nav_moves`) and business days
-(:func:`business_days`), and its ledger edge: registered vehicles (:func:`register_vehicle`,
-:func:`definitions`, :func:`registered_vehicle`), :func:`strike_range`, :func:`strike_diff`,
-:func:`record_breaches`, :func:`exceptions_table`, :func:`dilution_report`.
+(:func:`business_days`), and the unit price's path in summary (:func:`nav_path_summary`).
 
-Owns turning holding values into the vehicle's unit price; must not
-estimate holding values (``valuation`` does) nor read synthetic truth except in the dilution
-report, which says so.
+Owns turning holding values into the vehicle's unit price; must not estimate holding values
+(``valuation`` does), read or write the ledger, or read synthetic truth. Its ledger-bound use
+cases live in :mod:`altsleeve.workflows.fund` (strike, restrike, diff, limit breaches,
+exceptions, dilution) and :mod:`altsleeve.workflows.vehicles` (registered vehicles).
 """
 
 from importlib import resources
@@ -17,6 +16,7 @@ from pathlib import Path
 
 from altsleeve.fund._calendar import business_days
 from altsleeve.fund._controls import Finding, NavBase, check_prices, nav_moves
+from altsleeve.fund._navpath import nav_path_summary
 from altsleeve.fund._strike import (
     STRIKE_COLUMNS,
     StrikeInputs,
@@ -62,6 +62,7 @@ __all__ = [
     "check_prices",
     "launch_state",
     "nav_moves",
+    "nav_path_summary",
     "sample_vehicle_path",
     "strike_columns",
     "strike_days",

@@ -330,7 +330,7 @@ class MonteCarloInputs:
         Where the inputs come from (reported).
     noticed_calls : pandas.DataFrame, optional
         Capital calls noticed by the as-of date and dated after it (``holding_id``, ``date``,
-        ``amount`` in dollars; :func:`altsleeve.planning.noticed_flows` calls); ``None``: none.
+        ``amount`` in dollars; :func:`altsleeve.pacing.noticed_flows` calls); ``None``: none.
     provenance : mapping of str to JSON values
         What the caller read to build the inputs (knowledge date, strike, sources), copied into
         the summary as it is.

@@ -2,7 +2,9 @@
 
 Public surface: the estimators (:class:`StaleValuer`, :class:`ProxyValuer`,
 :class:`NowcastValuer`, all ``fit(inputs)`` then ``estimate(start, end)``/``predict(day)``), their
-inputs (:class:`ValuationInputs`, from the ledger or from files), and the backtest scoring against
+inputs (:class:`ValuationInputs`; read from the ledger by
+:func:`altsleeve.workflows.pit.inputs_from_ledger`
+and from files by :mod:`altsleeve.workflows.valuation`), and the backtest scoring against
 a synthetic truth (``backtest_report``). Every estimate for day ``t`` uses only what was known on
 ``t``. Owns estimation; must not write the ledger (``workflows`` does) nor read synthetic truth
 (only the scoring functions take a truth, passed in explicitly).

@@ -834,6 +834,18 @@ class ReportFiles:
     pdf: Path | None
     pdf_note: str | None
 
+    def summary(self, payload: Mapping[str, Any]) -> dict[str, Any]:
+        """The files and the payload's check counts: what ``report --json`` prints."""
+        head = payload["summary"]
+        return {
+            "html": str(self.html),
+            "pdf": None if self.pdf is None else str(self.pdf),
+            "json": str(self.json),
+            "pdf_note": self.pdf_note,
+            "counts": head["status_counts"],
+            "triggers_fired": head["triggers_fired"],
+        }
+
 
 def write_report(payload: Mapping[str, Any], out_dir: Path, *, pdf: bool = True) -> ReportFiles:
     """Write ``evidence.json``, ``evidence.html`` and ``evidence.pdf`` into ``out_dir``.

@@ -3,10 +3,12 @@
 Owns gathering what :func:`altsleeve.liquidity.liquidity_profile` needs from a ledger as known on
 the day: the vehicle's recorded strike of that day (each sleeve's value, the fees payable, net
 assets), the private holdings' state (vehicle type, NAV, commitment, paid-in; via
-:func:`altsleeve.planning.ledger_state`), the capital calls already noticed by the GPs and dated
-within each coverage horizon (certain: :func:`altsleeve.planning.ledger_noticed`), the further
+:func:`altsleeve.workflows.pacing.ledger_state`), the capital calls already noticed by the GPs and
+dated
+within each coverage horizon (certain: :func:`altsleeve.workflows.pacing.ledger_noticed`), the
+further
 calls expected at a high quantile (the pacing engine's stochastic projection through
-:func:`altsleeve.planning.cashflow_calendar`, on scenarios bootstrapped from the market history
+:func:`altsleeve.pacing.cashflow_calendar`, on scenarios bootstrapped from the market history
 known that day, less the noticed calls), and the trailing year of the vehicle's participant
 redemptions. Every read is as known on the day and, with ``recorded_at``, as recorded by that
 time (the evidence report's cutoff). Must not write to the ledger, strike the vehicle (a day not
@@ -64,7 +66,7 @@ def expected_calls(
     """Capital calls the model expects within each window at ``quantile``, beyond the notices.
 
     The pacing engine projects every live holding quarter by quarter over ``paths`` scenarios
-    bootstrapped from the history known on ``day``; :func:`~altsleeve.planning.cashflow_calendar`
+    bootstrapped from the history known on ``day``; :func:`~altsleeve.pacing.cashflow_calendar`
     spreads each quarter's calls evenly over its days (the current quarter's over the days left in
     it), so a window of a few days gets its days' share of the quarter's calls on every path, and
     the quantile is taken over the paths. Each holding's projected calls in a window are first
@@ -89,7 +91,7 @@ def noticed_calls(
 ) -> dict[str, float]:
     """Capital calls noticed by ``day`` and dated within each window, dollars by window key.
 
-    ``noticed`` is :func:`~altsleeve.planning.noticed_flows`; a call dated in
+    ``noticed`` is :func:`~altsleeve.pacing.noticed_flows`; a call dated in
     ``(day, day + calendar days]`` counts in full (it is certain: amount and date known).
     """
     return {
@@ -120,7 +122,8 @@ def profile_from_ledger(
 
     * the strike recorded for ``day`` (its latest version): each sleeve's value, the fees
       payable; the glide-path targets of ``day`` and the cash floor for the rebalancing need;
-    * the private holdings from :func:`~altsleeve.planning.ledger_state` (GP NAV rolled forward by
+    * the private holdings from :func:`~altsleeve.workflows.pacing.ledger_state` (GP NAV rolled
+    forward by
       the flows since, commitment, paid-in, gate), less commitments of later vintages with
       nothing paid in (:func:`~altsleeve.liquidity.split_future_commitments`);
     * capital calls noticed by ``day`` and dated within each coverage horizon, certain
@@ -222,7 +225,7 @@ def profile_from_ledger(
             "commitment": skipped_commitment,
         },
         "calls": {
-            "method": "pacing stochastic projection (altsleeve.planning.cashflow_calendar); "
+            "method": "pacing stochastic projection (altsleeve.pacing.cashflow_calendar); "
             "a quarter's calls spread evenly over its days; quantile over paths",
             "quantile": a.call_quantile,
             "paths": paths,

@@ -157,7 +157,7 @@ def projection_path(
     ``n_days`` business days (Monday to Friday) after ``as_of`` (default: the last day struck).
     Liquid sleeves' levels stay at their ``as_of`` level; the cash index grows at its mean daily
     return over the last 63 days. The private book follows its expected path from its state as
-    known on ``as_of`` (:func:`~altsleeve.planning.ledger_state`): the pacing engine on one
+    known on ``as_of`` (:func:`~altsleeve.workflows.pacing.ledger_state`): the pacing engine on one
     market path at the history's mean return with no noise (the deterministic
     Takahashi-Alexander model), each quarter's calls and distributions spread evenly over its
     business days and the NAV linear between quarter ends. Participant purchases and
@@ -165,7 +165,7 @@ def projection_path(
     reported one until a shock moves it. Capital calls already noticed by ``as_of`` and dated in
     the window are paid on their dates in full; each holding's projected calls in a quarter are
     reduced by its notices there (floored at zero), as in
-    :func:`~altsleeve.planning.cashflow_calendar`. ``recorded_at``: the recorded-time cutoff of
+    :func:`~altsleeve.pacing.cashflow_calendar`. ``recorded_at``: the recorded-time cutoff of
     every read (UTC; default: everything recorded).
     """
     if as_of is not None:

@@ -2,12 +2,13 @@
 
 Owns reading what :func:`altsleeve.liquidity.run_montecarlo` needs from the ledger, strictly as
 known on the as-of date: the vehicle's struck net assets (the last strike on or before the date),
-the private book's state (:func:`altsleeve.planning.ledger_state`), the capital calls the GPs
-have noticed by then and dated after it (:func:`altsleeve.planning.ledger_noticed`, the same
+the private book's state (:func:`altsleeve.workflows.pacing.ledger_state`), the capital calls the
+GPs
+have noticed by then and dated after it (:func:`altsleeve.workflows.pacing.ledger_noticed`, the same
 function the liquidity profile and ``altsleeve calls`` read: certain outflows), the real quarterly
 market
-history (:func:`altsleeve.planning.ledger_market`, the long monthly series of
-:data:`altsleeve.planning.SCENARIO_COLUMNS`), and the participant flow rates measured on the
+history (:func:`altsleeve.workflows.pacing.ledger_market`, the long monthly series of
+:data:`altsleeve.pacing.SCENARIO_COLUMNS`), and the participant flow rates measured on the
 trailing year of the vehicle's orders (the sample book's ``FlowParams`` otherwise); then running
 the paths in chunks on Dask (:func:`altsleeve.common.scaleout.dask_client`) or in this process.
 Must not
@@ -128,7 +129,7 @@ def trailing_flows(ledger: Ledger, vehicle: Vehicle, as_of: dt.date) -> FlowMode
 
 
 def _committed_state(ledger: Ledger, day: dt.date) -> tuple[pd.DataFrame, list[str]]:
-    """:func:`~altsleeve.planning.ledger_state` without the commitments not made by ``day``.
+    """:func:`~altsleeve.workflows.pacing.ledger_state` without the commitments not made by ``day``.
 
     The ledger's holdings are reference data, known from the start (``known_on`` 1900-01-01 in
     the sample book, ``docs/ledger.md``), so the state as of an early date lists funds of later
@@ -165,14 +166,15 @@ def montecarlo_inputs(
 
     ``as_of`` defaults to the vehicle's last strike. Net assets are those of the last strike on
     or before ``as_of`` known then; the private book's state is
-    :func:`~altsleeve.planning.ledger_state` (paid-in, NAV as known, calibrated parameters);
+    :func:`~altsleeve.workflows.pacing.ledger_state` (paid-in, NAV as known, calibrated parameters);
     funds of later vintages with no call yet are left out (:func:`_committed_state`); capital
     calls noticed by ``as_of`` and dated after it are certain outflows of their quarters
-    (:func:`~altsleeve.planning.ledger_noticed`; the model's calls of the holding are reduced by
+    (:func:`~altsleeve.workflows.pacing.ledger_noticed`; the model's calls of the holding are
+    reduced by
     them, floored at zero);
-    the market history is the quarterly returns of :data:`~altsleeve.planning.SCENARIO_COLUMNS`
+    the market history is the quarterly returns of :data:`~altsleeve.pacing.SCENARIO_COLUMNS`
     complete and known by ``as_of``; each liquid and cash sleeve earns the long real series of
-    its asset type (:func:`~altsleeve.planning.sleeve_histories`), the stress trigger is the
+    its asset type (:func:`~altsleeve.pacing.sleeve_histories`), the stress trigger is the
     equity history, and ``provenance["history"]`` states the mapping; the flows are
     :func:`trailing_flows`.
 
