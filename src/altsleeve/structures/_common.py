@@ -188,7 +188,7 @@ def prorate(
         priority = (h < small_holder_max) & (np.abs(t - h) <= 1e-9) & (t > 0)
     small = float(t[priority].sum())
     accepted = np.zeros_like(t)
-    if small >= capacity:  # small holders alone fill the offer: prorate among them
+    if small > 0 and small >= capacity:  # small holders alone fill it: prorate among them
         ratio = capacity / small
         accepted[priority] = t[priority] * ratio
         return Proration(t, accepted, capacity, offer_amount, extra_used, 0.0, priority)
