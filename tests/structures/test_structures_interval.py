@@ -176,15 +176,30 @@ def test_quarterly_calendar_2025_golden() -> None:
     cal = weekday_calendar([dt.date(2025, 7, 4)])
     frame = repurchase_calendar(terms, dt.date(2025, 3, 15), dt.date(2025, 12, 31), calendar=cal)
     d = dt.date
-    assert frame["notice"].tolist() == [d(2025, 2, 12), d(2025, 5, 14), d(2025, 8, 15), d(2025, 11, 14)]
+    assert frame["notice"].tolist() == [
+        d(2025, 2, 12),
+        d(2025, 5, 14),
+        d(2025, 8, 15),
+        d(2025, 11, 14),
+    ]
     assert frame["deadline"].tolist() == [
         d(2025, 3, 14),
         d(2025, 6, 13),
         d(2025, 9, 15),
         d(2025, 12, 15),
     ]
-    assert frame["pricing"].tolist() == [d(2025, 3, 28), d(2025, 6, 27), d(2025, 9, 29), d(2025, 12, 29)]
-    assert frame["payment"].tolist() == [d(2025, 4, 4), d(2025, 7, 3), d(2025, 10, 6), d(2026, 1, 5)]
+    assert frame["pricing"].tolist() == [
+        d(2025, 3, 28),
+        d(2025, 6, 27),
+        d(2025, 9, 29),
+        d(2025, 12, 29),
+    ]
+    assert frame["payment"].tolist() == [
+        d(2025, 4, 4),
+        d(2025, 7, 3),
+        d(2025, 10, 6),
+        d(2026, 1, 5),
+    ]
     assert frame["notice_days"].tolist() == [30, 30, 31, 31]
     assert frame["payment_days"].tolist() == [7, 6, 7, 7]
     assert (frame["notice_days"].between(21, 42)).all()

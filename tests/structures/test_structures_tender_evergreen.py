@@ -37,8 +37,18 @@ def test_tender_offer_schedule_with_explicit_skip() -> None:
     frame = tender_offer_schedule(
         TenderOfferTerms(), d(2025, 3, 31), d(2025, 12, 31), skip=[d(2025, 6, 30)]
     )
-    assert frame["deadline"].tolist() == [d(2025, 2, 28), d(2025, 5, 30), d(2025, 8, 29), d(2025, 12, 1)]
-    assert frame["payment"].tolist() == [d(2025, 5, 15), d(2025, 8, 14), d(2025, 11, 14), d(2026, 2, 16)]
+    assert frame["deadline"].tolist() == [
+        d(2025, 2, 28),
+        d(2025, 5, 30),
+        d(2025, 8, 29),
+        d(2025, 12, 1),
+    ]
+    assert frame["payment"].tolist() == [
+        d(2025, 5, 15),
+        d(2025, 8, 14),
+        d(2025, 11, 14),
+        d(2026, 2, 16),
+    ]
     assert frame["made"].tolist() == [True, False, True, True]
 
 

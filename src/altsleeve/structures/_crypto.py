@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -474,13 +474,13 @@ class RiskContributions:
         (``w_i (Sigma w)_i``), ``share`` (of total variance), ``breach`` (share above the limit).
     variance : float
         ``w' Sigma w``; equals the contributions' sum.
-    limit : float or None
-        The share-of-variance limit checked.
+    limit : float, dict or None
+        The share-of-variance limit checked (one for all assets, or per named asset).
     """
 
     table: pd.DataFrame
     variance: float
-    limit: float | None
+    limit: float | Mapping[str, float] | None
 
     @property
     def volatility(self) -> float:
@@ -498,7 +498,7 @@ def euler_risk_contributions(
     weights: Sequence[float] | np.ndarray | pd.Series,
     names: Sequence[str] | None = None,
     *,
-    limit: float | None = None,
+    limit: float | Mapping[str, float] | None = None,
 ) -> RiskContributions:
     """Each asset's Euler contribution to portfolio variance, flagged against a limit.
 
@@ -514,8 +514,9 @@ def euler_risk_contributions(
         Portfolio weights (decimals).
     names : sequence of str, optional
         Asset names (default the DataFrame's index, else ``0..n-1``).
-    limit : float, optional
-        Flag assets whose share of variance exceeds this (e.g. 0.10 for crypto).
+    limit : float or mapping of str to float, optional
+        Flag assets whose share of variance exceeds this: one number for every asset, or a
+        limit per named asset (e.g. ``{"crypto": 0.10}``; assets not named are not limited).
 
     Returns
     -------
@@ -545,13 +546,19 @@ def euler_risk_contributions(
     if variance <= 0:
         refuse("<risk contributions>", [("cov", "portfolio variance is not positive")])
     share = contribution / variance
+    if limit is None:
+        limits = np.full(w.size, np.inf)
+    elif isinstance(limit, Mapping):
+        limits = np.array([float(limit.get(n, np.inf)) for n in names])
+    else:
+        limits = np.full(w.size, float(limit))
     table = pd.DataFrame(
         {
             "weight": w,
             "marginal": marginal,
             "contribution": contribution,
             "share": share,
-            "breach": share > limit if limit is not None else np.zeros(w.size, dtype=bool),
+            "breach": share > limits,
         },
         index=pd.Index(list(names), name="asset"),
     )
