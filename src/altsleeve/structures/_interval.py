@@ -39,15 +39,15 @@ from altsleeve.structures._common import (
     weekday_calendar,
 )
 
-#: Rule 23c-3(a)(1): the repurchase interval, months.
+#: Rule 23c-3(a), "periodic interval": the repurchase interval, months.
 FREQUENCIES_MONTHS: tuple[int, ...] = (3, 6, 12)
 #: Rule 23c-3(b)(3)(i): the offer amount, share of common stock outstanding.
 OFFER_MIN, OFFER_MAX = 0.05, 0.25
 #: Rule 23c-3(b)(4)(i): notification, days before the repurchase request deadline.
 NOTICE_MIN_DAYS, NOTICE_MAX_DAYS = 21, 42
-#: Rule 23c-3(a)(5): the pricing date, at most this many days after the request deadline.
+#: Rule 23c-3(a), "repurchase pricing date": at most this many days after the request deadline.
 PRICING_MAX_DAYS = 14
-#: Rule 23c-3(b)(1): payment, at most this many days after the pricing date.
+#: Rule 23c-3: payment, at most this many days after the pricing date.
 PAYMENT_MAX_DAYS = 7
 
 
@@ -98,7 +98,7 @@ class IntervalTerms:
             faults.append(
                 (
                     "frequency_months",
-                    f"{self.frequency_months}: Rule 23c-3(a)(1) allows repurchases every 3, 6 or "
+                    f"{self.frequency_months}: Rule 23c-3 allows repurchases every 3, 6 or "
                     "12 months",
                 )
             )
@@ -122,7 +122,7 @@ class IntervalTerms:
             faults.append(
                 (
                     "pricing_lag_days",
-                    f"{self.pricing_lag_days}: Rule 23c-3(a)(5) requires pricing within 14 days "
+                    f"{self.pricing_lag_days}: Rule 23c-3 requires pricing within 14 days "
                     "after the repurchase request deadline",
                 )
             )
@@ -130,7 +130,7 @@ class IntervalTerms:
             faults.append(
                 (
                     "payment_lag_days",
-                    f"{self.payment_lag_days}: Rule 23c-3(b)(1) requires payment within 7 days "
+                    f"{self.payment_lag_days}: Rule 23c-3 requires payment within 7 days "
                     "after the repurchase pricing date",
                 )
             )
@@ -181,9 +181,9 @@ def repurchase_calendar(
     - notice ``N = D - notice_days``, rolled to the preceding business day if that keeps it at
       most 42 days before ``D``, else to the following one (Rule 23c-3(b)(4)(i): 21-42 days);
     - pricing ``P = D + pricing_lag_days`` rolled to the following business day (Rule
-      23c-3(a)(5): within 14 days, or the next business day if the 14th day is not one);
+      23c-3(a): within 14 days, or the next business day if the 14th day is not one);
     - payment ``Y = P + payment_lag_days`` rolled to the preceding business day (Rule
-      23c-3(b)(1): not later than 7 days after pricing).
+      23c-3: not later than 7 days after pricing).
 
     Parameters
     ----------
