@@ -22,6 +22,7 @@ from altsleeve.structures import (
     stress_path,
     strike_prices,
     synthetic_crypto_path,
+    weekday_calendar,
     weight_limits,
 )
 
@@ -100,8 +101,6 @@ def test_strike_with_a_holiday_spans_it() -> None:
         np.arange(1.0, 11.0), index=pd.date_range("2025-01-01", periods=10, freq="D")
     )
     # Jan 1 2025 is a Wednesday; holiday Thu Jan 2 -> Fri Jan 3's strike spans 2 days.
-    from altsleeve.structures._common import weekday_calendar
-
     s = strike_prices(prices, weekday_calendar([d(2025, 1, 2)]))
     assert [x.date() for x in s.index][:3] == [d(2025, 1, 1), d(2025, 1, 3), d(2025, 1, 6)]
     assert s["days_spanned"].tolist()[1:] == [2, 3, 1, 1, 1, 1]

@@ -16,6 +16,7 @@ from altsleeve.structures import (
     prorate,
     repurchase_calendar,
     vehicle_tender,
+    weekday_calendar,
 )
 
 # --------------------------------------------------------------------------------------------
@@ -170,8 +171,6 @@ def test_quarterly_calendar_2025_golden() -> None:
     #    pricing Mon Sep 29; payment Mon Oct 6.
     #  Dec 15 Monday: notice Sat Nov 15 -> Fri Nov 14 (31 days); pricing Mon Dec 29;
     #    payment Mon Jan 5 2026.
-    from altsleeve.structures._common import weekday_calendar
-
     terms = IntervalTerms(3, 0.05, notice_days=30, pricing_lag_days=14, payment_lag_days=7)
     cal = weekday_calendar([dt.date(2025, 7, 4)])
     frame = repurchase_calendar(terms, dt.date(2025, 3, 15), dt.date(2025, 12, 31), calendar=cal)
@@ -212,8 +211,6 @@ def test_calendar_rolls_within_the_rule_around_holidays() -> None:
     # forward to Mon Dec 9 (39 days). Pricing 14 days after = Fri Jan 31 2025, made a holiday:
     # the rule allows the next business day, Mon Feb 3 (17 days). Payment 7 days after pricing
     # = Mon Feb 10.
-    from altsleeve.structures._common import weekday_calendar
-
     terms = IntervalTerms(12, 0.05, notice_days=42, pricing_lag_days=14, payment_lag_days=7)
     cal = weekday_calendar([dt.date(2024, 12, 6), dt.date(2025, 1, 31)])
     frame = repurchase_calendar(terms, dt.date(2025, 1, 17), dt.date(2025, 12, 31), calendar=cal)

@@ -11,7 +11,13 @@ structure (``_liquidity``). Pure computation: imports only numpy, pandas, scipy,
 matplotlib or any other altsleeve module (the ledger and command-line edges come later).
 """
 
-from altsleeve.structures._common import EXTRA_MAX, SMALL_HOLDER_MAX, Proration, prorate
+from altsleeve.structures._common import (
+    EXTRA_MAX,
+    SMALL_HOLDER_MAX,
+    Proration,
+    prorate,
+    weekday_calendar,
+)
 from altsleeve.structures._crypto import (
     CRYPTO_STRESSES,
     STRIKE_TIME,
@@ -101,5 +107,6 @@ __all__ = [
     "tender_offer",
     "tender_offer_schedule",
     "vehicle_tender",
+    "weekday_calendar",
     "weight_limits",
 ]
