@@ -11,7 +11,7 @@ every rate is annual over ACT/365F years, pyxirr's default. Pure computation: re
 job.
 """
 
-from altsleeve.performance._drawdown import max_drawdown
+from altsleeve.performance._drawdown import max_drawdown, worst_drawdown
 from altsleeve.performance._flows import (
     CASHFLOW_COLUMNS,
     DAYS_PER_YEAR,
@@ -47,5 +47,6 @@ __all__ = [
     "pooled_cashflows",
     "sleeve_series",
     "time_weighted_return",
+    "worst_drawdown",
     "xirr_many",
 ]

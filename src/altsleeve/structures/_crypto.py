@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from altsleeve.errors import InputError, Problem
+from altsleeve.performance import worst_drawdown
 from altsleeve.structures._common import refuse, weekday_calendar
 
 #: The label every synthetic path carries.
@@ -310,13 +311,14 @@ class Drawdown:
 
 
 def max_drawdown(prices: pd.Series) -> Drawdown:
-    """The maximum drawdown ``max_t (1 - P_t / max_{s<=t} P_s)`` and its peak and trough dates."""
-    p = prices.to_numpy(dtype=float)
+    """The maximum drawdown ``max_t (1 - P_t / max_{s<=t} P_s)`` and its peak and trough dates.
+
+    The depth is :func:`altsleeve.performance.worst_drawdown`'s, the one definition, as a
+    positive fall (``0.8``: 80% lost).
+    """
     idx = pd.DatetimeIndex(prices.index)
-    dd = 1.0 - p / np.maximum.accumulate(p)
-    t = int(np.argmax(dd))
-    k = int(np.argmax(p[: t + 1]))
-    return Drawdown(float(dd[t]), idx[k], idx[t], int((idx[t] - idx[k]).days))
+    dd, k, t = worst_drawdown(prices.to_numpy(dtype=float))
+    return Drawdown(-dd, idx[k], idx[t], int((idx[t] - idx[k]).days))
 
 
 @dataclass(frozen=True)
