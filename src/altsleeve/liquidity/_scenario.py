@@ -165,6 +165,20 @@ class Scenario(TomlModel):
     """A stress scenario: a base path and the shocks laid over it, in order."""
 
     toml_label: ClassVar[str] = "<scenario>"
+    # the tags of the shocks' discriminated union: the index already names the shock
+    toml_skip: ClassVar[frozenset[str]] = frozenset(
+        {
+            "equity",
+            "calls",
+            "distributions",
+            "redemptions",
+            "purchases",
+            "calls_over_distributions",
+            "plan_withdrawal",
+            "gate",
+            "secondary",
+        }
+    )
 
     scenario: ScenarioInfo
     base: Base
