@@ -206,7 +206,8 @@ def book_summary(ledger: Ledger, as_of: dt.date) -> dict[str, Any]:
                 "calls_musd": float(c.loc[c["kind"] == "call", "amount"].sum()) / 1e6,
                 "distributions_musd": float(c.loc[c["kind"] == "distribution", "amount"].sum())
                 / 1e6,
-                "last_reported_nav_musd": float(last_mark.reindex(sorted(ids)).fillna(0).sum()) / 1e6,
+                "last_reported_nav_musd": float(last_mark.reindex(sorted(ids)).fillna(0).sum())
+                / 1e6,
                 "true_nav_musd_synthetic": float(true_last.reindex(sorted(ids)).fillna(0).sum())
                 / 1e6,
             }
