@@ -54,7 +54,9 @@ def test_day_status_table(
         ((True, -1, False, False, False), "negative"),
     ],
 )
-def test_impossible_facts_are_refused(facts: tuple[bool, int, bool, bool, bool], message: str) -> None:
+def test_impossible_facts_are_refused(
+    facts: tuple[bool, int, bool, bool, bool], message: str
+) -> None:
     with pytest.raises(ValueError, match=message):
         DayFacts(*facts)
 
@@ -70,7 +72,9 @@ def test_impossible_facts_are_refused(facts: tuple[bool, int, bool, bool, bool],
         (dt.date(2026, 11, 2), dt.datetime(2026, 11, 2, 23, 0, tzinfo=UTC)),  # Monday, EST
     ],
 )
-def test_default_cutoff_follows_new_york_daylight_saving(day: dt.date, deadline: dt.datetime) -> None:
+def test_default_cutoff_follows_new_york_daylight_saving(
+    day: dt.date, deadline: dt.datetime
+) -> None:
     assert sla(deadline - dt.timedelta(hours=1), day).deadline == deadline
     assert sla(deadline - dt.timedelta(hours=1), day).seconds_left == 3600
 
@@ -170,7 +174,11 @@ def test_price_records_and_their_csv() -> None:
     ],
 )
 def test_price_record_validation(kwargs: dict[str, object], message: str) -> None:
-    args: dict[str, object] = {"vehicle": "TDF2045", "date": dt.date(2026, 3, 9), "nav_per_unit": 10.0}
+    args: dict[str, object] = {
+        "vehicle": "TDF2045",
+        "date": dt.date(2026, 3, 9),
+        "nav_per_unit": 10.0,
+    }
     args.update(kwargs)
     with pytest.raises(ValueError, match=message):
         PriceRecord(**args)  # type: ignore[arg-type]

@@ -56,7 +56,9 @@ def test_sign_a_determination() -> None:
         Principal("pete", frozenset({Role.PORTFOLIO_MANAGER})),
         Principal("ada", frozenset({Role.ADMIN})),
         Principal("rui", frozenset({Role.REVIEWER})),
-        Principal("bot", frozenset({Role.VALUATION_COMMITTEE}), frozenset({"prices:read"}), "token"),
+        Principal(
+            "bot", frozenset({Role.VALUATION_COMMITTEE}), frozenset({"prices:read"}), "token"
+        ),
     ],
 )
 def test_only_a_committee_member_in_person_signs(who: Principal) -> None:

@@ -155,9 +155,11 @@ def test_only_errors_the_policy_reprocesses_are_flagged() -> None:
     out = reprocess(order, 10.04, 10.00)
     assert out.orders[0].participant_dollars == pytest.approx(398.41, abs=0.005)
     assert out.orders[0].clears_minimum and not out.orders[0].reprocess
-    assert reprocess(order, 10.04, 10.00, NavErrorPolicy(reprocess_immaterial=True)).orders[
-        0
-    ].reprocess
+    assert (
+        reprocess(order, 10.04, 10.00, NavErrorPolicy(reprocess_immaterial=True))
+        .orders[0]
+        .reprocess
+    )
     # no error at all (half a cent): nothing is reprocessed
     none = reprocess([_order("P1", "purchase", 10_000_000, 10.005)], 10.005, 10.00)
     assert none.error.error_class is NavErrorClass.NONE
