@@ -195,7 +195,7 @@ class OrderCorrection:
         correct_nav``: for a purchase ``amount - units * correct_nav`` (paid, less the correct
         worth of the units received); for a redemption ``units * correct_nav - amount``.
     owed_to : {"participant", "fund", "none"}
-        Which party is owed.
+        Which party is owed (``none`` when less than half a cent is owed either way).
     clears_minimum : bool
         The order's account, all its orders netted, is owed or owes at least the policy's
         per-account minimum.
@@ -314,7 +314,7 @@ def reprocess(
     out: list[OrderCorrection] = []
     for o, correct_units, diff_units, dollars in raw:
         clears = round(abs(accounts[o.account]), _PLACES) >= policy.account_minimum
-        rounded = round(dollars, _PLACES)
+        rounded = round(dollars, 2)  # less than half a cent either way is owed to no one
         owed: Literal["participant", "fund", "none"] = (
             "participant" if rounded > 0 else "fund" if rounded < 0 else "none"
         )
