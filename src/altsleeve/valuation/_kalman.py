@@ -230,6 +230,11 @@ class HoldingPosterior:
         Reported returns the row observed.
     own : ndarray of bool
         Whether the row had enough observations for its own estimate.
+    logit_a, sd_logit_a : ndarray
+        Posterior mean and standard deviation of the logit of the smoothing weight (the grid's
+        spread, plus its spacing's uniform variance); the prior's where ``own`` is False.
+    log_sigma, sd_log_sigma : ndarray
+        The same for the log of the idiosyncratic volatility.
     """
 
     a: FloatArray
@@ -242,6 +247,10 @@ class HoldingPosterior:
     gap_var: FloatArray
     n_obs: NDArray[np.int64]
     own: NDArray[np.bool_]
+    logit_a: FloatArray
+    sd_logit_a: FloatArray
+    log_sigma: FloatArray
+    sd_log_sigma: FloatArray
 
 
 def _logit_a(a: FloatArray) -> FloatArray:
@@ -252,8 +261,12 @@ def _logit_a(a: FloatArray) -> FloatArray:
 #: Smoothing weights tried for each holding (the pooled value is always added).
 A_GRID = (0.25, 0.4, 0.55, 0.7, 0.85, 1.0)
 
-#: Multiples of the pooled idiosyncratic volatility tried for each holding.
-SIGMA_SCALES = (0.35, 0.6, 1.0)
+#: Multiples of the class's (empirical-Bayes) idiosyncratic volatility tried for each holding.
+SIGMA_SCALES = (0.6, 1.0, 1.6)
+
+#: Multiples of the pooled idiosyncratic volatility tried for the holdings' raw estimates that
+#: set a class's empirical-Bayes prior (:func:`class_hyper`): wider, nearly the likelihood alone.
+EB_SIGMA_SCALES = (0.25, 0.4, 0.6, 1.0, 1.6)
 
 
 def holding_posterior(
@@ -264,9 +277,10 @@ def holding_posterior(
     sigma: FloatArray,
     noise: FloatArray,
     *,
-    prior_sd_alpha: float,
-    prior_sd_beta: float,
-    prior_sd_logit_a: float = PRIOR_SD["logit_a"],
+    prior_sd_alpha: float | FloatArray,
+    prior_sd_beta: float | FloatArray,
+    prior_sd_logit_a: float | FloatArray = PRIOR_SD["logit_a"],
+    prior_sd_log_sigma: float | FloatArray = PRIOR_SD["log_idio_vol"],
     a_grid: tuple[float, ...] = A_GRID,
     sigma_scales: tuple[float, ...] = SIGMA_SCALES,
     min_obs: int = 0,
@@ -328,7 +342,7 @@ def holding_posterior(
     logdet_s = np.where(obs[None], np.log(svar[:, 0]), 0.0).sum(axis=2)
     log_ml = -0.5 * (logdet_s + quad + np.log(det / (pa0 * pb0)))
     z = (_logit_a(grid) - _logit_a(a)[None]) / prior_sd_logit_a
-    zs = np.log(sig / sigma[None]) / PRIOR_SD["log_idio_vol"]
+    zs = np.log(sig / sigma[None]) / prior_sd_log_sigma
     lp = log_ml - 0.5 * z**2 - 0.5 * zs**2
     wts = np.exp(lp - lp.max(axis=0))
     wts = wts / wts.sum(axis=0)
@@ -343,8 +357,19 @@ def holding_posterior(
     var_b = (wts * (c_bb + (beta_k - be) ** 2)).sum(axis=0)
     a_mean = (wts * grid).sum(axis=0)
     sigma_mean = (wts * sig).sum(axis=0)
+    lg = np.clip(_logit_a(grid), -4.0, 4.0)  # a = 1 (no smoothing) counts as logit 4
+    la = (wts * lg).sum(axis=0)
+    # the grid's spacing in logit a (about 0.75) as a uniform variance, so that a posterior on one
+    # grid value does not claim more precision than the grid has
+    la_var = (wts * (lg - la) ** 2).sum(axis=0) + 0.75**2 / 12.0
     n_obs = out.n_obs[:rows]
     own = n_obs >= max(min_obs, 1)
+    sd_la = np.broadcast_to(np.asarray(prior_sd_logit_a, dtype=float), (rows,))
+    ls = np.log(sig)
+    ls_mean = (wts * ls).sum(axis=0)
+    step_ls = float(np.mean(np.diff(np.log(sigma_scales)))) if len(sigma_scales) > 1 else 0.0
+    ls_var = (wts * (ls - ls_mean) ** 2).sum(axis=0) + step_ls**2 / 12.0
+    sd_ls = np.broadcast_to(np.asarray(prior_sd_log_sigma, dtype=float), (rows,))
     return HoldingPosterior(
         np.where(own, a_mean, a),
         np.where(own, sigma_mean, sigma),
@@ -356,6 +381,130 @@ def holding_posterior(
         np.where(own, gap_var, gvars[0, 0]),
         n_obs,
         own,
+        np.where(own, la, _logit_a(a)),
+        np.where(own, np.sqrt(la_var), sd_la),
+        np.where(own, ls_mean, np.log(sigma)),
+        np.where(own, np.sqrt(ls_var), sd_ls),
+    )
+
+
+@dataclass(frozen=True)
+class ClassHyper:
+    """The empirical-Bayes prior of a class's holdings at one refit (point in time).
+
+    Centres and cross-holding spreads of ``alpha``, ``beta``, ``logit a`` and ``log sigma``
+    (the idiosyncratic volatility), estimated from
+    the class's holdings' own estimates and their standard errors (:func:`eb_spread`); ``n``
+    holdings entered (0: the documented defaults, centred on the pooled fit).
+    """
+
+    alpha: float
+    beta: float
+    a: float
+    sigma: float
+    sd_alpha: float
+    sd_beta: float
+    sd_logit_a: float
+    sd_log_sigma: float
+    n: int = 0
+
+
+def inv_logit_a(x: FloatArray | float) -> FloatArray:
+    """The smoothing weight of a logit (inverse of the transform used in the priors)."""
+    return np.asarray(_A_MIN + (1.0 - _A_MIN) / (1.0 + np.exp(-np.asarray(x))), dtype=float)
+
+
+def eb_spread(
+    est: FloatArray, se: FloatArray, tau0: float, *, hyper_sd: float = 0.5
+) -> tuple[float, float]:
+    """Precision-weighted centre and cross-holding spread of per-holding estimates.
+
+    Random-effects model ``est_i ~ N(mu, tau^2 + se_i^2)``: ``tau`` maximises the restricted
+    (REML) likelihood plus a log-normal hyperprior centred on the documented spread ``tau0``
+    (log spread ``hyper_sd``), over a grid from 0.05 to 5 times ``tau0``; ``mu`` is the
+    precision-weighted mean at that ``tau``, each estimate weighted by ``1 / (tau^2 + se_i^2)``.
+    With no estimates, ``(nan, tau0)``.
+    """
+    est = np.asarray(est, dtype=float)
+    se = np.asarray(se, dtype=float)
+    if len(est) == 0:
+        return float("nan"), tau0
+    taus = tau0 * np.exp(np.linspace(np.log(0.05), np.log(5.0), 93))
+    v = taus[:, None] ** 2 + se[None] ** 2
+    w = 1.0 / v
+    mu = (w * est[None]).sum(axis=1) / w.sum(axis=1)
+    ll = -0.5 * (np.log(v) + w * (est[None] - mu[:, None]) ** 2).sum(axis=1)
+    ll = ll - 0.5 * np.log(w.sum(axis=1)) - 0.5 * (np.log(taus / tau0) / hyper_sd) ** 2
+    k = int(np.argmax(ll))
+    return float(mu[k]), float(taus[k])
+
+
+def class_hyper(
+    inp: FilterInputs,
+    pooled: NowcastParams,
+    *,
+    sd_alpha: float,
+    sd_beta: float,
+    sd_logit_a: float,
+    sd_log_sigma: float,
+    min_obs: int,
+    min_holdings: int = 3,
+    sigma_scales: tuple[float, ...] = SIGMA_SCALES,
+) -> ClassHyper:
+    """Empirical-Bayes prior of a class from its holdings' rows as known at one refit.
+
+    Each row's own ``alpha``, ``beta``, ``logit a`` and ``log sigma`` are estimated under a weak
+    prior centred on the pooled fit (spreads 0.1, 1.0, 2.0 and 2.0: nearly the likelihood alone;
+    ``sigma`` over ``sigma_scales`` times the pooled value), with their posterior standard errors;
+    the centre and spread of each across the rows with at least ``min_obs`` reported returns come
+    from :func:`eb_spread` with the documented spreads as the hyperprior's centre. With fewer
+    than ``min_holdings`` such rows: the defaults, centred on the pooled fit.
+    """
+    default = ClassHyper(
+        pooled.alpha,
+        pooled.beta,
+        pooled.a,
+        pooled.sigma,
+        sd_alpha,
+        sd_beta,
+        sd_logit_a,
+        sd_log_sigma,
+        0,
+    )
+    if inp.y.shape[0] == 0:
+        return default
+    rows = inp.y.shape[0]
+    post = holding_posterior(
+        inp,
+        np.full(rows, pooled.a),
+        np.full(rows, pooled.alpha),
+        np.full(rows, pooled.beta),
+        np.full(rows, pooled.sigma),
+        np.full(rows, pooled.noise),
+        prior_sd_alpha=0.1,
+        prior_sd_beta=1.0,
+        prior_sd_logit_a=2.0,
+        prior_sd_log_sigma=2.0,
+        sigma_scales=sigma_scales,
+        min_obs=min_obs,
+    )
+    own = post.own
+    if int(own.sum()) < min_holdings:
+        return default
+    mu_al, tau_al = eb_spread(post.alpha[own], post.sd_alpha[own], sd_alpha)
+    mu_be, tau_be = eb_spread(post.beta[own], post.sd_beta[own], sd_beta)
+    mu_la, tau_la = eb_spread(post.logit_a[own], post.sd_logit_a[own], sd_logit_a)
+    mu_ls, tau_ls = eb_spread(post.log_sigma[own], post.sd_log_sigma[own], sd_log_sigma)
+    return ClassHyper(
+        mu_al,
+        mu_be,
+        float(inv_logit_a(mu_la)),
+        float(np.exp(mu_ls)),
+        tau_al,
+        tau_be,
+        tau_la,
+        tau_ls,
+        int(own.sum()),
     )
 
 

@@ -16,11 +16,13 @@ from typing import Any, Self
 import numpy as np
 import pandas as pd
 from scipy.stats import norm
+from scipy.stats import t as t_dist
 
 from altsleeve.valuation._defaults import (
     ALPHA_DISPERSION,
     BETA_DISPERSION,
     DEFAULT_COVERAGE,
+    PRIOR_SD,
     class_prior,
 )
 from altsleeve.valuation._engine import (
@@ -41,8 +43,11 @@ from altsleeve.valuation._engine import (
 )
 from altsleeve.valuation._inputs import ValuationInputs
 from altsleeve.valuation._kalman import (
+    EB_SIGMA_SCALES,
+    ClassHyper,
     FilterInputs,
     NowcastParams,
+    class_hyper,
     fit_params,
     holding_posterior,
     run_filter,
@@ -497,6 +502,7 @@ class NowcastValuer(Valuer):
         min_marks: int = 4,
         beta_dispersion: float = BETA_DISPERSION,
         alpha_dispersion: float = ALPHA_DISPERSION,
+        empirical_bayes: bool = True,
         coverage: float = DEFAULT_COVERAGE,
     ) -> None:
         super().__init__(coverage=coverage)
@@ -510,6 +516,7 @@ class NowcastValuer(Valuer):
         self.min_marks = min_marks
         self.beta_dispersion = beta_dispersion
         self.alpha_dispersion = alpha_dispersion
+        self.empirical_bayes = empirical_bayes
 
     # -- fitting -------------------------------------------------------------------------------
     def _refit_days(self, start_day: int, end_day: int) -> IntArray:
@@ -534,9 +541,12 @@ class NowcastValuer(Valuer):
         for hd in data.values():
             by_class.setdefault(hd.asset_class, []).append(hd)
         self.params_ = {}
+        self.hyper_: dict[str, list[ClassHyper]] = {}
+        eb = self.per_holding and self.empirical_bayes and self.fixed_beta is None
         for ac, members in by_class.items():
             prior = class_prior(ac)
             fits: list[NowcastParams] = []
+            hypers: list[ClassHyper] = []
             prev: NowcastParams | None = None
             for rd in self.refit_days_:
                 rows = []
@@ -569,7 +579,35 @@ class NowcastValuer(Valuer):
                     )
                 fits.append(params)
                 prev = params
+                if eb and rows:
+                    hypers.append(
+                        class_hyper(
+                            _stack(rows),
+                            params,
+                            sd_alpha=self.alpha_dispersion,
+                            sd_beta=self.beta_dispersion,
+                            sd_logit_a=PRIOR_SD["logit_a"],
+                            sd_log_sigma=PRIOR_SD["log_idio_vol"],
+                            min_obs=max(self.min_marks, 8),
+                            sigma_scales=EB_SIGMA_SCALES,
+                        )
+                    )
+                else:
+                    hypers.append(self._default_hyper(params))
             self.params_[ac] = fits
+            self.hyper_[ac] = hypers
+
+    def _default_hyper(self, p: NowcastParams) -> ClassHyper:
+        return ClassHyper(
+            p.alpha,
+            p.beta,
+            p.a,
+            p.sigma,
+            self.alpha_dispersion,
+            self.beta_dispersion,
+            PRIOR_SD["logit_a"],
+            PRIOR_SD["log_idio_vol"],
+        )
 
     def params_on(self, asset_class: str, day: pd.Timestamp | str) -> NowcastParams:
         """The fitted parameters in force for a class on a day (after ``estimate``)."""
@@ -600,11 +638,14 @@ class NowcastValuer(Valuer):
         ep = base_epochs(hd, starts)
         k = len(starts)
         fits = self.params_.get(hd.asset_class, [])
+        hypers = self.hyper_.get(hd.asset_class, [])
         prior = NowcastParams.from_prior(class_prior(hd.asset_class))
         plist: list[NowcastParams] = []
+        hlist: list[ClassHyper] = []
         for s in starts:
             i = int(np.searchsorted(self.refit_days_, hd.grid[s], side="right")) - 1
             plist.append(fits[i] if i >= 0 and fits else prior)
+            hlist.append(hypers[i] if i >= 0 and hypers else self._default_hyper(plist[-1]))
         ep.alpha = np.array([p.alpha for p in plist])
         ep.beta = np.array([p.beta for p in plist])
         self._g_var = np.zeros(k)
@@ -637,15 +678,24 @@ class NowcastValuer(Valuer):
             pa = np.array([plist[i].a for i in which])
             okm = np.array(ok)
             if self.per_holding and self.fixed_beta is None:
+                # centre a holding with its own estimate on the class's empirical-Bayes
+                # prior; one that falls back keeps the pooled fit
+                young = inp.observed[:, 1:].sum(axis=1) < max(self.min_marks, 1)
+                hw = [
+                    self._default_hyper(plist[i]) if y else hlist[i]
+                    for i, y in zip(which, young, strict=True)
+                ]
                 post = holding_posterior(
                     inp,
-                    pa,
-                    ep.alpha[w],
-                    ep.beta[w],
-                    self._sigma[w],
+                    np.array([h.a for h in hw]),
+                    np.array([h.alpha for h in hw]),
+                    np.array([h.beta for h in hw]),
+                    np.array([h.sigma for h in hw]),
                     self._noise[w],
-                    prior_sd_alpha=self.alpha_dispersion,
-                    prior_sd_beta=self.beta_dispersion,
+                    prior_sd_alpha=np.array([h.sd_alpha for h in hw]),
+                    prior_sd_beta=np.array([h.sd_beta for h in hw]),
+                    prior_sd_logit_a=np.array([h.sd_logit_a for h in hw]),
+                    prior_sd_log_sigma=np.array([h.sd_log_sigma for h in hw]),
                     min_obs=self.min_marks,
                 )
                 own = post.own
@@ -655,7 +705,7 @@ class NowcastValuer(Valuer):
                 pooled_beta_sd, pooled_alpha_sd = self._beta_sd[w], self._alpha_sd[w]
                 self._beta_sd[w] = np.where(own, post.sd_beta, pooled_beta_sd)
                 self._alpha_sd[w] = np.where(own, post.sd_alpha, pooled_alpha_sd)
-                self._sigma[w] = np.sqrt(self._sigma[w] * post.sigma)
+                self._sigma[w] = post.sigma
                 gap_est, gap_v = post.gap, post.gap_var
             else:
                 out = run_filter(inp, pa, ep.alpha[w], ep.beta[w], self._sigma[w], self._noise[w])
@@ -664,6 +714,14 @@ class NowcastValuer(Valuer):
             gap = np.where(okm, gap_est, 0.0)
             ep.anchor[w] = ep.mark_nav[w] * np.exp(-gap)
             self._g_var[w] = np.where(okm, gap_v, gap_var)
+        # A holding's own variances are estimated from its n reported returns: its interval uses
+        # the Student t quantile with n degrees of freedom (the predictive interval of a normal
+        # with an estimated scale) instead of the normal one.
+        self._zscale = np.ones(k)
+        if self.per_holding:
+            df = np.maximum(n_used, 1).astype(float)
+            t_q = t_dist.ppf(0.5 + self.coverage / 2.0, df) / self.z
+            self._zscale = np.where(own_flags, t_q, 1.0)
         self._keep_holding_params(hd, starts, ep, a_used, n_used, own_flags)
         return ep
 
@@ -703,7 +761,7 @@ class NowcastValuer(Valuer):
             + w**2 * (self._beta_sd[k] * r.dlogb) ** 2
             + (self._alpha_sd[k] * r.tau) ** 2
         )
-        return np.asarray(np.sqrt(var), dtype=float)
+        return np.asarray(np.sqrt(var) * self._zscale[k], dtype=float)
 
 
 class HoldingNowcastValuer(NowcastValuer):
