@@ -24,6 +24,10 @@ been carried at the reported rather than the true value; then ``c`` restarts at 
 becomes ``eps_j``. Quarters without a mark (missing or not yet known) are prediction steps, so
 late and missing statements need no special case. The true log value at the last mark is
 ``Y - g - e``.
+
+:func:`run_kernel_filter` is the same filter for a finite appraisal kernel (a moving average of
+the last few quarters' true values) instead of the partial adjustment; :func:`holding_posterior`
+and :func:`class_hyper` give each holding's own parameters under an empirical-Bayes class prior.
 """
 
 from __future__ import annotations

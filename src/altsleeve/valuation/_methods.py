@@ -475,20 +475,33 @@ class NowcastValuer(Valuer):
     fixed_beta : float, optional
         Force beta (a deliberately mis-specified model for validation).
     per_holding : bool
-        Also estimate each holding's own alpha and beta, point in time at every knowledge state
-        (each new mark), by empirical Bayes: a normal prior centred on the class's pooled fit
-        with the cross-fund spreads ``alpha_dispersion`` and ``beta_dispersion``, updated by the
-        holding's own reported returns through the filter (``_kalman.holding_posterior``). A
-        holding with fewer than ``min_marks`` reported returns keeps the pooled fit. The
-        holding's smoothing and idiosyncratic volatility are averaged over a grid
-        (``_kalman.A_GRID``, ``_kalman.SIGMA_SCALES``) by their posterior weights. The interval
-        then uses the posterior spreads of alpha and beta instead of the class dispersion, and
-        the geometric mean of the pooled and the holding's idiosyncratic volatility (the
-        holding's alone made the sample book's 90% interval cover 83%).
+        Also estimate each holding's own alpha, beta, smoothing and idiosyncratic volatility,
+        point in time at every knowledge state (each new mark), by empirical Bayes: a prior
+        centred on the class's empirical-Bayes centre, with its cross-fund spreads estimated at
+        each refit from the class's holdings as known then (``_kalman.class_hyper``; the
+        documented ``alpha_dispersion`` and ``beta_dispersion`` when the class has fewer than 3
+        holdings with 8 reported returns), updated by the holding's own reported returns through
+        the filter (``_kalman.holding_posterior``). A holding with fewer than ``min_marks``
+        reported returns keeps the pooled fit. The holding's smoothing (or appraisal kernel) and
+        idiosyncratic volatility are averaged over a grid (``_kalman.A_GRID``,
+        ``_kalman.SIGMA_SCALES``) by their posterior weights. The interval then uses the
+        posterior spreads of alpha and beta instead of the class dispersion, the holding's own
+        idiosyncratic volatility, and the Student t quantile with the holding's number of
+        reported returns as degrees of freedom.
     min_marks : int
         Reported returns a holding needs before its own estimate replaces the pooled one.
     beta_dispersion, alpha_dispersion : float
-        Prior standard deviations of a holding's beta and alpha (a year) around its class.
+        Prior standard deviations of a holding's beta and alpha (a year) around its class: the
+        interval's dispersion terms in the pooled model, and the centre of the hyperprior on the
+        empirical-Bayes spreads.
+    empirical_bayes : bool
+        Estimate the per-holding prior's centres and spreads from the class (default); False:
+        centre on the pooled fit with the documented spreads.
+    appraisal : {"geltner", "moving_average", "auto"}
+        The appraisal model: Geltner's partial adjustment (default); a moving-average kernel of
+        ``MA_QUARTERS`` quarters, the most likely per class at each refit
+        (``_kalman.run_kernel_filter``); or whichever of all of them is the most likely by the
+        Bayesian information criterion.
     coverage : float
         Two-sided coverage of the interval.
     """
