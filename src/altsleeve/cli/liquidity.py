@@ -194,8 +194,7 @@ def stress(
     """Run the vehicle's daily strike through stress scenarios and report day by day."""
     if ctx.invoked_subcommand is not None:
         return
-    from altsleeve.marketdata import PRIVATE_GROWTH_TYPE, long_history
-    from altsleeve.views.stress import monthly_table, summary_table
+    from altsleeve.views.stress import render_stress
     from altsleeve.workflows.stress import stress_scenarios
 
     v = _vehicle(db, vehicle)
@@ -211,22 +210,7 @@ def stress(
     if as_json:
         _emit_json(rep.to_dict())
         return
-    for s, r in zip(chosen, rep.runs, strict=True):
-        out.print(f"[bold]{s.scenario.title or s.id}[/bold]: {r.result.design['path']}")
-    if any(sh.kind == "equity" for s in chosen for sh in s.shocks):
-        moved = ", ".join(rep.equity_shock_moves) or "none (no sleeve of asset type equity)"
-        out.print(f"Equity shocks move the vehicle's equity sleeves' series: {moved}", markup=False)
-    summary_table([r.result for r in rep.runs], out, synthetic=rep.synthetic)
-    if monthly:
-        for r in rep.runs:
-            monthly_table(r, out)
-    if rep.history:
-        out.print(
-            "Projection base: flat markets; the private book follows its expected path from its "
-            f"state, its growth linked to {long_history(PRIVATE_GROWTH_TYPE).label} at that "
-            "history's mean.",
-            markup=False,
-        )
+    render_stress(rep, out, monthly=monthly)
     if out_dir is not None:
         out.print(f"Daily rows and stress.json written to {out_dir}")
 

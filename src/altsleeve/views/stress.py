@@ -14,7 +14,7 @@ from rich.table import Table
 
 from altsleeve.liquidity import StressResult
 from altsleeve.views.notes import history_note
-from altsleeve.workflows.stress import BufferSizing, ScenarioList, ScenarioRun
+from altsleeve.workflows.stress import BufferSizing, ScenarioList, ScenarioRun, StressReport
 
 
 def summary_table(
@@ -110,6 +110,30 @@ def monthly_table(run: ScenarioRun, console: Console) -> None:
             f"{r['unrebalanced_max'] / 1e6:,.1f}",
         )
     console.print(t)
+
+
+def render_stress(rep: StressReport, console: Console, *, monthly: bool = True) -> None:
+    """``altsleeve stress``: each run's path, the summary table and (``monthly``) its months."""
+    from altsleeve.marketdata import PRIVATE_GROWTH_TYPE, long_history
+
+    for r in rep.runs:
+        console.print(f"[bold]{r.title or r.result.scenario}[/bold]: {r.result.design['path']}")
+    if rep.equity_shocked:
+        moved = ", ".join(rep.equity_shock_moves) or "none (no sleeve of asset type equity)"
+        console.print(
+            f"Equity shocks move the vehicle's equity sleeves' series: {moved}", markup=False
+        )
+    summary_table([r.result for r in rep.runs], console, synthetic=rep.synthetic)
+    if monthly:
+        for r in rep.runs:
+            monthly_table(r, console)
+    if rep.history:
+        console.print(
+            "Projection base: flat markets; the private book follows its expected path from its "
+            f"state, its growth linked to {long_history(PRIVATE_GROWTH_TYPE).label} at that "
+            "history's mean.",
+            markup=False,
+        )
 
 
 def scenario_list_table(scenarios: ScenarioList, console: Console) -> None:

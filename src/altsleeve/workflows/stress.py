@@ -530,6 +530,8 @@ class StressReport:
     runs : list of ScenarioRun
     daily : bool
         Whether ``to_dict()`` holds each run's daily rows.
+    equity_shocked : bool
+        Whether a scenario shocks equity (then ``equity_shock_moves`` says what it moved).
     """
 
     vehicle: str
@@ -538,6 +540,7 @@ class StressReport:
     history: dict[str, str]
     runs: list[ScenarioRun]
     daily: bool = False
+    equity_shocked: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """What ``stress --json`` prints (and ``--out``'s stress.json holds)."""
@@ -597,6 +600,7 @@ def stress_scenarios(
         history=history_statement((), private=True) if projected else {},
         runs=runs,
         daily=daily,
+        equity_shocked=any(sh.kind == "equity" for s in scenarios for sh in s.shocks),
     )
 
 
