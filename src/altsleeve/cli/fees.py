@@ -1,12 +1,13 @@
 """``altsleeve fees stack`` and ``fees breakeven``: the fee stack gross to net and the break-even.
 
-Thin: each calls :mod:`altsleeve.fees` and draws with :mod:`altsleeve.views.fees`.
+Thin: each calls one use case of :mod:`altsleeve.workflows.fees` and prints its ``to_dict()``
+or draws it with :mod:`altsleeve.views.fees`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -14,14 +15,10 @@ from altsleeve.cli._app import (
     JsonOpt,
     VehicleFileOpt,
     _emit_json,
-    _file_vehicle,
     fees_app,
     out,
 )
 from altsleeve.errors import InputError, Problem
-from altsleeve.fund import (
-    Vehicle,
-)
 
 # -- fees ------------------------------------------------------------------------------------
 StackOpt = Annotated[
@@ -41,17 +38,11 @@ EvergreenPathOpt = Annotated[
 ]
 
 
-def _fee_inputs(vehicle: Path | None, stack: Path | None, path: str) -> tuple[Vehicle, Any]:
-    from altsleeve.fees import (
-        FeeStack,
-        sample_stack_path,
-    )
-
+def _check_path(path: str) -> None:
     if path not in ("constant", "history"):
         raise InputError(
             [Problem("<args>", "use 'constant' or 'history'", column="--evergreen-path")]
         )
-    return _file_vehicle(vehicle), FeeStack.from_toml(stack or sample_stack_path())
 
 
 @fees_app.command("stack")
@@ -73,25 +64,26 @@ def fees_stack(
     as_json: JsonOpt = False,
 ) -> None:
     """The fee stack layer by layer: basis, rate, terms, dollars, bp a year, IRR gross -> net."""
-    from altsleeve.fees import fee_stack_report
     from altsleeve.views.fees import render_stack
+    from altsleeve.workflows.fees import fee_files, fee_stack
 
-    v, s = _fee_inputs(vehicle, stack, evergreen_path)
+    _check_path(evergreen_path)
+    v, s = fee_files(vehicle, stack)
     try:
-        rep = fee_stack_report(
+        res = fee_stack(
             v,
             s,
-            gross_return=gross,
-            horizon_years=horizon,
+            gross=gross,
+            horizon=horizon,
             sleeve_size=sleeve_size,
             evergreen_path=evergreen_path,
         )
     except ValueError as exc:
         raise InputError([Problem("<args>", str(exc), column="--gross")]) from None
     if as_json:
-        _emit_json(rep)
+        _emit_json(res.to_dict())
         return
-    render_stack(rep, out)
+    render_stack(res.report, out)
 
 
 @fees_app.command("breakeven")
@@ -149,11 +141,12 @@ def fees_breakeven(
     as_json: JsonOpt = False,
 ) -> None:
     """The gross excess return a year the sleeve needs, after each fee layer, to break even."""
-    from altsleeve.fees import breakeven_report
     from altsleeve.views.fees import render_breakeven
+    from altsleeve.workflows.fees import fee_breakeven, fee_files
 
-    v, s = _fee_inputs(vehicle, stack, evergreen_path)
-    rep = breakeven_report(
+    _check_path(evergreen_path)
+    v, s = fee_files(vehicle, stack)
+    res = fee_breakeven(
         v,
         s,
         benchmark=benchmark,
@@ -161,10 +154,10 @@ def fees_breakeven(
         private_weight=private_weight,
         alternative_bp=alternative_bp,
         same_wrapper=same_wrapper,
-        horizon_years=horizon,
+        horizon=horizon,
         evergreen_path=evergreen_path,
     )
     if as_json:
-        _emit_json(rep)
+        _emit_json(res.to_dict())
         return
-    render_breakeven(rep, out)
+    render_breakeven(res.report, out)

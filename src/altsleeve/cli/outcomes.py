@@ -1,7 +1,7 @@
 """``altsleeve outcomes``: savers' wealth at retirement with and without the sleeve.
 
-Thin: calls :mod:`altsleeve.workflows.outcomes`; tables and charts from
-:mod:`altsleeve.views.outcomes`.
+Thin: calls :func:`altsleeve.workflows.outcomes.savers_outcomes` and prints its ``to_dict()``;
+tables and charts from :mod:`altsleeve.views.outcomes`.
 """
 
 from __future__ import annotations
@@ -71,36 +71,36 @@ def outcomes(
         render,
         write_outputs,
     )
-    from altsleeve.workflows.outcomes import (
-        load_inputs,
-        prepare_inputs,
-        result_json,
-        simulate,
-    )
+    from altsleeve.workflows.outcomes import savers_outcomes
 
     if chunk is not None and chunk < 1:
         raise InputError([Problem("<args>", "--chunk must be at least 1", column="--chunk")])
     with _progress(not as_json) as prog:
-        prog("reading the vehicle, parameters, fee stack and history", 0, 1)
-        inputs = load_inputs(vehicle, params, fee_stack, as_of)
-        how = funding.value if funding is not None else inputs.params.private.funding
-        prep = prepare_inputs(inputs, seed, how)
-        result = simulate(
-            prep, paths, workers=workers, scheduler=scheduler, chunk_paths=chunk, progress=prog
+        res = savers_outcomes(
+            vehicle,
+            params,
+            fee_stack,
+            as_of,
+            paths=paths,
+            seed=seed,
+            funding=funding.value if funding is not None else None,
+            workers=workers,
+            scheduler=scheduler,
+            chunk_paths=chunk,
+            progress=prog,
         )
-        payload = result_json(inputs, prep, result, n_paths=paths, seed=seed, funding=how)
         files = []
         if out_dir is not None:
             prog(f"writing outcomes.json and charts to {out_dir}", 0, 1)
             try:
-                files = write_outputs(payload, result, out_dir)
+                files = write_outputs(res.payload, res.block, out_dir)
             except OSError as exc:
                 raise InputError(
                     [Problem(str(out_dir), f"cannot write the outputs: {exc}", column="--out")]
                 ) from None
     if as_json:
-        _emit_json(payload)
+        _emit_json(res.to_dict())
         return
-    render(payload, out)
+    render(res.to_dict(), out)
     for f in files:
         out.print(f"wrote {f}")

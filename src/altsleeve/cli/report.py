@@ -1,6 +1,7 @@
 """``altsleeve report``: the fiduciary evidence file (HTML, PDF, JSON).
 
-Thin: calls :mod:`altsleeve.workflows.evidence` and :mod:`altsleeve.views.evidence`.
+Thin: calls :func:`altsleeve.workflows.evidence.evidence_report` (writing with
+:func:`altsleeve.views.evidence.write_report`) and prints its ``to_dict()``.
 """
 
 from __future__ import annotations
@@ -147,11 +148,14 @@ def _write_evidence(
     pdf: bool,
     prog: ProgressFn,
 ) -> dict[str, Any]:
-    """Gather the evidence as known on ``day`` and write the three files to ``out_dir``."""
+    """Gather the evidence as known on ``day`` and write the three files to ``out_dir``.
+
+    :func:`altsleeve.workflows.evidence.evidence_report`'s ``to_dict()`` (``report --json``).
+    """
     from altsleeve.views.evidence import write_report
     from altsleeve.workflows.evidence import (
         EvidenceInputs,
-        gather,
+        evidence_report,
     )
 
     inp = EvidenceInputs(
@@ -165,26 +169,6 @@ def _write_evidence(
         paths=paths,
         seed=seed,
     )
-    try:  # refuse an unusable --out before the minute of gathering, not after
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(
-            [Problem(str(out_dir), f"cannot write the report: {exc}", column="--out")]
-        ) from None
-    ev = gather(led, inp, prog)
-    prog(f"writing the evidence file to {out_dir}", 0, 1)
-    try:
-        files = write_report(ev.payload, out_dir, pdf=pdf)
-    except OSError as exc:
-        raise InputError(
-            [Problem(str(out_dir), f"cannot write the report: {exc}", column="--out")]
-        ) from None
-    prog(f"writing the evidence file to {out_dir}", 1, 1)
-    return {
-        "html": str(files.html),
-        "pdf": None if files.pdf is None else str(files.pdf),
-        "json": str(files.json),
-        "pdf_note": files.pdf_note,
-        "counts": ev.payload["summary"]["status_counts"],
-        "triggers_fired": ev.payload["summary"]["triggers_fired"],
-    }
+    return evidence_report(
+        led, inp, out_dir, lambda payload, where: write_report(payload, where, pdf=pdf), prog
+    ).to_dict()

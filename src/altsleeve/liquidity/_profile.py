@@ -236,7 +236,8 @@ class LiquidityProfile:
         ``private_value``, ``private_share``, ``private_max``, ``private_headroom`` (max - share),
         ``private_headroom_dollars``, ``private_breach``; ``highly_liquid``,
         ``highly_liquid_share``, ``highly_liquid_min``, ``highly_liquid_surplus`` (dollars above
-        the minimum, negative below), ``highly_liquid_breach``; ``illiquid_share``.
+        the minimum, negative below), ``highly_liquid_breach``; ``illiquid_share``;
+        ``highly_liquid_headroom`` (share - minimum).
     unfunded : dict
         ``dollars``, ``share_of_net_assets``, ``over_highly_liquid`` (unfunded / highly liquid
         dollars), ``holdings`` (drawdown funds with unfunded commitments).
@@ -753,6 +754,7 @@ def liquidity_profile(
         "highly_liquid_surplus": highly - float(highly_liquid_min) * net,
         "highly_liquid_breach": highly / net < highly_liquid_min - 1e-12,
         "illiquid_share": illiquid / net,
+        "highly_liquid_headroom": highly / net - float(highly_liquid_min),
     }
     unfunded_total = float(positions["unfunded"].sum())
     unfunded: dict[str, Any] = {

@@ -13,13 +13,16 @@ module                      use cases
 ``vehicles``                register, resolve and read vehicle definitions
 ``fund``                    strike, restrike, diff, limit breaches, exceptions, dilution
 ``valuation``               value and record, backtest, testing pack, price challenges
-``pacing``                  the planner's inputs as known on a date; the planner's backtest
+``pacing``                  the plan, the calls calendar, the planner's backtest
 ``liquidity``               the SEC Rule 22e-4 profile
-``stress``                  replays and projections of stress scenarios, buffer sizing
+``stress``                  replays and projections of stress scenarios (by month too), the
+                            built-in scenarios, buffer sizing
 ``stress_montecarlo``       the liquidity Monte Carlo
-``outcomes``                savers' outcomes Monte Carlo inputs and result
-``performance``             cash flows and index from files or the ledger; perf measures
-``evidence``                the fiduciary evidence file's payload
+``outcomes``                savers' outcomes Monte Carlo
+``performance``             cash flows and index from files or the ledger; perf measures per
+                            fund and pooled, the sleeve's time-weighted return
+``fees``                    the fee stack gross to net, the break-even
+``evidence``                the fiduciary evidence file's payload, and the file written
 ``demo``                    the whole pipeline on the sample book
 ==========================  ===============================================================
 

@@ -24,11 +24,11 @@ import hashlib
 import json
 import math
 import platform
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -1582,12 +1582,124 @@ def _headlines(
     return out
 
 
+# -- the use case of ``altsleeve report`` --------------------------------------------------------
+
+
+class WrittenFiles(Protocol):
+    """What a writer of the evidence file wrote (:class:`altsleeve.views.evidence.ReportFiles`)."""
+
+    @property
+    def html(self) -> Path:
+        """The HTML file."""
+        ...
+
+    @property
+    def json(self) -> Path:
+        """The JSON file."""
+        ...
+
+    @property
+    def pdf(self) -> Path | None:
+        """The PDF file, if one was written."""
+        ...
+
+    @property
+    def pdf_note(self) -> str | None:
+        """Why no PDF was written, if none was."""
+        ...
+
+
+#: Writes the payload's documents into a folder (the views' ``write_report`` with its options).
+EvidenceWriter = Callable[[dict[str, Any], Path], WrittenFiles]
+
+
+@dataclass(frozen=True)
+class EvidenceFiles:
+    """The evidence file written for the committee, and its headline counts.
+
+    Attributes
+    ----------
+    html, json : str
+        The files written.
+    pdf : str or None
+        The PDF, where one was written; ``pdf_note`` says why not (else None).
+    counts : dict
+        Checks by status (``pass``, ``warn``, ``fail``, ``info``).
+    triggers_fired : int
+        Review triggers the policy fired.
+    """
+
+    html: str
+    pdf: str | None
+    json: str
+    pdf_note: str | None
+    counts: dict[str, int]
+    triggers_fired: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """What ``report --json`` prints."""
+        return {
+            "html": self.html,
+            "pdf": self.pdf,
+            "json": self.json,
+            "pdf_note": self.pdf_note,
+            "counts": self.counts,
+            "triggers_fired": self.triggers_fired,
+        }
+
+
+def evidence_report(
+    ledger: Ledger,
+    inp: EvidenceInputs,
+    out_dir: Path,
+    write: EvidenceWriter,
+    progress: ProgressFn = quiet,
+) -> EvidenceFiles:
+    """Gather the evidence as known on ``inp.as_of`` (:func:`gather`) and write it to ``out_dir``.
+
+    ``write`` draws the documents (the views' ``write_report``); an unusable ``out_dir`` is
+    refused before the minute of gathering, not after.
+
+    Raises
+    ------
+    InputError
+        When ``out_dir`` cannot be created or written (``--out``).
+    """
+    try:  # refuse an unusable --out before the minute of gathering, not after
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(
+            [Problem(str(out_dir), f"cannot write the report: {exc}", column="--out")]
+        ) from None
+    ev = gather(ledger, inp, progress)
+    progress(f"writing the evidence file to {out_dir}", 0, 1)
+    try:
+        files = write(ev.payload, out_dir)
+    except OSError as exc:
+        raise InputError(
+            [Problem(str(out_dir), f"cannot write the report: {exc}", column="--out")]
+        ) from None
+    progress(f"writing the evidence file to {out_dir}", 1, 1)
+    return EvidenceFiles(
+        html=str(files.html),
+        pdf=None if files.pdf is None else str(files.pdf),
+        json=str(files.json),
+        pdf_note=files.pdf_note,
+        counts=ev.payload["summary"]["status_counts"],
+        triggers_fired=ev.payload["summary"]["triggers_fired"],
+    )
+
+
 __all__ = [
     "AUTOMATED",
     "ROLES",
     "SCHEMA",
     "Evidence",
+    "EvidenceFiles",
     "EvidenceInputs",
+    "EvidenceWriter",
+    "WrittenFiles",
+    "evidence_report",
     "fees_section",
     "gather",
     "liquidity_section",

@@ -262,3 +262,59 @@ def result_json(
         "inputs": {"files": inputs.files, "sha256": inputs.sha256},
     }
     return dict(plain(out))
+
+
+@dataclass(frozen=True)
+class OutcomesResult:
+    """Savers' real wealth at retirement with and without the sleeve (``altsleeve outcomes``).
+
+    Attributes
+    ----------
+    payload : dict
+        The run's figures and settings (:func:`result_json`): what ``--json`` prints.
+    block : BlockResult
+        The simulated paths the charts are drawn from.
+    """
+
+    payload: dict[str, Any]
+    block: BlockResult
+
+    def to_dict(self) -> dict[str, Any]:
+        """What ``outcomes --json`` prints."""
+        return self.payload
+
+
+def savers_outcomes(
+    vehicle: Path | None = None,
+    params: Path | None = None,
+    fee_stack: Path | None = None,
+    as_of: str | None = None,
+    *,
+    paths: int = 10_000,
+    seed: int = 0,
+    funding: str | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    chunk_paths: int | None = None,
+    progress: ProgressFn = quiet,
+) -> OutcomesResult:
+    """Savers' outcomes: read, prepare and simulate ``paths`` savers' paths per cohort.
+
+    The inputs as :func:`load_inputs` reads them (the shipped samples where a path is not
+    given), :func:`prepare_inputs` and :func:`simulate`; ``funding`` defaults to the parameter
+    file's.
+    """
+    progress("reading the vehicle, parameters, fee stack and history", 0, 1)
+    inputs = load_inputs(vehicle, params, fee_stack, as_of)
+    how = funding if funding is not None else inputs.params.private.funding
+    prep = prepare_inputs(inputs, seed, how)
+    block = simulate(
+        prep,
+        paths,
+        workers=workers,
+        scheduler=scheduler,
+        chunk_paths=chunk_paths,
+        progress=progress,
+    )
+    payload = result_json(inputs, prep, block, n_paths=paths, seed=seed, funding=how)
+    return OutcomesResult(payload, block)

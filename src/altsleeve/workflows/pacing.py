@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -451,3 +451,287 @@ def _by_year(commitments: pd.DataFrame) -> tuple[list[int], list[float]]:
     """Years and the total committed in each."""
     sums = commitments.groupby("year")["commitment"].sum()
     return [int(y) for y in sums.index.to_numpy()], [float(v) for v in sums.to_numpy()]
+
+
+# -- the use cases of ``pacing plan``, ``calls`` and ``pacing backtest`` --------------------------
+
+
+def planner_settings(
+    vehicle: Vehicle,
+    *,
+    years: int = 10,
+    lead_years: int = 3,
+    mix: tuple[tuple[str, float], ...] | None = None,
+    net_flow_rate: float | None = None,
+) -> PlannerSettings:
+    """The planner's settings for ``vehicle``.
+
+    Its fees a year, the class mix (default the planner's) and the net flow (default 0 until
+    read from the ledger).
+
+    Raises
+    ------
+    ValueError
+        When the settings are refused (the CLI names the option).
+    """
+    return PlannerSettings(
+        years=years,
+        lead_years=lead_years,
+        net_flow_rate=net_flow_rate or 0.0,
+        fee_rate=sum(f.bp_per_year for f in vehicle.fees) / 1e4,
+        mix=mix or PlannerSettings().mix,
+    )
+
+
+@dataclass(frozen=True)
+class PacingPlanResult:
+    """The planner's recommendation as of a day, with the book and vehicle facts it started from.
+
+    Attributes
+    ----------
+    vehicle : str
+    as_of : datetime.date
+    net_assets : float
+        Net assets planned on (dollars; the last strike's unless given).
+    net_flow_rate : float
+        Net participant flow a year (decimal of net assets).
+    holdings : int
+        Live private holdings known on the day.
+    private_nav_known, unfunded_known : float
+        Their NAV and unfunded commitments known on the day (dollars).
+    paths, seed : int
+        The scenarios' bootstrap paths and seed.
+    history : dict
+        The shipped real series each asset type was bootstrapped from.
+    plan : PacingPlan
+        ``commitments`` (year, asset_class, commitment), ``yearly`` and ``share``.
+    chart : str or None
+        The chart drawn from it, where one was drawn (then in ``to_dict()``).
+    """
+
+    vehicle: str
+    as_of: dt.date
+    net_assets: float
+    net_flow_rate: float
+    holdings: int
+    private_nav_known: float
+    unfunded_known: float
+    paths: int
+    seed: int
+    history: dict[str, str]
+    plan: PacingPlan
+    chart: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """What ``pacing plan --json`` prints (``chart`` only where one was drawn)."""
+        d: dict[str, Any] = {
+            "vehicle": self.vehicle,
+            "as_of": self.as_of.isoformat(),
+            "net_assets": self.net_assets,
+            "net_flow_rate": self.net_flow_rate,
+            "holdings": self.holdings,
+            "private_nav_known": self.private_nav_known,
+            "unfunded_known": self.unfunded_known,
+            "paths": self.paths,
+            "seed": self.seed,
+            "history": self.history,
+            "commitments": self.plan.commitments.to_dict(orient="records"),
+            "yearly": self.plan.yearly.to_dict(orient="records"),
+            "share": self.plan.share.reset_index().to_dict(orient="records"),
+        }
+        if self.chart is not None:
+            d["chart"] = self.chart
+        return d
+
+
+def pacing_plan(
+    ledger: Ledger,
+    vehicle: Vehicle,
+    as_of: dt.date,
+    *,
+    planner: PlannerSettings,
+    settings: StochasticSettings,
+    net_assets: float | None = None,
+    net_flow_rate: float | None = None,
+    progress: ProgressFn = quiet,
+) -> PacingPlanResult:
+    """Commitments per year and asset class to hold ``vehicle``'s private target, as of a day.
+
+    Net assets and the net flow rate default to the ledger's (:func:`vehicle_facts`); the book's
+    state and the market history are read as known on ``as_of`` (:func:`ledger_state`,
+    :func:`ledger_market`) and the planner runs on ``settings.n_paths`` bootstrap paths
+    (:func:`plan_as_of`).
+    """
+    from altsleeve.pacing._outlook import history_used
+
+    na, flow = net_assets, net_flow_rate
+    if na is None or flow is None:
+        facts = vehicle_facts(ledger, vehicle, as_of)
+        na = facts.net_assets if na is None else na
+        flow = facts.net_flow_rate if flow is None else flow
+    planner = replace(planner, net_flow_rate=flow)
+    progress("reading the book as known on " + as_of.isoformat(), 0, 3)
+    state = ledger_state(ledger, as_of)
+    market = ledger_market(ledger, as_of)
+    progress(f"projecting {len(state)} holdings x {settings.n_paths} paths", 1, 3)
+    plan = plan_as_of(state, market, vehicle, as_of, na, settings, planner)
+    progress("plan ready", 3, 3)
+    return PacingPlanResult(
+        vehicle=vehicle.vehicle.id,
+        as_of=as_of,
+        net_assets=na,
+        net_flow_rate=flow,
+        holdings=len(state),
+        private_nav_known=float(state["nav"].sum()) if len(state) else 0.0,
+        unfunded_known=float((state["commitment"] - state["paid_in"]).clip(lower=0).sum())
+        if len(state)
+        else 0.0,
+        paths=settings.n_paths,
+        seed=settings.seed,
+        history=history_used(vehicle),
+        plan=plan,
+    )
+
+
+@dataclass(frozen=True)
+class CallsCalendar:
+    """Expected calls and distributions over the next 30, 90 and 365 days, with ranges.
+
+    Attributes
+    ----------
+    as_of : datetime.date
+    paths : int
+    sleeve : pandas.DataFrame
+        Per window (``days``, ``until``) and ``kind`` (call, noticed_call, model_call,
+        distribution, noticed_distribution, model_distribution, net): ``mean``, ``q05``,
+        ``q50``, ``q95`` (dollars).
+    holdings : pandas.DataFrame
+        The same per holding (``holding_id``), with ``noticed``.
+    noticed : list of dict
+        The flows noticed on or before the day and dated after it: ``holding_id``, ``date``,
+        ``kind``, ``amount``, ``known_on``.
+    history : dict
+        The shipped real series each asset type was bootstrapped from.
+    """
+
+    as_of: dt.date
+    paths: int
+    sleeve: pd.DataFrame
+    holdings: pd.DataFrame
+    noticed: list[dict[str, Any]]
+    history: dict[str, str]
+
+    def to_dict(self) -> dict[str, Any]:
+        """What ``calls --json`` prints."""
+        return {
+            "as_of": self.as_of.isoformat(),
+            "paths": self.paths,
+            "sleeve": self.sleeve.to_dict(orient="records"),
+            "holdings": self.holdings.to_dict(orient="records"),
+            "noticed": self.noticed,
+            "history": self.history,
+        }
+
+
+def calls_calendar(
+    ledger: Ledger,
+    as_of: dt.date,
+    *,
+    settings: StochasticSettings,
+    progress: ProgressFn = quiet,
+) -> CallsCalendar:
+    """The private sleeve's cash-flow calendar after ``as_of``, as known that day.
+
+    Noticed flows (known on the day, dated after it) are certain and each holding's projection
+    is reduced by them (:func:`~altsleeve.pacing._outlook.cashflow_calendar`).
+
+    Raises
+    ------
+    InputError
+        When no private holding is live on ``as_of`` (``--as-of``).
+    """
+    from altsleeve.marketdata import history_statement
+    from altsleeve.pacing._outlook import cashflow_calendar
+
+    paths, seed = settings.n_paths, settings.seed
+    progress("reading the book as known on " + as_of.isoformat(), 0, 2)
+    state = ledger_state(ledger, as_of)
+    if state.empty:
+        raise InputError(
+            [Problem(str(ledger.path), f"no live private holding on {as_of}", column="--as-of")]
+        )
+    notices = ledger_noticed(ledger, as_of)
+    scen = scenarios_as_of(ledger_market(ledger, as_of), pd.Timestamp(as_of), paths, 6, seed=seed)
+    progress(f"projecting {len(state)} holdings x {paths} paths", 1, 2)
+    cal = cashflow_calendar(state, scen, settings, pd.Timestamp(as_of), noticed=notices)
+    progress("calendar ready", 2, 2)
+    noticed_rows: list[dict[str, Any]] = [
+        {
+            "holding_id": str(r["holding_id"]),
+            "date": pd.Timestamp(r["date"]).date().isoformat(),
+            "kind": str(r["kind"]),
+            "amount": float(r["amount"]),
+            "known_on": pd.Timestamp(r["known_on"]).date().isoformat(),
+        }
+        for r in cal.noticed.to_dict(orient="records")
+    ]
+    return CallsCalendar(
+        as_of=as_of,
+        paths=paths,
+        sleeve=cal.sleeve,
+        holdings=cal.holdings,
+        noticed=noticed_rows,
+        history=history_statement((), private=True),
+    )
+
+
+@dataclass(frozen=True)
+class PacingBacktestResult:
+    """The planner against constant plans on the SYNTHETIC sample book (:func:`compare_strategies`).
+
+    ``strategies``: per strategy its ``label``, ``summary`` and ``commitments_by_year``.
+    """
+
+    start_year: int
+    book_seed: int
+    note: str
+    strategies: list[dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        """What ``pacing backtest --json`` prints."""
+        return {
+            "start_year": self.start_year,
+            "book_seed": self.book_seed,
+            "note": self.note,
+            "strategies": self.strategies,
+        }
+
+
+def pacing_backtest(
+    vehicle: Vehicle,
+    *,
+    start_year: int = 2003,
+    book_seed: int = 2045,
+    settings: StochasticSettings | None = None,
+    progress: ProgressFn = quiet,
+) -> PacingBacktestResult:
+    """Follow the planner on the SYNTHETIC sample book and compare two constant plans.
+
+    From ``start_year`` on arch's real market history (:func:`compare_strategies`).
+    """
+    from altsleeve.marketdata import SERIES_IDS, arch_levels
+
+    res = compare_strategies(
+        arch_levels(SERIES_IDS),
+        vehicle,
+        start_year=start_year,
+        seed=book_seed,
+        settings=settings,
+        progress=progress,
+    )
+    return PacingBacktestResult(
+        start_year=int(res["start_year"]),
+        book_seed=int(res["book_seed"]),
+        note=str(res["note"]),
+        strategies=list(res["strategies"]),
+    )

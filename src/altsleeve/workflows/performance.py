@@ -14,6 +14,7 @@ import datetime as dt
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -21,7 +22,13 @@ import pandas as pd
 from altsleeve.errors import InputError, Problem
 from altsleeve.ledger import DEFAULT_DB, FileFormat, Ledger, read_table_file, validate
 from altsleeve.ledger._validate import FieldSpec
-from altsleeve.performance import KINDS
+from altsleeve.performance import (
+    KINDS,
+    performance_table,
+    pooled_cashflows,
+    sleeve_series,
+    time_weighted_return,
+)
 from altsleeve.workflows import pit
 
 #: ``--cashflows``: one row per fund, date and kind; a ``nav`` row is the fund's value at the end
@@ -465,16 +472,175 @@ def perf_inputs(
     return PerfInputs(cashflows=frame, index=levels, index_name=name, source=source, notes=notes)
 
 
+# -- the use case ------------------------------------------------------------------------------
+
+MEASURES = ("irr", "tvpi", "dpi", "rvpi", "ks_pme", "ln_pme", "pme_plus", "direct_alpha")
+"""The measures of every row of ``altsleeve perf --json``, in their order."""
+
+
+def _number(x: Any) -> float | None:
+    return None if x != x else float(x)
+
+
+@dataclass(frozen=True)
+class SleeveTWR:
+    """The private sleeve's time-weighted return (:func:`~altsleeve.performance.sleeve_series`).
+
+    ``unavailable`` holds why it could not be measured (then every figure is ``None``).
+    """
+
+    start: dt.date | None
+    end: dt.date | None
+    annualised: float | None
+    cumulative: float | None
+    method: str | None
+    periods: int
+    unavailable: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON values: dates ISO."""
+        return {
+            "start": None if self.start is None else self.start.isoformat(),
+            "end": None if self.end is None else self.end.isoformat(),
+            "annualised": self.annualised,
+            "cumulative": self.cumulative,
+            "method": self.method,
+            "periods": self.periods,
+            "unavailable": self.unavailable,
+        }
+
+
+@dataclass(frozen=True)
+class Performance:
+    """What ``altsleeve perf`` measures: one row per fund, the pooled row and the sleeve's TWR.
+
+    Attributes
+    ----------
+    funds : DataFrame
+        :func:`~altsleeve.performance.performance_table` of the cash flows: ``fund_id``,
+        ``start``, ``end``, ``pic``, ``distributed``, ``nav`` and :data:`MEASURES`.
+    pooled : DataFrame
+        The same of all funds as one (:func:`~altsleeve.performance.pooled_cashflows`): one row.
+    twr : SleeveTWR
+        The sleeve's chain-linked time-weighted return.
+    source, index_name, notes
+        Where the flows and the index came from and what was left out (:class:`PerfInputs`).
+    has_index : bool
+        Whether an index was given (else the public-market equivalents are n/a).
+    """
+
+    funds: pd.DataFrame
+    pooled: pd.DataFrame
+    twr: SleeveTWR
+    source: str
+    index_name: str
+    has_index: bool
+    notes: list[str] = field(default_factory=list)
+
+    @staticmethod
+    def _row(r: dict[Any, Any], fund_id: str) -> dict[str, Any]:
+        return (
+            {"fund_id": fund_id}
+            | {k: _number(r[k]) for k in MEASURES}
+            | {
+                "start": pd.Timestamp(r["start"]).date().isoformat(),
+                "end": pd.Timestamp(r["end"]).date().isoformat(),
+                "pic": float(r["pic"]),
+                "distributed": float(r["distributed"]),
+                "nav": float(r["nav"]),
+            }
+        )
+
+    def to_dict(self) -> list[dict[str, Any]]:
+        """What ``perf --json`` prints: a row per fund, then the pooled row with the sleeve's TWR.
+
+        Each row: ``fund_id``, the :data:`MEASURES` (``None`` where n/a), then ``start``, ``end``
+        (ISO), ``pic``, ``distributed``, ``nav`` (dollars); the last row's ``fund_id`` is
+        ``"pooled"`` and it adds ``time_weighted_return`` (:class:`SleeveTWR`).
+        """
+        rows = [self._row(r, r["fund_id"]) for r in self.funds.to_dict(orient="records")]
+        pooled = [self._row(r, "pooled") for r in self.pooled.to_dict(orient="records")]
+        for r in pooled:
+            r["time_weighted_return"] = self.twr.to_dict()
+        return [*rows, *pooled]
+
+
+def sleeve_twr(cashflows: pd.DataFrame) -> SleeveTWR:
+    """The sleeve's time-weighted return of a cash-flow table, or why it is n/a."""
+    try:
+        twr = time_weighted_return(*sleeve_series(cashflows))
+    except ValueError as exc:
+        return SleeveTWR(None, None, None, None, None, 0, unavailable=str(exc))
+    p = twr.periods
+    return SleeveTWR(
+        start=pd.Timestamp(p["start"].iloc[0]).date(),
+        end=pd.Timestamp(p["end"].iloc[-1]).date(),
+        annualised=float(twr.annualised),
+        cumulative=float(twr.cumulative),
+        method=twr.method,
+        periods=len(p),
+    )
+
+
+def performance(
+    *,
+    cashflows: str | Path | None = None,
+    index: str | Path | None = None,
+    index_series: str | None = None,
+    from_ledger: bool = False,
+    db: str | Path | None = None,
+    as_of: dt.date | None = None,
+    vehicle_id: str | None = None,
+) -> Performance:
+    """IRR, multiples and public-market equivalents per fund and pooled, and the sleeve's TWR.
+
+    The inputs as :func:`perf_inputs` reads them (same parameters and refusals).
+
+    Raises
+    ------
+    InputError
+        As :func:`perf_inputs`; and where the measures refuse the flows (named by their source).
+    """
+    inp = perf_inputs(
+        cashflows=cashflows,
+        index=index,
+        index_series=index_series,
+        from_ledger=from_ledger,
+        db=db,
+        as_of=as_of,
+        vehicle_id=vehicle_id,
+    )
+    try:
+        table = performance_table(inp.cashflows, inp.index)
+    except ValueError as exc:
+        raise InputError([Problem(inp.source, str(exc))]) from None
+    pooled = performance_table(pooled_cashflows(inp.cashflows), inp.index)
+    return Performance(
+        funds=table,
+        pooled=pooled,
+        twr=sleeve_twr(inp.cashflows),
+        source=inp.source,
+        index_name=inp.index_name,
+        has_index=inp.index is not None,
+        notes=list(inp.notes),
+    )
+
+
 __all__ = [
     "CASHFLOWS_FORMAT",
     "INDEX_FORMAT",
     "INDEX_STALE_DAYS",
+    "MEASURES",
     "LedgerBook",
     "PerfInputs",
+    "Performance",
+    "SleeveTWR",
     "cashflows_from_ledger",
     "check_index_covers",
     "index_from_ledger",
     "perf_inputs",
+    "performance",
     "read_cashflows",
     "read_index",
+    "sleeve_twr",
 ]

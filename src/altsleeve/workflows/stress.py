@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from altsleeve.common.jsonvalues import plain
 from altsleeve.common.progress import ProgressFn, quiet
 from altsleeve.errors import InputError, Problem
 from altsleeve.fund import Vehicle
@@ -451,3 +452,263 @@ def run_size_buffer(
 ) -> Sizing:
     """:func:`~altsleeve.liquidity.size_buffer` on the prepared scenarios."""
     return size_buffer(design, run, hi=hi, tolerance=tolerance, criteria=criteria)
+
+
+# -- the use cases of ``stress``, ``stress list`` and ``stress size-buffer`` --------------------
+
+MONTHLY_COLUMNS = (
+    "month",
+    "private_share_end",
+    "private_share_peak",
+    "cash_share_low",
+    "days_above_cap",
+    "calls",
+    "distributions",
+    "redemptions",
+    "forced_liquid_sales",
+    "secondary_sold",
+    "unrebalanced_max",
+)
+"""The month-by-month aggregation of a stress run's days (:func:`monthly`)."""
+
+
+def monthly(daily: pd.DataFrame) -> pd.DataFrame:
+    """A stress run's days by calendar month (:data:`MONTHLY_COLUMNS`).
+
+    ``month`` is ``YYYY-MM``; the private share at the month's last day struck and its peak, the
+    cash share's low, the days above the private cap, and the month's calls, distributions,
+    redemptions, forced sales of liquid sleeves and secondary sales (dollars), and the most the
+    private sleeve stood above its glide target (dollars). Months with no day struck are left out.
+    """
+    d = daily.set_index("date")
+    g = d.resample("ME")
+    m = pd.DataFrame(
+        {
+            "private_share_end": g["private_share"].last(),
+            "private_share_peak": g["private_share"].max(),
+            "cash_share_low": g["cash_share"].min(),
+            "days_above_cap": g["breach_private_max"].sum(),
+            "calls": g["calls"].sum(),
+            "distributions": g["distributions"].sum(),
+            "redemptions": g["redemptions"].sum(),
+            "forced_liquid_sales": g["forced_liquid_sales"].sum(),
+            "secondary_sold": g["secondary_sold"].sum(),
+            "unrebalanced_max": g["unrebalanced"].max(),
+        }
+    ).dropna(subset=["private_share_end"])
+    m["days_above_cap"] = m["days_above_cap"].astype(int)
+    m.insert(0, "month", [pd.Timestamp(str(day)).strftime("%Y-%m") for day in m.index])
+    return m.reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class ScenarioRun:
+    """One scenario struck on one design.
+
+    The engine's :class:`~altsleeve.liquidity.StressResult`, the scenario's title and the run's
+    days by month (:func:`monthly`).
+    """
+
+    result: StressResult
+    title: str
+    monthly: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class StressReport:
+    """What ``altsleeve stress`` found: each scenario's run on the design.
+
+    Attributes
+    ----------
+    vehicle : str
+    synthetic : bool
+        Whether the private values and flows come from the SYNTHETIC sample book.
+    equity_shock_moves : list of str
+        The series an equity shock moves (:func:`equity_series`).
+    history : dict
+        The shipped series a projection's private growth is linked to (empty: only replays).
+    runs : list of ScenarioRun
+    daily : bool
+        Whether ``to_dict()`` holds each run's daily rows.
+    equity_shocked : bool
+        Whether a scenario shocks equity (then ``equity_shock_moves`` says what it moved).
+    """
+
+    vehicle: str
+    synthetic: bool
+    equity_shock_moves: list[str]
+    history: dict[str, str]
+    runs: list[ScenarioRun]
+    daily: bool = False
+    equity_shocked: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """What ``stress --json`` prints (and ``--out``'s stress.json holds)."""
+        return {
+            "vehicle": self.vehicle,
+            "synthetic_note": "private values and flows come from the SYNTHETIC sample book"
+            if self.synthetic
+            else None,
+            "equity_shock_moves": self.equity_shock_moves,
+            "history": self.history,
+            "results": [
+                {
+                    "scenario": r.result.scenario,
+                    "title": r.title,
+                    "design": r.result.design,
+                    "summary": r.result.summary,
+                    **(
+                        {"daily": plain(r.result.daily.to_dict(orient="records"))}
+                        if self.daily
+                        else {}
+                    ),
+                    "monthly": plain(r.monthly.to_dict(orient="records")),
+                }
+                for r in self.runs
+            ],
+        }
+
+
+def stress_scenarios(
+    ledger: Ledger,
+    design: Design,
+    scenarios: Sequence[Scenario],
+    *,
+    daily: bool = False,
+    progress: ProgressFn = quiet,
+) -> StressReport:
+    """Strike ``design`` day by day through each scenario (base paths from :func:`prepare`).
+
+    ``daily``: whether ``to_dict()`` holds each run's daily rows (the runs hold them always).
+    """
+    from altsleeve.marketdata import history_statement
+
+    vehicle = design.vehicle
+
+    run = prepare(ledger, vehicle, scenarios, progress)
+    runs: list[ScenarioRun] = []
+    for k, s in enumerate(scenarios, start=1):
+        progress(f"striking {s.id}", k, len(scenarios))
+        r = run_stress(design, run.paths[s.id], s)
+        runs.append(ScenarioRun(r, s.scenario.title, monthly(r.daily)))
+    synthetic = not ledger.synthetic_books().empty
+    projected = any(s.base.kind == "projection" for s in scenarios)
+    return StressReport(
+        vehicle=vehicle.vehicle.id,
+        synthetic=synthetic,
+        equity_shock_moves=list(equity_series(vehicle)),
+        history=history_statement((), private=True) if projected else {},
+        runs=runs,
+        daily=daily,
+        equity_shocked=any(sh.kind == "equity" for s in scenarios for sh in s.shocks),
+    )
+
+
+@dataclass(frozen=True)
+class BuiltinScenario:
+    """A stress scenario shipped with altsleeve (``altsleeve stress list``)."""
+
+    id: str
+    title: str
+    base: str
+    shocks: list[str]
+    file: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON values."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "base": self.base,
+            "shocks": self.shocks,
+            "file": self.file,
+        }
+
+
+@dataclass(frozen=True)
+class ScenarioList:
+    """The built-in stress scenarios; ``to_dict()`` is a list, one row each."""
+
+    scenarios: list[BuiltinScenario]
+
+    def to_dict(self) -> list[dict[str, Any]]:
+        """What ``stress list --json`` prints."""
+        return [s.to_dict() for s in self.scenarios]
+
+
+def builtin_scenarios() -> ScenarioList:
+    """The shipped stress scenario files (documented in docs/stress.md)."""
+    from altsleeve.liquidity import builtin_scenario_paths, load_scenario
+
+    rows: list[BuiltinScenario] = []
+    for sid, path in builtin_scenario_paths().items():
+        s = load_scenario(sid)
+        base = (
+            f"replay {s.base.start}..{s.base.end}"
+            if s.base.kind == "replay"
+            else f"projection {s.base.days} days"
+        )
+        rows.append(
+            BuiltinScenario(
+                id=sid,
+                title=s.scenario.title,
+                base=base,
+                shocks=[sh.kind for sh in s.shocks],
+                file=str(path),
+            )
+        )
+    return ScenarioList(rows)
+
+
+@dataclass(frozen=True)
+class BufferSizing:
+    """What ``altsleeve stress size-buffer`` found (:class:`~altsleeve.liquidity.Sizing`).
+
+    ``private_max`` is the vehicle's private cap; ``private_share_start`` the starting private
+    share asked for (None: the book as it is).
+    """
+
+    vehicle: str
+    scenarios: list[str]
+    private_share_start: float | None
+    private_max: float
+    sizing: Sizing
+
+    def to_dict(self) -> dict[str, Any]:
+        """What ``stress size-buffer --json`` prints."""
+        return {
+            "vehicle": self.vehicle,
+            "scenarios": self.scenarios,
+            "private_share_start": self.private_share_start,
+            **sizing_json(self.sizing),
+        }
+
+
+def stress_size_buffer(
+    ledger: Ledger,
+    design: Design,
+    scenarios: Sequence[Scenario],
+    *,
+    max_buffer: float = 0.40,
+    tolerance: float = 0.0025,
+    criteria: Sequence[str] = ("shortfall", "cap"),
+    progress: ProgressFn = quiet,
+) -> BufferSizing:
+    """The smallest liquid buffer, and the largest private share, that survive ``scenarios``.
+
+    The search starts from ``design`` (its ``private_share``; its buffer is searched) up to
+    ``max_buffer`` with precision ``tolerance``; ``criteria`` are what a design must avoid
+    (:data:`~altsleeve.liquidity.CRITERIA`).
+    """
+    vehicle = design.vehicle
+    run = prepare(ledger, vehicle, scenarios, progress)
+    progress("searching buffers and private shares", 0, 1)
+    sizing = run_size_buffer(run, design, hi=max_buffer, tolerance=tolerance, criteria=criteria)
+    progress("sizing done", 1, 1)
+    return BufferSizing(
+        vehicle=vehicle.vehicle.id,
+        scenarios=[s.id for s in scenarios],
+        private_share_start=design.private_share,
+        private_max=vehicle.private.max,
+        sizing=sizing,
+    )

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -325,3 +326,52 @@ def result_json(result: MonteCarloResult) -> dict[str, Any]:
 
     out: dict[str, Any] = plain(result.summary)
     return out
+
+
+@dataclass(frozen=True)
+class MonteCarloReport:
+    """What ``altsleeve stress montecarlo`` found (:class:`~altsleeve.liquidity.MonteCarloResult`).
+
+    ``to_dict()`` is :func:`result_json` with, in its ``start``, the cash sleeve (``cash``,
+    dollars; ``cash_share`` of net assets) and the liquid sleeves other than cash
+    (``liquid_sleeves``, dollars) that the tables show.
+    """
+
+    result: MonteCarloResult
+
+    def to_dict(self) -> dict[str, Any]:
+        """What ``stress montecarlo --json`` prints."""
+        out = result_json(self.result)
+        start = out["start"]
+        sleeves = start["sleeves"]
+        cash = float(sleeves.get("cash", 0.0))
+        start["cash"] = cash
+        start["cash_share"] = cash / start["net_assets"]
+        start["liquid_sleeves"] = float(sum(v for k, v in sleeves.items() if k != "cash"))
+        return out
+
+
+def montecarlo_report(
+    ledger: Ledger,
+    design: Design,
+    *,
+    as_of: dt.date | None = None,
+    settings: MonteCarloSettings | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    chunk_paths: int = 10_000,
+    progress: ProgressFn = quiet,
+) -> MonteCarloReport:
+    """:func:`stress_montecarlo` as a typed result (same parameters)."""
+    return MonteCarloReport(
+        stress_montecarlo(
+            ledger,
+            design,
+            as_of=as_of,
+            settings=settings,
+            workers=workers,
+            scheduler=scheduler,
+            chunk_paths=chunk_paths,
+            progress=progress,
+        )
+    )
