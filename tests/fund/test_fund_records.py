@@ -143,7 +143,7 @@ def test_killed_run_resumes_with_no_duplicate_or_partial_day(
     flag = tmp_path / "paused.flag"
     code = (
         "import json; from altsleeve.ledger import Ledger; "
-        "from altsleeve.fund import Vehicle, strike_range; "
+        "from altsleeve.fund import Vehicle; from altsleeve.workflows.fund import strike_range; "
         f"v = Vehicle.from_mapping(json.loads({json.dumps(json.dumps(VEHICLE))})); "
         f"led = Ledger({str(db)!r}); strike_range(led, v, None, '2008-08-29', months_per_write=1)"
     )

@@ -1,7 +1,8 @@
 """``altsleeve ingest``, ``ledger``, ``vehicle`` and ``exceptions``: the ledger's commands.
 
-Thin: each parses its options, calls :mod:`altsleeve.ledger` or :mod:`altsleeve.workflows` and
-prints the result (a table, or ``--json``).
+Thin: each parses its options, calls one use case of :mod:`altsleeve.workflows.ledger`,
+:mod:`~altsleeve.workflows.vehicles` or :mod:`~altsleeve.workflows.fund` and prints its result
+(a table drawn from it, or ``--json``: its ``to_dict()``).
 """
 
 from __future__ import annotations
