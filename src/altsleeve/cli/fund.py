@@ -168,7 +168,7 @@ def dilution(
     if as_json:
         _emit_json(rep.to_dict())
         return
-    _dilution_table(rep.report)
+    _dilution_table(rep.to_dict())
 
 
 def _dilution_table(rep: dict[str, Any]) -> None:

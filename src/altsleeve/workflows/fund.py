@@ -1045,6 +1045,7 @@ __all__ = [
     "ExceptionList",
     "LimitBreaches",
     "LimitSummary",
+    "MethodDilution",
     "StrikeDiff",
     "StrikeRun",
     "StrikeStoppedError",
@@ -1571,14 +1572,35 @@ def limit_breaches(ledger: Ledger, vehicle: str | None = None) -> LimitBreaches:
 
 
 @dataclass(frozen=True)
-class DilutionResult:
-    """:func:`dilution_report`'s figures: per method, dollars and bp a year moved, and notes."""
+class MethodDilution:
+    """One method's wealth moved away from staying participants (see :func:`dilution_report`)."""
 
-    report: dict[str, Any]
+    dollars: float
+    bp_per_year: float
+    gross_dollars: float
+    gross_bp_per_year: float
+    per_year: dict[str, dict[str, float]]
+
+
+@dataclass(frozen=True)
+class DilutionResult:
+    """:func:`dilution_report`'s figures: the days measured and, per method, what moved."""
+
+    first: str
+    last: str
+    to: str
+    truth_ends: str
+    stopped_at_truth: bool
+    note: str
+    synthetic_truth: bool
+    exact: str
+    gross_is: str
+    day_count: str
+    methods: dict[str, MethodDilution]
 
     def to_dict(self) -> dict[str, Any]:
-        """The report as :func:`dilution_report` gives it."""
-        return self.report
+        """The report as :func:`dilution_report` gives it (the same keys in the same order)."""
+        return asdict(self)
 
 
 def dilution(
@@ -1589,4 +1611,6 @@ def dilution(
     progress: ProgressFn = quiet,
 ) -> DilutionResult:
     """Wealth moved between trading and staying participants by each method's NAV."""
-    return DilutionResult(dilution_report(ledger, vehicle, end=end, progress=progress))
+    rep = dilution_report(ledger, vehicle, end=end, progress=progress)
+    methods = {m: MethodDilution(**x) for m, x in rep["methods"].items()}
+    return DilutionResult(**{**rep, "methods": methods})
