@@ -28,14 +28,8 @@ from altsleeve.ledger import (
     DEFAULT_DB,
     Ledger,
 )
-from altsleeve.workflows import pit
-from altsleeve.workflows.fund import (
-    StrikeStoppedError,
-    dilution_report,
-    record_breaches,
-    strike_diff,
-    strike_range,
-)
+from altsleeve.workflows import fund as fund_uc
+from altsleeve.workflows.fund import StrikeStoppedError
 from altsleeve.workflows.vehicles import (
     registered_vehicle,
     resolve_vehicle_id,
@@ -72,23 +66,17 @@ def strike(
             after_launch_day=False,
         )
         try:
-            run_ = strike_range(
+            res = fund_uc.strike_vehicle(
                 led, vid, first, last, restrike=restrike, reason=reason, progress=prog
             )
         except StrikeStoppedError as exc:
             if as_json:
                 _emit_json(exc.run.to_dict())
             raise
-        done = pit.strikes(led, vid)
-    tail = done.tail(1)
-    summary: dict[str, Any] = {
-        **run_.to_dict(),
-        "nav_per_unit": float(tail["nav_per_unit"].iloc[0]) if len(tail) else None,
-        "net_assets": float(tail["net_assets"].iloc[0]) if len(tail) else None,
-    }
     if as_json:
-        _emit_json(summary)
+        _emit_json(res.to_dict())
         return
+    run_ = res.run
     out.print(
         f"{vid}: struck {run_.days} days {run_.first}..{run_.last}: "
         f"{run_.new} new, {run_.restruck} restruck, {run_.unchanged} unchanged; "
@@ -96,10 +84,10 @@ def strike(
         + (f"; {run_.carried} price(s) carried forward" if run_.carried else "")
         + (f"; {run_.accepted} accepted exception(s)" if run_.accepted else "")
     )
-    if len(tail):
+    if res.nav_per_unit is not None and res.net_assets is not None:
         out.print(
-            f"Last strike {tail['date'].iloc[0].date()}: NAV per unit "
-            f"{summary['nav_per_unit']:.4f}, net assets ${summary['net_assets'] / 1e6:,.1f}m"
+            f"Last strike {res.last_strike}: NAV per unit "
+            f"{res.nav_per_unit:.4f}, net assets ${res.net_assets / 1e6:,.1f}m"
         )
 
 
@@ -115,17 +103,19 @@ def strike_diff_cmd(
         raise InputError([Problem("<args>", "give --date D", column="--date")])
     _parse_date(date, "--date")
     with Ledger(db, read_only=True) as led:
-        vid = resolve_vehicle_id(led, vehicle)
-        diff = strike_diff(led, vid, date)
+        diff = fund_uc.diff_strike(led, vehicle, date)
     if as_json:
-        _emit_json(diff.to_dict(orient="records"))
+        _emit_json(diff.to_dict())
         return
-    t = Table(title=f"{vid} on {date}: strike versions compared")
+    t = Table(title=f"{diff.vehicle_id} on {date}: strike versions compared")
     for c in diff.columns:
-        t.add_column(str(c), justify="left" if c == "component" else "right")
-    for r in diff.itertuples(index=False):
+        t.add_column(c, justify="left" if c == "component" else "right")
+    for r in diff.rows:
         t.add_row(
-            *("" if x is None else f"{x:,.4f}" if isinstance(x, float) else str(x) for x in r)
+            *(
+                "" if x is None else f"{x:,.4f}" if isinstance(x, float) else str(x)
+                for x in (r[c] for c in diff.columns)
+            )
         )
     out.print(t)
 
@@ -138,28 +128,24 @@ def limits(
 ) -> None:
     """Limit breaches found by the latest strikes: private cap, cash floor, uncurable band."""
     with Ledger(db, read_only=True) as led:
-        v = registered_vehicle(led, vehicle)
-        b = record_breaches(led, v.vehicle.id)
+        res = fund_uc.limit_breaches(led, vehicle)
     if as_json:
-        _emit_json(
-            b.drop(columns=["recorded_at", "batch_id"], errors="ignore").to_dict(orient="records")
-        )
+        _emit_json(res.to_dict())
         return
-    if b.empty:
-        out.print(f"{v.vehicle.id}: no limit breaches recorded")
+    if not res.rows:
+        out.print(f"{res.vehicle_id}: no limit breaches recorded")
         return
-    t = Table(title=f"{v.vehicle.id}: limit breaches (days)")
+    t = Table(title=f"{res.vehicle_id}: limit breaches (days)")
     for c in ("limit", "days", "first", "last", "worst value", "threshold"):
         t.add_column(c, justify="left" if c == "limit" else "right")
-    for name, g in b.groupby("limit_name"):
-        worst = g["value"].min() if name == "cash_floor" else g["value"].max()
+    for lim in res.by_limit:
         t.add_row(
-            str(name),
-            str(len(g)),
-            str(g["date"].min().date()),
-            str(g["date"].max().date()),
-            f"{worst:.2%}",
-            f"{g['threshold'].iloc[0]:.2%}",
+            lim.limit,
+            str(lim.days),
+            str(lim.first),
+            str(lim.last),
+            f"{lim.worst:.2%}",
+            f"{lim.threshold:.2%}",
         )
     out.print(t)
 
@@ -178,11 +164,11 @@ def dilution(
         v = registered_vehicle(led, vehicle)
         if end:
             _check_after_launch(led, v, end, "--to", after_launch_day=True)
-        rep = dilution_report(led, v, end=end, progress=prog)
+        rep = fund_uc.dilution(led, v, end=end, progress=prog)
     if as_json:
-        _emit_json(rep)
+        _emit_json(rep.to_dict())
         return
-    _dilution_table(rep)
+    _dilution_table(rep.to_dict())
 
 
 def _dilution_table(rep: dict[str, Any]) -> None:

@@ -1,19 +1,17 @@
 """``altsleeve ingest``, ``ledger``, ``vehicle`` and ``exceptions``: the ledger's commands.
 
-Thin: each parses its options, calls :mod:`altsleeve.ledger` or :mod:`altsleeve.workflows` and
-prints the result (a table, or ``--json``).
+Thin: each parses its options, calls one use case of :mod:`altsleeve.workflows.ledger`,
+:mod:`~altsleeve.workflows.vehicles` or :mod:`~altsleeve.workflows.fund` and prints its result
+(a table drawn from it, or ``--json``: its ``to_dict()``).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
-import pandas as pd
 import typer
 from rich.markup import escape
 from rich.table import Table
@@ -39,14 +37,16 @@ from altsleeve.ledger import (
     FORMATS,
     KNOWLEDGE_TABLES,
     Ledger,
-    export_frame,
-    ingest_file,
     write_export,
 )
-from altsleeve.ledger._ingest import check_file
-from altsleeve.workflows.vehicles import (
-    resolve_vehicle_id,
+from altsleeve.workflows import ledger as uc
+from altsleeve.workflows.fund import (
+    accept_exception,
+    check_acceptance,
+    check_exception_status,
+    list_exceptions,
 )
+from altsleeve.workflows.vehicles import list_vehicles, show_vehicle
 
 
 class IngestKind(StrEnum):
@@ -86,60 +86,28 @@ def ingest(
     as_json: JsonOpt = False,
 ) -> None:
     """Validate a file completely, then append it to the ledger in one transaction."""
-    if accept_move and not reason:
-        raise InputError([Problem("<args>", "--accept-move needs --reason", column="--reason")])
-    if restate and not (reason or "").strip():
-        raise InputError(
-            [
-                Problem(
-                    "<args>",
-                    "--restate needs --reason TEXT: why the rows are restated (kept in the audit "
-                    "log)",
-                    column="--reason",
-                )
-            ]
-        )
+    uc.check_ingest_options(restate=restate, reason=reason, accept_move=accept_move)
     with Ledger(db, read_only=dry_run) as led, _progress(not as_json) as prog:
-        if dry_run:
-            checked = check_file(led, kind.value, file, accept_move=accept_move, progress=prog)
-            res: dict[str, Any] = {
-                "kind": kind.value,
-                "file": str(file),
-                "rows": checked.row_count,
-                "valid": True,
-                "written": 0,
-            }
-        else:
-            rep = ingest_file(
-                led,
-                kind.value,
-                file,
-                restate=restate,
-                reason=reason,
-                accept_move=accept_move,
-                progress=prog,
-            )
-            r = rep.result
-            res = {
-                "kind": rep.kind,
-                "file": rep.path,
-                "sha256": rep.sha256,
-                "rows": rep.rows_read,
-                "new": r.new,
-                "restated": r.restated,
-                "unchanged": r.unchanged,
-                "batch_id": r.batch_id,
-            }
+        res = uc.ingest(
+            led,
+            kind.value,
+            file,
+            restate=restate,
+            reason=reason,
+            accept_move=accept_move,
+            dry_run=dry_run,
+            progress=prog,
+        )
     if as_json:
-        _emit_json(res)
+        _emit_json(res.to_dict())
     elif dry_run:
-        out.print(f"{file}: {res['rows']} rows valid ({kind.value}); nothing written")
-    elif res["batch_id"] is None:
-        out.print(f"{file}: no changes ({res['unchanged']} rows already recorded)")
+        out.print(f"{file}: {res.rows} rows valid ({kind.value}); nothing written")
+    elif res.batch_id is None:
+        out.print(f"{file}: no changes ({res.unchanged} rows already recorded)")
     else:
         out.print(
-            f"{file}: {res['new']} new, {res['restated']} restated, {res['unchanged']} unchanged "
-            f"rows of {kind.value} (batch {res['batch_id']})"
+            f"{file}: {res.new} new, {res.restated} restated, {res.unchanged} unchanged "
+            f"rows of {kind.value} (batch {res.batch_id})"
         )
 
 
@@ -147,35 +115,25 @@ def ingest(
 @ledger_app.command("init")
 def ledger_init(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
     """Create an empty ledger (with its folders); the only command besides `demo` that does."""
-    existed = db.exists()
-    with Ledger(db, create=True) as led:
-        version = led.schema_version
-    res = {"db": str(db), "created": not existed, "schema_version": version}
+    res = uc.init_ledger(db)
     if as_json:
-        _emit_json(res)
-    elif existed:
+        _emit_json(res.to_dict())
+    elif not res.created:
         out.print(
-            f"{db} is already an altsleeve ledger (schema version {version}); nothing to create"
+            f"{db} is already an altsleeve ledger (schema version {res.schema_version}); "
+            "nothing to create"
         )
     else:
-        out.print(f"created an empty ledger at {db} (schema version {version})")
+        out.print(f"created an empty ledger at {db} (schema version {res.schema_version})")
 
 
 @ledger_app.command("verify")
 def ledger_verify(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
     """Check the audit hash chain and every row against it; exit 1 if anything was altered."""
     with Ledger(db, read_only=True) as led, _progress(not as_json) as prog:
-        rep = led.verify(prog)
+        rep = uc.verify_ledger(led, prog)
     if as_json:
-        _emit_json(
-            {
-                "ok": rep.ok,
-                "entries": rep.entries,
-                "rows": rep.rows,
-                "head_hash": rep.head_hash,
-                "problems": rep.problems,
-            }
-        )
+        _emit_json(rep.to_dict())
     elif rep.ok:
         out.print(
             f"ledger OK: {rep.entries} audit entries, {rep.rows} rows; head hash {rep.head_hash}"
@@ -192,26 +150,15 @@ def ledger_verify(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
 def ledger_status(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
     """Rows and keys per table, schema version and the newest audit entry."""
     with Ledger(db, read_only=True) as led:
-        counts = led.counts()
-        version = led.schema_version
-        log = led.audit_log(limit=1)
-    head = log.iloc[0].to_dict() if len(log) else {}
-    res = {
-        "db": str(db),
-        "schema_version": version,
-        "tables": counts,
-        "last_entry": {
-            k: head.get(k) for k in ("seq", "recorded_at", "action", "target_table", "source")
-        },
-    }
+        res = uc.ledger_status(led)
     if as_json:
-        _emit_json(res)
+        _emit_json(res.to_dict())
         return
-    t = Table(title=f"Ledger {db} (schema version {version})")
+    t = Table(title=f"Ledger {db} (schema version {res.schema_version})")
     t.add_column("table")
     t.add_column("rows", justify="right")
     t.add_column("keys", justify="right")
-    for name, c in counts.items():
+    for name, c in res.tables.items():
         t.add_row(name, str(c["rows"]), str(c["keys"]))
     out.print(t)
 
@@ -224,16 +171,17 @@ def ledger_log(
 ) -> None:
     """The audit log, newest first: who wrote what, from which file, with which hash."""
     with Ledger(db, read_only=True) as led:
-        log = led.audit_log(limit=limit)
-    cols = ["seq", "recorded_at", "action", "target_table", "n_rows", "source", "entry_hash"]
+        log = uc.audit_log(led, limit)
     if as_json:
-        _emit_json(log.to_dict(orient="records"))
+        _emit_json(log.to_dict())
         return
     t = Table(title=f"Audit log of {db}")
-    for c in cols:
+    for c in uc.LOG_COLUMNS:
         t.add_column(c)
-    for _, r in log.iterrows():
-        t.add_row(*(str(r[c])[:16] + "…" if c == "entry_hash" else str(r[c]) for c in cols))
+    for r in log.entries:
+        t.add_row(
+            *(str(r[c])[:16] + "…" if c == "entry_hash" else str(r[c]) for c in uc.LOG_COLUMNS)
+        )
     out.print(t)
 
 
@@ -263,64 +211,16 @@ def ledger_export(
     holdings, statements, cashflows, prices and orders come out in their ingest format, so
     `altsleeve ingest KIND` takes the file back (every row unchanged).
     """
-    if table not in KNOWLEDGE_TABLES:
-        raise InputError(
-            [
-                Problem(
-                    "<args>",
-                    f"unknown table {table!r}; expected one of {', '.join(KNOWLEDGE_TABLES)}",
-                    column="TABLE",
-                )
-            ]
-        )
+    uc.check_export_table(table)
     day = _parse_date(as_known_on, "--as-known-on") if as_known_on else None
     rec = _parse_time(recorded_at, "--recorded-at") if recorded_at else None
     with Ledger(db, read_only=True) as led:
-        frame = export_frame(
-            led,
-            table,
-            known_on=day or dt.date(2100, 12, 31),
-            recorded_at=rec,
-            with_bookkeeping=with_bookkeeping,
+        res = uc.export_table(
+            led, table, known_on=day, recorded_at=rec, with_bookkeeping=with_bookkeeping
         )
-        if frame.empty and (day is not None or rec is not None):
-            _explain_empty_export(led, table, day, rec)
-    text = write_export(frame, output, dates_as_dates=table in FORMATS)
+    text = write_export(res.frame, output, dates_as_dates=table in FORMATS)
     if output is None:
         sys.stdout.write(text)
-
-
-def _explain_empty_export(
-    led: Ledger, table: str, day: dt.date | None, rec: dt.datetime | None
-) -> None:
-    """Refuse a date that empties a table with rows: it is before anything in it was known."""
-    every = led.history(table)
-    if every.empty:
-        return  # an empty table exports as its header, whatever the date
-    if rec is not None and not (every["recorded_at"] <= pd.Timestamp(rec)).any():
-        first = pd.Timestamp(every["recorded_at"].min())
-        raise InputError(
-            [
-                Problem(
-                    "<args>",
-                    f"nothing in {table} was recorded by {rec} (the first row was recorded at "
-                    f"{first})",
-                    column="--recorded-at",
-                )
-            ]
-        )
-    known = every["known_on"] if "known_on" in every.columns else every["recorded_at"]
-    first_known = pd.Timestamp(known.min()).date()
-    raise InputError(
-        [
-            Problem(
-                "<args>",
-                f"nothing in {table} was known on {day} (the first fact was known on "
-                f"{first_known})",
-                column="--as-known-on",
-            )
-        ]
-    )
 
 
 # -- vehicles ----------------------------------------------------------------------------------
@@ -377,12 +277,11 @@ def vehicle_register(
 @vehicle_app.command("list")
 def vehicle_list(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
     """The registered vehicles and each definition (effective date, version, fees, cap)."""
-    from altsleeve.workflows.vehicles import vehicle_table
-
     with Ledger(db, read_only=True) as led:
-        rows = vehicle_table(led)
+        res = list_vehicles(led)
+    rows = res.rows
     if as_json:
-        _emit_json(rows)
+        _emit_json(res.to_dict())
         return
     if not rows:
         out.print("no vehicle registered (altsleeve vehicle register FILE)")
@@ -406,18 +305,10 @@ def vehicle_show(
     as_json: JsonOpt = False,
 ) -> None:
     """A registered vehicle's definition (in force on --date, default the latest) as JSON."""
-    from altsleeve.workflows.vehicles import definition_on
-
     day = _parse_date(date, "--date") if date else None
     with Ledger(db, read_only=True) as led:
-        vid = resolve_vehicle_id(led, vehicle)
-        d = definition_on(led, vid, day)
-    res = {
-        **d.provenance(),
-        "known_on": d.known_on.isoformat(),
-        "definition": json.loads(d.vehicle.to_json()),
-    }
-    _emit_json(res)
+        res = show_vehicle(led, vehicle, day)
+    _emit_json(res.to_dict())
 
 
 # -- exceptions --------------------------------------------------------------------------------
@@ -431,43 +322,12 @@ def exceptions_list(
     as_json: JsonOpt = False,
 ) -> None:
     """Exceptions found by the strike, the price checks and valuation tests, latest status."""
-    from altsleeve.workflows.fund import (
-        PRICES_SCOPE,
-        exceptions_table,
-    )
-    from altsleeve.workflows.valuation import VALUATION_SCOPE
-
-    if status not in ("open", "accepted", "resolved", "all"):
-        raise InputError(
-            [
-                Problem(
-                    "<args>", "--status must be open, accepted, resolved or all", column="--status"
-                )
-            ]
-        )
+    check_exception_status(status)
     with Ledger(db, read_only=True) as led:
-        vid = resolve_vehicle_id(led, vehicle)
-        ex = exceptions_table(led, (vid, PRICES_SCOPE, VALUATION_SCOPE))
-    if status != "all":
-        ex = ex[ex["status"] == status]
-    rows = [
-        {
-            "scope": r["scope"],
-            "date": pd.Timestamp(r["date"]).date().isoformat(),
-            "kind": r["kind"],
-            "subject": r["subject"],
-            "status": r["status"],
-            "version": int(r["version"]),
-            "value": None if pd.isna(r["value"]) else float(r["value"]),
-            "threshold": None if pd.isna(r["threshold"]) else float(r["threshold"]),
-            "reason": r["reason"],
-            "detail": json.loads(str(r["detail"])),
-            "recorded_at": str(r["recorded_at"]),
-        }
-        for r in ex.to_dict("records")
-    ]
+        res = list_exceptions(led, vehicle, status)
+    rows, vid = res.rows, res.vehicle_id
     if as_json:
-        _emit_json(rows)
+        _emit_json(res.to_dict())
         return
     if not rows:
         out.print(f"{vid}: no {'' if status == 'all' else status + ' '}exceptions")
@@ -507,92 +367,18 @@ def exceptions_accept(
     as_json: JsonOpt = False,
 ) -> None:
     """Accept an open exception with a reason, so the strike can go on past it."""
-    from altsleeve.workflows.fund import exceptions_table
-
     if not date:
         raise InputError([Problem("<args>", "give --date D", column="--date")])
     day = _parse_date(date, "--date")
-    if kind not in ("price_move", "missing_price", "nav_move", "price_challenge"):
-        raise InputError(
-            [
-                Problem(
-                    "<args>",
-                    "--kind must be price_move, missing_price, nav_move or price_challenge",
-                    column="--kind",
-                )
-            ]
-        )
-    if not reason.strip():
-        raise InputError([Problem("<args>", "an acceptance needs --reason", column="--reason")])
+    check_acceptance(kind, reason)
     with Ledger(db) as led:
-        if kind == "price_challenge":  # the valuation committee's, not a vehicle's
-            from altsleeve.workflows.valuation import VALUATION_SCOPE
-
-            vid = VALUATION_SCOPE
-        else:
-            vid = resolve_vehicle_id(led, vehicle)
-        ex = exceptions_table(led, (vid,))
-        hits = ex[
-            (pd.to_datetime(ex["date"]) == pd.Timestamp(day))
-            & (ex["kind"] == kind)
-            & (ex["status"] == "open")
-        ]
-        if subject is not None:
-            hits = hits[hits["subject"] == subject]
-        if len(hits) != 1:
-            found = ", ".join(sorted(set(hits["subject"]))) or "none"
-            raise InputError(
-                [
-                    Problem(
-                        "<args>",
-                        f"{len(hits)} open {kind} exception(s) of {vid} on {day} (subjects: "
-                        f"{found}); give --subject"
-                        if len(hits) > 1
-                        else f"no open {kind} exception of {vid} on {day}"
-                        + (f" for {subject}" if subject else "")
-                        + " (see `altsleeve exceptions list --status open`)",
-                        column="--subject" if len(hits) > 1 else "--date",
-                    )
-                ]
-            )
-        row = hits.iloc[0].to_dict()
-        new = {
-            c: row[c]
-            for c in (
-                "scope",
-                "date",
-                "kind",
-                "subject",
-                "value",
-                "threshold",
-                "detail",
-                "known_on",
-            )
-        }
-        new.update(status="accepted", reason=reason.strip())
-        res = led.append(
-            "exceptions",
-            pd.DataFrame([new]),
-            action="accept",
-            source=f"exceptions accept {vid}",
-            restate=True,
-            detail={"reason": reason.strip()},
-        )
-    summary = {
-        "vehicle": vid,
-        "date": day.isoformat(),
-        "kind": kind,
-        "subject": str(row["subject"]),
-        "status": "accepted",
-        "reason": reason.strip(),
-        "batch_id": res.batch_id,
-    }
+        res = accept_exception(led, vehicle, day, kind, reason, subject)
     if as_json:
-        _emit_json(summary)
+        _emit_json(res.to_dict())
         return
     then = (
         "the valuation committee's resolution is kept"
         if kind == "price_challenge"
         else "strike again to go on past it"
     )
-    out.print(f"{vid}: {kind} of {row['subject']} on {day} accepted ({reason.strip()}); {then}")
+    out.print(f"{res.vehicle}: {kind} of {res.subject} on {day} accepted ({res.reason}); {then}")

@@ -5,13 +5,11 @@ Thin: each calls :mod:`altsleeve.workflows.marketdata` or :mod:`altsleeve.workfl
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
-import pandas as pd
 import typer
 from rich.table import Table
 
@@ -27,9 +25,8 @@ from altsleeve.cli._app import (
 from altsleeve.ledger import (
     DEFAULT_DB,
     Ledger,
-    ingest_file,
 )
-from altsleeve.workflows.marketdata import load_market_data
+from altsleeve.workflows.marketdata import list_series, load_market_data, register_series
 from altsleeve.workflows.samplebook import (
     build_sample_book,
 )
@@ -42,7 +39,7 @@ def marketdata_load(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
     with Ledger(db) as led, _progress(not as_json) as prog:
         res = load_market_data(led, prog)
     if as_json:
-        _emit_json(res.series)
+        _emit_json(res.to_dict())
         return
     _series_table(res.series, f"Market data in {db} ({res.rows_written} rows written)")
 
@@ -67,22 +64,13 @@ def marketdata_register(
 ) -> None:
     """Register your own price series (what each is, its unit, frequency and tolerance)."""
     with Ledger(db) as led, _progress(not as_json) as prog:
-        rep = ingest_file(led, "series", file, restate=restate, reason=reason, progress=prog)
-    res = {
-        "file": rep.path,
-        "sha256": rep.sha256,
-        "rows": rep.rows_read,
-        "new": rep.result.new,
-        "restated": rep.result.restated,
-        "unchanged": rep.result.unchanged,
-        "batch_id": rep.result.batch_id,
-    }
+        res = register_series(led, file, restate=restate, reason=reason, progress=prog)
     if as_json:
-        _emit_json(res)
+        _emit_json(res.to_dict())
         return
     out.print(
-        f"{file}: {res['new']} series registered, {res['restated']} restated, "
-        f"{res['unchanged']} unchanged (see `altsleeve marketdata list`)"
+        f"{file}: {res.new} series registered, {res.restated} restated, "
+        f"{res.unchanged} unchanged (see `altsleeve marketdata list`)"
     )
 
 
@@ -90,30 +78,11 @@ def marketdata_register(
 def marketdata_list(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
     """List the price series in the ledger with their provenance."""
     with Ledger(db, read_only=True) as led:
-        snap = led.as_known_on(dt.date(2100, 12, 31), tables=("series", "prices"))
-    prices = snap.prices.groupby("series_id")["date"].agg(["min", "max", "count"])
-    rows = []
-    for _, s in snap.series.iterrows():
-        sid = s["series_id"]
-        p = prices.loc[sid] if sid in prices.index else None
-        rows.append(
-            {
-                "series_id": sid,
-                "description": s["description"],
-                "asset_type": None if pd.isna(s.get("asset_type")) else s.get("asset_type"),
-                "unit": s["unit"],
-                "frequency": s["frequency"],
-                "first": p["min"].date().isoformat() if p is not None else "",
-                "last": p["max"].date().isoformat() if p is not None else "",
-                "rows": int(p["count"]) if p is not None else 0,
-                "source": s["source"],
-                "file_sha256": s["file_sha256"],
-            }
-        )
+        res = list_series(led)
     if as_json:
-        _emit_json(rows)
+        _emit_json(res.to_dict())
         return
-    _series_table(rows, f"Price series in {db}")
+    _series_table(res.rows, f"Price series in {db}")
 
 
 def _series_table(rows: Sequence[dict[str, Any]], title: str) -> None:
@@ -140,16 +109,8 @@ def sample(
     """Build the SYNTHETIC sample book (private funds driven by real index paths)."""
     with Ledger(db) as led, _progress(not as_json) as prog:
         res = build_sample_book(led, seed, prog)
-    summary = {
-        "book_id": res.book_id,
-        "seed": res.seed,
-        "synthetic": True,
-        "description": res.description,
-        "written": {k: v.written for k, v in res.results.items()},
-        "unchanged": {k: v.unchanged for k, v in res.results.items()},
-    }
     if as_json:
-        _emit_json(summary)
+        _emit_json(res.to_dict())
         return
     out.print(f"[bold]{res.book_id}[/bold] (seed {seed}): {res.description}")
     t = Table(title="Rows recorded")

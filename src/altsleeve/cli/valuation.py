@@ -6,6 +6,7 @@ Thin: each calls :mod:`altsleeve.workflows.valuation`; documents come from
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,7 +22,6 @@ from altsleeve.cli._app import (
     _check_recorded_by,
     _check_valuation_days,
     _emit_json,
-    _json_text,
     _parse_date,
     _parse_time,
     _progress,
@@ -36,19 +36,14 @@ from altsleeve.ledger import (
     DEFAULT_DB,
     Ledger,
 )
-from altsleeve.workflows.pit import inputs_from_ledger
-from altsleeve.workflows.samplebook import (
-    read_flows,
-    sample_book_flows,
-)
+from altsleeve.workflows import valuation as valuation_uc
+from altsleeve.workflows.samplebook import read_flows
 from altsleeve.workflows.valuation import (
     inputs_from_files,
-    make_valuers,
+    ledger_backtest_inputs,
     read_truth,
-    record_challenges,
-    run_backtest,
-    valuation_test,
-    write_valuations,
+    run_valuation_test,
+    value_holdings,
 )
 
 
@@ -110,12 +105,9 @@ def nav_backtest(
             inputs = inputs_from_files(holdings, statements, cashflows, proxies)
         else:
             with Ledger(db, read_only=True) as led:
-                inputs = inputs_from_ledger(led)
-                t = led.synthetic_truth()
-                if truth is None and not t.empty:
-                    truth_frame = t[["holding_id", "date", "value"]]
-                if flows is None:
-                    flows_series = sample_book_flows(led)
+                inputs, truth_frame, flows_series = ledger_backtest_inputs(
+                    led, with_truth=truth is None, with_flows=flows is None
+                )
         days = inputs.calendar()
         if days.empty:
             raise InputError([Problem("<inputs>", "no prices of the holdings' proxy series")])
@@ -125,39 +117,22 @@ def nav_backtest(
             truth_frame = read_truth(truth)
         if flows is not None:
             flows_series = read_flows(flows)
-        valuers = make_valuers([m.strip() for m in method.split(",") if m.strip()], proxy_beta)
-        res = run_backtest(
+        res = valuation_uc.nav_backtest(
             inputs,
-            valuers,
+            [m.strip() for m in method.split(",") if m.strip()],
+            out_dir,
+            proxy_beta=proxy_beta,
             start=start,
             end=end,
             truth=truth_frame,
             flows=flows_series,
             progress=prog,
         )
-        out_dir.mkdir(parents=True, exist_ok=True)
-        prog("writing estimates.csv", 0, 1)
-        res.estimates[["holding_id", "date", "method", "value", "lower", "upper"]].to_csv(
-            out_dir / "estimates.csv", index=False, date_format="%Y-%m-%d", float_format="%.2f"
-        )
-        res.estimates.to_parquet(out_dir / "estimates_detail.parquet", index=False)
-        if res.report is not None and res.table is not None:
-            (out_dir / "report.json").write_text(_json_text(res.report))
-            res.table.to_csv(out_dir / "report.csv")
-        prog("written", 1, 1)
-    summary = {
-        "out": str(out_dir),
-        "rows": len(res.estimates),
-        "holdings": int(res.estimates["holding_id"].nunique()),
-        "methods": sorted(set(res.estimates["method"])),
-        "report": res.report,
-    }
     if as_json:
-        _emit_json(summary)
+        _emit_json(res.to_dict())
         return
     out.print(
-        f"{summary['rows']:,} estimates for {summary['holdings']} holdings written to "
-        f"{out_dir / 'estimates.csv'}"
+        f"{res.rows:,} estimates for {res.holdings} holdings written to {out_dir / 'estimates.csv'}"
     )
     if res.table is not None:
         _backtest_table(res.table)
@@ -221,35 +196,16 @@ def value(
     methods = [m.strip() for m in method.split(",") if m.strip()]
     with Ledger(db) as led, _progress(not as_json) as prog:
         _check_valuation_days(led, last, last_opt, rec)
-        res = write_valuations(led, first, last, methods, recorded_at=rec, progress=prog)
-        snap = led.as_known_on(_parse_date(last, last_opt), tables=("valuations",)).valuations
-    day = snap[snap["date"] == snap["date"].max()] if len(snap) else snap
-    last_day = {str(m): float(g["value"].sum()) for m, g in day.groupby("method")}
-    summary: dict[str, Any] = {
-        "from": first,
-        "to": last,
-        "written": {
-            m: {
-                "new": r.new,
-                "restated": r.restated,
-                "unchanged": r.unchanged,
-                "batch_id": r.batch_id,
-            }
-            for m, r in res.items()
-        },
-        "last_day": {m: float(g["value"].sum()) for m, g in day.groupby("method")}
-        if len(day)
-        else {},
-    }
+        res = value_holdings(led, first, last, methods, recorded_at=rec, progress=prog)
     if as_json:
-        _emit_json(summary)
+        _emit_json(res.to_dict())
         return
-    for m, r in res.items():
+    for m, r in res.written.items():
         out.print(
             f"{m}: {r.new} new, {r.restated} restated (new versions), {r.unchanged} "
             f"unchanged daily values"
         )
-    for m, v in last_day.items():
+    for m, v in res.last_day.items():
         out.print(f"{m}: private holdings valued at ${v / 1e6:,.1f}m on {last}")
 
 
@@ -306,16 +262,22 @@ def valuation_test_cmd(
     if annual and out_dir is None:
         raise InputError([Problem("<args>", "--annual writes to --out DIR", column="--annual")])
     cutoff = _parse_time(recorded_by, "--recorded-by") if recorded_by else None
-    recorded: dict[str, int] | None = None
     with Ledger(db, read_only=not record) as led, _progress(not as_json) as prog:
         if cutoff is not None:
             _check_recorded_by(led, cutoff, "--recorded-by")
         _check_valuation_days(led, day.isoformat(), "--as-of", None)
-        kw: dict[str, Any] = {"policy": policy, "recorded_at": cutoff, "per_holding": per_holding}
-        res = valuation_test(led, day, period, progress=prog, **kw)
-        year = valuation_test(led, day, "A", progress=prog, **kw) if annual else None
-        if record:
-            recorded = record_challenges(led, res, policy)
+        run_ = run_valuation_test(
+            led,
+            day,
+            period,
+            policy=policy,
+            recorded_at=cutoff,
+            per_holding=per_holding,
+            annual=annual,
+            record=record,
+            progress=prog,
+        )
+    res, year, recorded = run_.pack, run_.annual, run_.recorded
     pack = res.to_dict()
     files: list[str] = []
     if out_dir is not None:
@@ -339,8 +301,9 @@ def valuation_test_cmd(
                 [Problem(str(out_dir), f"cannot write the pack: {exc}", column="--out")]
             ) from None
         files = [str(f) for f in written]
+        run_ = dataclasses.replace(run_, files=files)
     if as_json:
-        _emit_json({**pack, "files": files, "recorded": recorded})
+        _emit_json(run_.to_dict())
         return
     s = pack["summary"]
     t = Table(title=f"Fair-valued positions on {day} ({s['positions']}; every holding above zero)")

@@ -8,7 +8,9 @@ found back to the ledger, and returning a typed result whose ``to_dict()`` is wh
 ==========================  ===============================================================
 module                      use cases
 ==========================  ===============================================================
-``marketdata``              load arch's real history into the ledger; market paths as known
+``ledger``                  create, verify, status, audit log, export; ingest a file
+``marketdata``              load arch's real history into the ledger; register and list series;
+                            market paths as known
 ``samplebook``              write the SYNTHETIC sample book; participant flows
 ``vehicles``                register, resolve and read vehicle definitions
 ``fund``                    strike, restrike, diff, limit breaches, exceptions, dilution

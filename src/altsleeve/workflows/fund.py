@@ -52,12 +52,16 @@ from altsleeve.workflows.vehicles import (
     Definition,
     definitions,
     in_force,
+    registered_vehicle,
+    resolve_vehicle_id,
 )
 
 _FAR = dt.date(2100, 12, 31)
 
 #: Scope of exceptions found on prices at ingest (not tied to one vehicle).
 PRICES_SCOPE = "prices"
+#: The ``exceptions`` scope of recorded price challenges (``valuation test --record``).
+VALUATION_SCOPE = "valuation"
 
 _BREACHES = {
     "breach_private_max": "private_max",
@@ -1031,16 +1035,34 @@ def record_breaches(ledger: Ledger, vehicle_id: str) -> pd.DataFrame:
 
 
 __all__ = [
+    "ACCEPTABLE_KINDS",
+    "EXCEPTION_STATUSES",
     "PRICES_SCOPE",
+    "VALUATION_SCOPE",
+    "DilutionResult",
     "DilutionTransfers",
+    "ExceptionAcceptance",
+    "ExceptionList",
+    "LimitBreaches",
+    "LimitSummary",
+    "MethodDilution",
+    "StrikeDiff",
     "StrikeRun",
     "StrikeStoppedError",
+    "StrikeSummary",
+    "accept_exception",
     "build_inputs",
+    "check_acceptance",
+    "check_exception_status",
+    "diff_strike",
+    "dilution",
     "dilution_report",
     "dilution_transfers",
     "exceptions_table",
     "finding_row",
     "launch_day",
+    "limit_breaches",
+    "list_exceptions",
     "private_values",
     "record_breaches",
     "required_series",
@@ -1050,6 +1072,7 @@ __all__ = [
     "strike",
     "strike_diff",
     "strike_range",
+    "strike_vehicle",
     "vehicle_calendar",
 ]
 
@@ -1264,3 +1287,330 @@ def _truth_ends(truth: pd.DataFrame, cashflows: pd.DataFrame) -> pd.Timestamp:
         first = pd.Timestamp(pd.to_datetime(untracked["date"]).min()) - pd.Timedelta(days=1)
         ends = min(ends, first)
     return ends
+
+
+# -- use cases of the fund commands -----------------------------------------------------------
+#: The statuses ``list_exceptions`` filters on (``all``: every one).
+EXCEPTION_STATUSES = ("open", "accepted", "resolved", "all")
+#: The kinds of exception ``accept_exception`` accepts.
+ACCEPTABLE_KINDS = ("price_move", "missing_price", "nav_move", "price_challenge")
+
+
+@dataclass(frozen=True)
+class ExceptionList:
+    """Exceptions of a vehicle, the prices and the valuation tests, each at its latest status."""
+
+    vehicle_id: str
+    status: str
+    rows: list[dict[str, Any]]
+
+    def to_dict(self) -> list[dict[str, Any]]:
+        """One row per exception: scope, date, kind, subject, status, version, value, ..."""
+        return self.rows
+
+
+def check_exception_status(status: str) -> None:
+    """Refuse a status filter other than open, accepted, resolved or all."""
+    if status not in EXCEPTION_STATUSES:
+        raise InputError(
+            [
+                Problem(
+                    "<args>", "--status must be open, accepted, resolved or all", column="--status"
+                )
+            ]
+        )
+
+
+def list_exceptions(
+    ledger: Ledger, vehicle: str | None = None, status: str = "all"
+) -> ExceptionList:
+    """Exceptions found by the strike, the price checks and valuation tests, latest status."""
+    check_exception_status(status)
+    vid = resolve_vehicle_id(ledger, vehicle)
+    ex = exceptions_table(ledger, (vid, PRICES_SCOPE, VALUATION_SCOPE))
+    if status != "all":
+        ex = ex[ex["status"] == status]
+    rows = [
+        {
+            "scope": r["scope"],
+            "date": pd.Timestamp(r["date"]).date().isoformat(),
+            "kind": r["kind"],
+            "subject": r["subject"],
+            "status": r["status"],
+            "version": int(r["version"]),
+            "value": None if pd.isna(r["value"]) else float(r["value"]),
+            "threshold": None if pd.isna(r["threshold"]) else float(r["threshold"]),
+            "reason": r["reason"],
+            "detail": json.loads(str(r["detail"])),
+            "recorded_at": str(r["recorded_at"]),
+        }
+        for r in ex.to_dict("records")
+    ]
+    return ExceptionList(vid, status, rows)
+
+
+@dataclass(frozen=True)
+class ExceptionAcceptance:
+    """An exception accepted with a reason (a new version of its row)."""
+
+    vehicle: str
+    date: dt.date
+    kind: str
+    subject: str
+    reason: str
+    batch_id: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{vehicle, date, kind, subject, status, reason, batch_id}``."""
+        return {
+            "vehicle": self.vehicle,
+            "date": self.date.isoformat(),
+            "kind": self.kind,
+            "subject": self.subject,
+            "status": "accepted",
+            "reason": self.reason,
+            "batch_id": self.batch_id,
+        }
+
+
+def check_acceptance(kind: str, reason: str) -> None:
+    """Refuse an unknown kind or an empty reason."""
+    if kind not in ACCEPTABLE_KINDS:
+        raise InputError(
+            [
+                Problem(
+                    "<args>",
+                    "--kind must be price_move, missing_price, nav_move or price_challenge",
+                    column="--kind",
+                )
+            ]
+        )
+    if not reason.strip():
+        raise InputError([Problem("<args>", "an acceptance needs --reason", column="--reason")])
+
+
+def accept_exception(
+    ledger: Ledger,
+    vehicle: str | None,
+    day: dt.date,
+    kind: str,
+    reason: str,
+    subject: str | None = None,
+) -> ExceptionAcceptance:
+    """Accept the one open exception of ``kind`` on ``day`` (of ``subject``) with a reason.
+
+    A ``price_challenge`` is the valuation committee's (scope ``valuation``), not a vehicle's.
+    """
+    check_acceptance(kind, reason)
+    # a price challenge is the valuation committee's, not a vehicle's
+    vid = VALUATION_SCOPE if kind == "price_challenge" else resolve_vehicle_id(ledger, vehicle)
+    ex = exceptions_table(ledger, (vid,))
+    hits = ex[
+        (pd.to_datetime(ex["date"]) == pd.Timestamp(day))
+        & (ex["kind"] == kind)
+        & (ex["status"] == "open")
+    ]
+    if subject is not None:
+        hits = hits[hits["subject"] == subject]
+    if len(hits) != 1:
+        found = ", ".join(sorted(set(hits["subject"]))) or "none"
+        raise InputError(
+            [
+                Problem(
+                    "<args>",
+                    f"{len(hits)} open {kind} exception(s) of {vid} on {day} (subjects: "
+                    f"{found}); give --subject"
+                    if len(hits) > 1
+                    else f"no open {kind} exception of {vid} on {day}"
+                    + (f" for {subject}" if subject else "")
+                    + " (see `altsleeve exceptions list --status open`)",
+                    column="--subject" if len(hits) > 1 else "--date",
+                )
+            ]
+        )
+    row = hits.iloc[0].to_dict()
+    new = {
+        c: row[c]
+        for c in ("scope", "date", "kind", "subject", "value", "threshold", "detail", "known_on")
+    }
+    new.update(status="accepted", reason=reason.strip())
+    res = ledger.append(
+        "exceptions",
+        pd.DataFrame([new]),
+        action="accept",
+        source=f"exceptions accept {vid}",
+        restate=True,
+        detail={"reason": reason.strip()},
+    )
+    return ExceptionAcceptance(vid, day, kind, str(row["subject"]), reason.strip(), res.batch_id)
+
+
+@dataclass(frozen=True)
+class StrikeSummary:
+    """A strike run and the vehicle's latest strike after it (NAV per unit, net assets)."""
+
+    run: StrikeRun
+    last_strike: str | None
+    nav_per_unit: float | None
+    net_assets: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The run's figures, the latest NAV per unit, net assets and the latest strike's day."""
+        return {
+            **self.run.to_dict(),
+            "nav_per_unit": self.nav_per_unit,
+            "net_assets": self.net_assets,
+            "last_strike": self.last_strike,
+        }
+
+
+def strike_vehicle(
+    ledger: Ledger,
+    vehicle_id: str,
+    first: str | dt.date | None,
+    last: str | dt.date,
+    *,
+    restrike: bool = False,
+    reason: str = "",
+    progress: ProgressFn = quiet,
+) -> StrikeSummary:
+    """Strike each business day of ``first..last`` (see :func:`strike_range`), then the latest.
+
+    Raises :class:`StrikeStoppedError` (carrying the run so far) when a day stops the strike.
+    """
+    run = strike_range(
+        ledger, vehicle_id, first, last, restrike=restrike, reason=reason, progress=progress
+    )
+    tail = pit.strikes(ledger, vehicle_id).tail(1)
+    if not len(tail):
+        return StrikeSummary(run, None, None, None)
+    return StrikeSummary(
+        run,
+        pd.Timestamp(tail["date"].iloc[0]).date().isoformat(),
+        float(tail["nav_per_unit"].iloc[0]),
+        float(tail["net_assets"].iloc[0]),
+    )
+
+
+@dataclass(frozen=True)
+class StrikeDiff:
+    """A restruck day's components in their previous and latest versions."""
+
+    vehicle_id: str
+    date: str
+    columns: list[str]
+    rows: list[dict[str, Any]]
+
+    def to_dict(self) -> list[dict[str, Any]]:
+        """One row per component: ``component``, ``vN-1``, ``vN``, ``change``."""
+        return self.rows
+
+
+def diff_strike(ledger: Ledger, vehicle: str | None, day: str) -> StrikeDiff:
+    """Old versus new figures of a restruck day of ``vehicle`` (default: the only one)."""
+    vid = resolve_vehicle_id(ledger, vehicle)
+    diff = strike_diff(ledger, vid, day)
+    rows: list[dict[str, Any]] = [
+        {str(k): v for k, v in r.items()} for r in diff.to_dict(orient="records")
+    ]
+    return StrikeDiff(vid, day, [str(c) for c in diff.columns], rows)
+
+
+@dataclass(frozen=True)
+class LimitSummary:
+    """One limit's breaches: days, first and last day, worst value, threshold."""
+
+    limit: str
+    days: int
+    first: dt.date
+    last: dt.date
+    worst: float
+    threshold: float
+
+
+@dataclass(frozen=True)
+class LimitBreaches:
+    """The limit breaches found by a vehicle's latest strikes, one row per day and limit."""
+
+    vehicle_id: str
+    rows: list[dict[str, Any]]
+    by_limit: list[LimitSummary]
+
+    def to_dict(self) -> list[dict[str, Any]]:
+        """The breaches, one row per day and limit (``by_limit`` follows from them)."""
+        return self.rows
+
+
+def limit_breaches(ledger: Ledger, vehicle: str | None = None) -> LimitBreaches:
+    """Limit breaches found by the latest strikes: private cap, cash floor, uncurable band.
+
+    ``by_limit``: per limit, the days breached, the first and last, and the worst value (the
+    lowest for the cash floor, else the highest) against its threshold.
+    """
+    v = registered_vehicle(ledger, vehicle)
+    b = record_breaches(ledger, v.vehicle.id)
+    summary = []
+    for name, g in b.groupby("limit_name"):
+        worst = g["value"].min() if name == "cash_floor" else g["value"].max()
+        summary.append(
+            LimitSummary(
+                str(name),
+                len(g),
+                pd.Timestamp(g["date"].min()).date(),
+                pd.Timestamp(g["date"].max()).date(),
+                float(worst),
+                float(g["threshold"].iloc[0]),
+            )
+        )
+    rows: list[dict[str, Any]] = [
+        {str(k): v for k, v in r.items()}
+        for r in b.drop(columns=["recorded_at", "batch_id"], errors="ignore").to_dict(
+            orient="records"
+        )
+    ]
+    return LimitBreaches(v.vehicle.id, rows, summary)
+
+
+@dataclass(frozen=True)
+class MethodDilution:
+    """One method's wealth moved away from staying participants (see :func:`dilution_report`)."""
+
+    dollars: float
+    bp_per_year: float
+    gross_dollars: float
+    gross_bp_per_year: float
+    per_year: dict[str, dict[str, float]]
+
+
+@dataclass(frozen=True)
+class DilutionResult:
+    """:func:`dilution_report`'s figures: the days measured and, per method, what moved."""
+
+    first: str
+    last: str
+    to: str
+    truth_ends: str
+    stopped_at_truth: bool
+    note: str
+    synthetic_truth: bool
+    exact: str
+    gross_is: str
+    day_count: str
+    methods: dict[str, MethodDilution]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as :func:`dilution_report` gives it (the same keys in the same order)."""
+        return asdict(self)
+
+
+def dilution(
+    ledger: Ledger,
+    vehicle: Vehicle,
+    *,
+    end: str | dt.date | None = None,
+    progress: ProgressFn = quiet,
+) -> DilutionResult:
+    """Wealth moved between trading and staying participants by each method's NAV."""
+    rep = dilution_report(ledger, vehicle, end=end, progress=progress)
+    methods = {m: MethodDilution(**x) for m, x in rep["methods"].items()}
+    return DilutionResult(**{**rep, "methods": methods})

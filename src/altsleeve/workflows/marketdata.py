@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -20,6 +21,7 @@ from altsleeve.common.progress import ProgressFn, quiet
 from altsleeve.errors import InputError, Problem
 from altsleeve.ledger import (
     Ledger,
+    ingest_file,
 )
 
 
@@ -33,6 +35,10 @@ class MarketDataLoad:
     def rows_written(self) -> int:
         """Price rows written by this load (0 when the ledger already had them)."""
         return int(sum(s["rows_written"] for s in self.series))
+
+    def to_dict(self) -> list[dict[str, Any]]:
+        """One row per series loaded (``rows_written`` sums to :attr:`rows_written`)."""
+        return self.series
 
 
 def load_market_data(ledger: Ledger, progress: ProgressFn = quiet) -> MarketDataLoad:
@@ -104,6 +110,83 @@ def load_market_data(ledger: Ledger, progress: ProgressFn = quiet) -> MarketData
             )
         progress("market data loaded", len(loaded), len(loaded))
     return MarketDataLoad(out)
+
+
+@dataclass(frozen=True)
+class SeriesRegistration:
+    """What registering a file of series metadata did."""
+
+    file: str
+    sha256: str
+    rows: int
+    new: int
+    restated: int
+    unchanged: int
+    batch_id: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{file, sha256, rows, new, restated, unchanged, batch_id}``."""
+        return {
+            "file": self.file,
+            "sha256": self.sha256,
+            "rows": self.rows,
+            "new": self.new,
+            "restated": self.restated,
+            "unchanged": self.unchanged,
+            "batch_id": self.batch_id,
+        }
+
+
+def register_series(
+    ledger: Ledger,
+    file: Path,
+    *,
+    restate: bool = False,
+    reason: str | None = None,
+    progress: ProgressFn = quiet,
+) -> SeriesRegistration:
+    """Register your own price series (what each is, its unit, frequency and tolerance)."""
+    rep = ingest_file(ledger, "series", file, restate=restate, reason=reason, progress=progress)
+    r = rep.result
+    return SeriesRegistration(
+        rep.path, rep.sha256, rep.rows_read, r.new, r.restated, r.unchanged, r.batch_id
+    )
+
+
+@dataclass(frozen=True)
+class SeriesList:
+    """The price series in the ledger with their provenance and the span of their prices."""
+
+    rows: list[dict[str, Any]]
+
+    def to_dict(self) -> list[dict[str, Any]]:
+        """One row per series: id, description, asset type, unit, ..., first, last, rows."""
+        return self.rows
+
+
+def list_series(ledger: Ledger) -> SeriesList:
+    """Every series registered, with its first and last price day and its count of prices."""
+    snap = ledger.as_known_on(dt.date(2100, 12, 31), tables=("series", "prices"))
+    prices = snap.prices.groupby("series_id")["date"].agg(["min", "max", "count"])
+    rows = []
+    for _, s in snap.series.iterrows():
+        sid = s["series_id"]
+        p = prices.loc[sid] if sid in prices.index else None
+        rows.append(
+            {
+                "series_id": sid,
+                "description": s["description"],
+                "asset_type": None if pd.isna(s.get("asset_type")) else s.get("asset_type"),
+                "unit": s["unit"],
+                "frequency": s["frequency"],
+                "first": p["min"].date().isoformat() if p is not None else "",
+                "last": p["max"].date().isoformat() if p is not None else "",
+                "rows": int(p["count"]) if p is not None else 0,
+                "source": s["source"],
+                "file_sha256": s["file_sha256"],
+            }
+        )
+    return SeriesList(rows)
 
 
 def market_paths(

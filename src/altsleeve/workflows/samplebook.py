@@ -76,6 +76,17 @@ class SampleBookLoad:
     results: dict[str, AppendResult]
     description: str
 
+    def to_dict(self) -> dict[str, Any]:
+        """The book, its seed and description, and per table the rows written and unchanged."""
+        return {
+            "book_id": self.book_id,
+            "seed": self.seed,
+            "synthetic": True,
+            "description": self.description,
+            "written": {k: v.written for k, v in self.results.items()},
+            "unchanged": {k: v.unchanged for k, v in self.results.items()},
+        }
+
 
 def build_sample_book(
     ledger: Ledger, seed: int = 2045, progress: ProgressFn = quiet

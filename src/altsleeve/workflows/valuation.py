@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from altsleeve.common.jsonvalues import plain
 from altsleeve.common.progress import ProgressFn, quiet
 from altsleeve.domain import AssetClass
 from altsleeve.errors import InputError, Problem
@@ -43,8 +44,9 @@ from altsleeve.valuation import (
     make_inputs,
 )
 from altsleeve.valuation._metrics import backtest_report, report_table
+from altsleeve.workflows.fund import VALUATION_SCOPE
 from altsleeve.workflows.pit import inputs_from_ledger
-from altsleeve.workflows.samplebook import default_flows
+from altsleeve.workflows.samplebook import default_flows, sample_book_flows
 
 #: File format of ``--holdings`` for a backtest: only these columns are read.
 VALUATION_HOLDINGS = FileFormat(
@@ -841,8 +843,6 @@ def valuation_test(
     return res
 
 
-#: The ``exceptions`` scope of recorded price challenges (``valuation test --record``).
-VALUATION_SCOPE = "valuation"
 #: The ``exceptions`` kind of a price challenge.
 CHALLENGE_KIND = "price_challenge"
 
@@ -913,3 +913,175 @@ def record_challenges(
             restate=True,
         )
     return {"recorded": len(new), "already": len(rows) - len(new)}
+
+
+# -- use cases of the valuation commands ------------------------------------------------------
+def ledger_backtest_inputs(
+    ledger: Ledger, *, with_truth: bool = True, with_flows: bool = True
+) -> tuple[ValuationInputs, pd.DataFrame | None, pd.Series | None]:
+    """A backtest's inputs from the ledger, with its synthetic truth and flows when asked for.
+
+    The truth is ``None`` when the ledger holds none; the flows are the sample book's orders.
+    """
+    inputs = inputs_from_ledger(ledger)
+    truth: pd.DataFrame | None = None
+    flows: pd.Series | None = None
+    t = ledger.synthetic_truth()
+    if with_truth and not t.empty:
+        truth = t[["holding_id", "date", "value"]]
+    if with_flows:
+        flows = sample_book_flows(ledger)
+    return inputs, truth, flows
+
+
+@dataclass(frozen=True)
+class NavBacktestRun:
+    """What ``nav_backtest`` wrote: estimates of each method, and their scores with a truth."""
+
+    out: str
+    rows: int
+    holdings: int
+    methods: list[str]
+    report: dict[str, dict[str, Any]] | None
+    table: pd.DataFrame | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{out, rows, holdings, methods, report}`` (``table`` flattens ``report``)."""
+        return {
+            "out": self.out,
+            "rows": self.rows,
+            "holdings": self.holdings,
+            "methods": self.methods,
+            "report": self.report,
+        }
+
+
+def nav_backtest(
+    inputs: ValuationInputs,
+    methods: Iterable[str],
+    out_dir: Path,
+    *,
+    proxy_beta: str = "1.0",
+    start: str | None = None,
+    end: str | None = None,
+    truth: pd.DataFrame | None = None,
+    flows: pd.Series | None = None,
+    progress: ProgressFn = quiet,
+) -> NavBacktestRun:
+    """Run every method strictly as of each business day; write estimates.csv and the scores.
+
+    ``out_dir`` gets ``estimates.csv``, ``estimates_detail.parquet`` and, with a truth,
+    ``report.json`` and ``report.csv``.
+    """
+    valuers = make_valuers(methods, proxy_beta)
+    res = run_backtest(
+        inputs, valuers, start=start, end=end, truth=truth, flows=flows, progress=progress
+    )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    progress("writing estimates.csv", 0, 1)
+    res.estimates[["holding_id", "date", "method", "value", "lower", "upper"]].to_csv(
+        out_dir / "estimates.csv", index=False, date_format="%Y-%m-%d", float_format="%.2f"
+    )
+    res.estimates.to_parquet(out_dir / "estimates_detail.parquet", index=False)
+    if res.report is not None and res.table is not None:
+        text = json.dumps(plain(res.report), indent=2, default=str, allow_nan=False)
+        (out_dir / "report.json").write_text(text)
+        res.table.to_csv(out_dir / "report.csv")
+    progress("written", 1, 1)
+    return NavBacktestRun(
+        out=str(out_dir),
+        rows=len(res.estimates),
+        holdings=int(res.estimates["holding_id"].nunique()),
+        methods=sorted(set(res.estimates["method"])),
+        report=res.report,
+        table=res.table,
+    )
+
+
+@dataclass(frozen=True)
+class ValuationWrite:
+    """What ``value_holdings`` recorded, per method, and the total value on the last day."""
+
+    first: str
+    last: str
+    written: dict[str, AppendResult]
+    last_day: dict[str, float]
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{from, to, written: {method: {new, restated, unchanged, batch_id}}, last_day}``."""
+        return {
+            "from": self.first,
+            "to": self.last,
+            "written": {
+                m: {
+                    "new": r.new,
+                    "restated": r.restated,
+                    "unchanged": r.unchanged,
+                    "batch_id": r.batch_id,
+                }
+                for m, r in self.written.items()
+            },
+            "last_day": self.last_day,
+        }
+
+
+def value_holdings(
+    ledger: Ledger,
+    first: str,
+    last: str,
+    methods: Iterable[str] = ("nowcast",),
+    *,
+    recorded_at: dt.datetime | None = None,
+    progress: ProgressFn = quiet,
+) -> ValuationWrite:
+    """Value every holding on each business day of ``first..last`` and record it (versioned).
+
+    ``last_day``: per method, the private holdings' total value on the latest day valued as
+    known on ``last``.
+    """
+    res = write_valuations(
+        ledger, first, last, list(methods), recorded_at=recorded_at, progress=progress
+    )
+    snap = ledger.as_known_on(dt.date.fromisoformat(last), tables=("valuations",)).valuations
+    day = snap[snap["date"] == snap["date"].max()] if len(snap) else snap
+    totals = {str(m): float(g["value"].sum()) for m, g in day.groupby("method")} if len(day) else {}
+    return ValuationWrite(first, last, res, totals)
+
+
+@dataclass(frozen=True)
+class ValuationTestRun:
+    """A valuation testing pack, its annual assessment, what was recorded and written."""
+
+    pack: ValuationTestResult
+    annual: ValuationTestResult | None = None
+    recorded: dict[str, int] | None = None
+    files: list[str] = dataclasses.field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The pack's JSON with the files written and the challenges recorded."""
+        return {**self.pack.to_dict(), "files": self.files, "recorded": self.recorded}
+
+
+def run_valuation_test(
+    ledger: Ledger,
+    as_of: dt.date,
+    period: str = "Q",
+    *,
+    policy: Path | None = None,
+    recorded_at: dt.datetime | None = None,
+    per_holding: bool = False,
+    annual: bool = False,
+    record: bool = False,
+    progress: ProgressFn = quiet,
+) -> ValuationTestRun:
+    """The testing pack of ``period`` as known on ``as_of`` (see :func:`valuation_test`).
+
+    With ``annual`` the year's pack too; with ``record`` its challenges recorded as open
+    exceptions (:func:`record_challenges`). The files of the pack are the views' to write
+    (``files`` is empty here).
+    """
+    kw: dict[str, Any] = {"policy": policy, "recorded_at": recorded_at, "per_holding": per_holding}
+    res = valuation_test(ledger, as_of, period, progress=progress, **kw)
+    year = valuation_test(ledger, as_of, "A", progress=progress, **kw) if annual else None
+    recorded = record_challenges(ledger, res, policy) if record else None
+    return ValuationTestRun(res, year, recorded)

@@ -468,3 +468,44 @@ def vehicle_table(ledger: Ledger) -> list[dict[str, object]]:
         }
         for d in definitions(ledger)
     ]
+
+
+@dataclass(frozen=True)
+class VehicleList:
+    """Every registered definition, one row each (see :func:`vehicle_table`)."""
+
+    rows: list[dict[str, object]]
+
+    def to_dict(self) -> list[dict[str, object]]:
+        """The rows."""
+        return self.rows
+
+
+def list_vehicles(ledger: Ledger) -> VehicleList:
+    """The registered vehicles and each definition (effective date, version, fees, cap)."""
+    return VehicleList(vehicle_table(ledger))
+
+
+@dataclass(frozen=True)
+class VehicleShown:
+    """One definition with its provenance: the one in force on a day (default: the latest)."""
+
+    definition: Definition
+
+    def to_dict(self) -> dict[str, object]:
+        """The provenance, the day it became known and the definition itself."""
+        import json
+
+        d = self.definition
+        return {
+            **d.provenance(),
+            "known_on": d.known_on.isoformat(),
+            "definition": json.loads(d.vehicle.to_json()),
+        }
+
+
+def show_vehicle(
+    ledger: Ledger, vehicle: str | None = None, day: dt.date | None = None
+) -> VehicleShown:
+    """The definition of ``vehicle`` (default: the only one) in force on ``day``."""
+    return VehicleShown(definition_on(ledger, resolve_vehicle_id(ledger, vehicle), day))
