@@ -1,4 +1,4 @@
-"""Each ledger, fund, market-data and valuation command's use case: to_dict() equals the --json."""
+"""Each ledger, fund, market-data and valuation command's use case: to_dict() equals its --json.
 
 One small ledger (vehicle V1 on two 2008 price series, one private fund P1 with two marks and
 daily orders), the use case called directly and the command run with ``--json``: the printed
