@@ -251,3 +251,32 @@ def test_auto_appraisal_point_in_time(market: dict[str, pd.Series]) -> None:
     full = full[full["date"] <= pd.Timestamp(cut)].reset_index(drop=True)
     assert len(trunc) == len(full) > 0
     pd.testing.assert_frame_equal(trunc.reset_index(drop=True), full, check_exact=True)
+
+
+def test_make_valuers_passes_the_appraisal_and_refuses_an_unknown_one() -> None:
+    """Issue 18: `--appraisal` and the policy's `[valuation] appraisal` reach both nowcasts."""
+    from altsleeve.errors import InputError
+    from altsleeve.valuation import HoldingNowcastValuer
+    from altsleeve.workflows.valuation import make_valuers
+
+    pooled, own = make_valuers(["nowcast", "nowcast-ph"], appraisal="auto")
+    assert isinstance(pooled, NowcastValuer) and pooled.appraisal == "auto"
+    assert isinstance(own, HoldingNowcastValuer) and own.appraisal == "auto"
+    assert make_valuers(["nowcast"])[0].appraisal == "geltner"  # type: ignore[attr-defined]
+    with pytest.raises(InputError, match="unknown appraisal 'kalman'") as info:
+        make_valuers(["nowcast"], appraisal="kalman")
+    assert info.value.problems[0].column == "--appraisal"
+
+
+def test_the_policy_may_name_the_per_holding_nowcast_and_an_appraisal() -> None:
+    from altsleeve.report import Policy, sample_policy_path
+
+    data = Policy.from_toml(sample_policy_path()).model_dump(mode="json")
+    data["valuation"]["appraisal"] = "moving_average"
+    data["valuation"]["classes"]["venture"]["method"] = "nowcast-ph"
+    pol = Policy.from_mapping(data)
+    assert pol.valuation.for_class("venture").method == "nowcast-ph"
+    assert pol.valuation.appraisal == "moving_average"
+    data["valuation"]["appraisal"] = "spline"
+    with pytest.raises(Exception, match=r"valuation\.appraisal"):
+        Policy.from_mapping(data)

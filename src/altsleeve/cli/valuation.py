@@ -79,6 +79,13 @@ def nav_backtest(
     proxy_beta: Annotated[
         str, typer.Option("--proxy-beta", help="Beta of the proxy method, or 'estimate'.")
     ] = "1.0",
+    appraisal: Annotated[
+        str,
+        typer.Option(
+            "--appraisal",
+            help="The nowcasts' smoothing model: geltner, moving_average or auto.",
+        ),
+    ] = "geltner",
     out_dir: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path(
         "backtest-output"
     ),
@@ -122,6 +129,7 @@ def nav_backtest(
             [m.strip() for m in method.split(",") if m.strip()],
             out_dir,
             proxy_beta=proxy_beta,
+            appraisal=appraisal,
             start=start,
             end=end,
             truth=truth_frame,
@@ -177,6 +185,13 @@ def value(
         str | None,
         typer.Option("--as-recorded", help="Use only inputs recorded by this UTC time."),
     ] = None,
+    appraisal: Annotated[
+        str,
+        typer.Option(
+            "--appraisal",
+            help="The nowcasts' smoothing model: geltner, moving_average or auto.",
+        ),
+    ] = "geltner",
     as_json: JsonOpt = False,
 ) -> None:
     """Value every holding on each business day and record it in the ledger (versioned)."""
@@ -196,7 +211,9 @@ def value(
     methods = [m.strip() for m in method.split(",") if m.strip()]
     with Ledger(db) as led, _progress(not as_json) as prog:
         _check_valuation_days(led, last, last_opt, rec)
-        res = value_holdings(led, first, last, methods, recorded_at=rec, progress=prog)
+        res = value_holdings(
+            led, first, last, methods, recorded_at=rec, appraisal=appraisal, progress=prog
+        )
     if as_json:
         _emit_json(res.to_dict())
         return

@@ -141,7 +141,7 @@ class ClassValuation(StrictModel):
     failure of the methodology reported to the board (``altsleeve valuation test``).
     """
 
-    method: Literal["stale", "proxy", "nowcast"] = "nowcast"
+    method: Literal["stale", "proxy", "nowcast", "nowcast-ph"] = "nowcast"
     max_staleness_days: Annotated[int, Field(ge=1, le=730)] = 135
     trueup_review: Share = 0.05
     challenge_error: Share | None = None
@@ -149,9 +149,15 @@ class ClassValuation(StrictModel):
 
 
 class Valuation(StrictModel):
-    """The valuation policy (SEC Rule 2a-5, ASC 820 practical expedient, OCC 9.18)."""
+    """The valuation policy (SEC Rule 2a-5, ASC 820 practical expedient, OCC 9.18).
+
+    ``appraisal``: the nowcast's model of the GP's smoothing (``geltner``: partial adjustment;
+    ``moving_average``: a moving average of the last quarters' values; ``auto``: chosen per
+    class at each refit by BIC; docs/valuation.md).
+    """
 
     oversight: str = Field(min_length=1)
+    appraisal: Literal["geltner", "moving_average", "auto"] = "geltner"
     classes: dict[AssetClass, ClassValuation] = Field(default_factory=dict)
     default: ClassValuation = Field(default_factory=ClassValuation)
 
@@ -168,6 +174,8 @@ class Monitoring(StrictModel):
     coverage_trigger: Annotated[float, Field(gt=0.0, le=1000.0)] = 1.0
     fee_budget: bool = True
     underperformance_years: Annotated[int, Field(ge=1, le=30)] = 3
+    #: each failure of the quarter's valuation testing is reported (``altsleeve valuation test``)
+    testing_failures: bool = True
 
 
 class Policy(TomlModel):

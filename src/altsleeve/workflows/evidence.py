@@ -935,7 +935,13 @@ def valuation_section(
     flows = sample_book_flows(ledger, recorded_at=cutoff)
     if flows is not None:
         flows = flows[flows.index <= pd.Timestamp(as_of)]
-    valuers = make_valuers(["stale", "proxy", "nowcast"])
+    # the three methods compared, and any other the policy names for a class (nowcast-ph)
+    run = ["stale", "proxy", "nowcast"]
+    for asset_class in sorted(set(classes)):
+        m = str(policy.valuation.for_class(asset_class).method)
+        if m not in run:
+            run.append(m)
+    valuers = make_valuers(run, appraisal=policy.valuation.appraisal)
     bt = run_backtest(
         inputs,
         valuers,
@@ -947,7 +953,7 @@ def valuation_section(
     )
     est = bt.estimates
     methods = []
-    for m in ("stale", "proxy", "nowcast"):
+    for m in run:
         r = (bt.report or {}).get(m)
         e = est[est["method"] == m]
         ups = e[e["new_statement"].astype(bool)]
@@ -1319,6 +1325,8 @@ def gather(ledger: Ledger, inp: EvidenceInputs, progress: ProgressFn = quiet) ->
         ledger, snap, vehicle, policy, as_of, cutoff, inp.trailing_valuation_years, progress
     )
     sources["trueups"] = val["sources"]["trueups"]
+    if val.get("testing") is not None:
+        sources["testing_failures"] = val["testing"]["source"]
     sources["staleness_days"] = f"the last GP statement known on {as_of} per holding still held"
 
     progress("checks and triggers", 6, steps)
@@ -1345,6 +1353,7 @@ def gather(ledger: Ledger, inp: EvidenceInputs, progress: ProgressFn = quiet) ->
         trueups=recent,
         staleness_days=staleness,
         sleeve_excess_return=excess_by_years,
+        testing_failures=None if val.get("testing") is None else val["testing"]["failures"],
         sources=sources,
         missing=missing,
     )

@@ -37,6 +37,7 @@ from altsleeve.ledger import (
 from altsleeve.ledger._validate import FieldSpec, _enum
 from altsleeve.valuation import (
     METHODS,
+    HoldingNowcastValuer,
     NowcastValuer,
     ProxyValuer,
     ValuationInputs,
@@ -170,13 +171,38 @@ def _column_values(raw: RawTable | None, column: str) -> frozenset[str] | None:
     return frozenset(r[i] for r in raw.rows if r[i])
 
 
-def make_valuers(methods: Iterable[str], proxy_beta: str = "1.0") -> list[Valuer]:
-    """Estimators by name; ``proxy_beta`` is a number or ``estimate``."""
+#: The nowcast's appraisal models (``NowcastValuer(appraisal=...)``; docs/valuation.md).
+APPRAISALS: tuple[str, ...] = ("geltner", "moving_average", "auto")
+
+
+def make_valuers(
+    methods: Iterable[str], proxy_beta: str = "1.0", appraisal: str = "geltner"
+) -> list[Valuer]:
+    """Estimators by name; ``proxy_beta`` is a number or ``estimate``.
+
+    ``appraisal`` is the nowcasts' model of the GP's smoothing (``geltner``, ``moving_average``
+    or ``auto``), for ``nowcast`` and ``nowcast-ph``; an unknown one is refused naming
+    ``--appraisal``.
+    """
+    if appraisal not in APPRAISALS:
+        raise InputError(
+            [
+                Problem(
+                    "<args>",
+                    f"unknown appraisal {appraisal!r}; expected {', '.join(APPRAISALS)}",
+                    column="--appraisal",
+                )
+            ]
+        )
     out: list[Valuer] = []
     for m in methods:
         if m == "proxy":
             beta: float | str = "estimate" if proxy_beta == "estimate" else float(proxy_beta)
             out.append(ProxyValuer(beta=beta))
+        elif m == "nowcast":
+            out.append(NowcastValuer(appraisal=appraisal))
+        elif m == "nowcast-ph":
+            out.append(HoldingNowcastValuer(appraisal=appraisal))
         elif m in METHODS:
             out.append(METHODS[m]())
         else:
@@ -240,17 +266,17 @@ def _holding_params_json(valuer: NowcastValuer, asset_class: str, hid: str, day:
 def _params_json(valuer: Valuer, asset_class: str, day: pd.Timestamp) -> str:
     if isinstance(valuer, NowcastValuer):
         p = valuer.params_on(asset_class, day)
-        return json.dumps(
-            {
-                "a": p.a,
-                "alpha": p.alpha,
-                "beta": p.beta,
-                "sigma": p.sigma,
-                "noise": p.noise,
-                "n_obs": p.n_obs,
-            },
-            sort_keys=True,
-        )
+        out: dict[str, Any] = {
+            "a": p.a,
+            "alpha": p.alpha,
+            "beta": p.beta,
+            "sigma": p.sigma,
+            "noise": p.noise,
+            "n_obs": p.n_obs,
+        }
+        if p.kernel is not None:  # a moving-average appraisal (Geltner's rows stay as they were)
+            out["kernel"] = list(p.kernel)
+        return json.dumps(out, sort_keys=True)
     if isinstance(valuer, ProxyValuer):
         return json.dumps({"beta": valuer.beta}, sort_keys=True, default=str)
     return "{}"
@@ -304,6 +330,7 @@ def write_valuations(
     *,
     recorded_at: dt.datetime | None = None,
     proxy_beta: str = "1.0",
+    appraisal: str = "geltner",
     progress: ProgressFn = quiet,
 ) -> dict[str, AppendResult]:
     """Value every holding on every business day in ``[start, end]`` and record it.
@@ -317,7 +344,7 @@ def write_valuations(
     inputs = inputs_from_ledger(ledger, recorded_at=cutoff)
     classes = inputs.holdings.set_index("holding_id")["asset_class"]
     results: dict[str, AppendResult] = {}
-    vals = make_valuers(methods, proxy_beta)
+    vals = make_valuers(methods, proxy_beta, appraisal)
     _check_proxy_prices(ledger, inputs, [v.method for v in vals], start, end)
     with ledger.transaction():
         for i, v in enumerate(vals):
@@ -818,7 +845,7 @@ def valuation_test(
     frames = []
     for i, m in enumerate(sorted(set(method_of.values()))):
         progress(f"valuing with {m}, each day as known that day", i + 1, 3)
-        v = make_valuers([m])[0]
+        v = make_valuers([m], appraisal=pol.valuation.appraisal)[0]
         ids = sorted(h for h, mm in method_of.items() if mm == m)
         frames.append(v.fit(inputs).estimate(first, day, holdings=ids))
         valuers[m] = v
@@ -962,6 +989,7 @@ def nav_backtest(
     out_dir: Path,
     *,
     proxy_beta: str = "1.0",
+    appraisal: str = "geltner",
     start: str | None = None,
     end: str | None = None,
     truth: pd.DataFrame | None = None,
@@ -973,7 +1001,7 @@ def nav_backtest(
     ``out_dir`` gets ``estimates.csv``, ``estimates_detail.parquet`` and, with a truth,
     ``report.json`` and ``report.csv``.
     """
-    valuers = make_valuers(methods, proxy_beta)
+    valuers = make_valuers(methods, proxy_beta, appraisal)
     res = run_backtest(
         inputs, valuers, start=start, end=end, truth=truth, flows=flows, progress=progress
     )
@@ -1032,6 +1060,7 @@ def value_holdings(
     methods: Iterable[str] = ("nowcast",),
     *,
     recorded_at: dt.datetime | None = None,
+    appraisal: str = "geltner",
     progress: ProgressFn = quiet,
 ) -> ValuationWrite:
     """Value every holding on each business day of ``first..last`` and record it (versioned).
@@ -1040,7 +1069,13 @@ def value_holdings(
     known on ``last``.
     """
     res = write_valuations(
-        ledger, first, last, list(methods), recorded_at=recorded_at, progress=progress
+        ledger,
+        first,
+        last,
+        list(methods),
+        recorded_at=recorded_at,
+        appraisal=appraisal,
+        progress=progress,
     )
     snap = ledger.as_known_on(dt.date.fromisoformat(last), tables=("valuations",)).valuations
     day = snap[snap["date"] == snap["date"].max()] if len(snap) else snap
