@@ -103,8 +103,10 @@ class PrivatePolicy(StrictModel):
     """The private sleeve's hard maximum (a share of net assets) and valuation per asset class."""
 
     max: Weight = 0.15
-    valuation: dict[AssetClass, Literal["stale", "proxy", "nowcast"]] = Field(default_factory=dict)
-    default_valuation: Literal["stale", "proxy", "nowcast"] = "nowcast"
+    valuation: dict[AssetClass, Literal["stale", "proxy", "nowcast", "nowcast-ph"]] = Field(
+        default_factory=dict
+    )
+    default_valuation: Literal["stale", "proxy", "nowcast", "nowcast-ph"] = "nowcast"
 
 
 class FeeLayer(StrictModel):

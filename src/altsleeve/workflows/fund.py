@@ -70,7 +70,7 @@ _BREACHES = {
 }
 
 #: Valuation methods that move a holding's value with its proxy series (which must be priced).
-_PROXY_METHODS = ("proxy", "nowcast")
+_PROXY_METHODS = ("proxy", "nowcast", "nowcast-ph")
 
 
 def state_to_json(state: StrikeState) -> str:
