@@ -438,3 +438,39 @@ def test_determinations_and_delegations(db: Path) -> None:
             "Acme Advisers"
         ]
         assert led.verify().ok
+
+
+# -- the console ---------------------------------------------------------------------------
+def test_cli_users_and_tokens(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    from altsleeve.cli import run
+
+    db = str(tmp_path / "u.duckdb")
+    assert run(["ledger", "init", "--db", db]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr("sys.stdin", io.StringIO(PW + "\n"))
+    add = ["users", "add", "ann", "--role", "preparer", "--password-stdin", "--db", db, "--json"]
+    assert run(add) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["roles"] == ["preparer"] and PW not in json.dumps(shown)
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert run(["users", "add", "bob", "--role", "wizard", "--password-stdin", "--db", db]) == 2
+    assert "column 'roles'" in capsys.readouterr().err
+    issue = ["tokens", "issue", "--user", "ann", "--scope", "nav:read", "--expires", "30"]
+    assert run([*issue, "--db", db, "--json"]) == 0
+    tok = json.loads(capsys.readouterr().out)
+    assert tok["token"].startswith("alt_" + tok["token_id"])
+    assert run(["tokens", "revoke", tok["token_id"], "--db", db, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["status"] == "revoked"
+    assert run(["users", "disable", "ann", "--db", db]) == 0
+    assert "user ann disabled" in capsys.readouterr().out
+    assert run(["users", "list", "--db", db, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["status"] == "disabled"
+    with Ledger(db, read_only=True) as led:
+        log = led.audit_log()
+        assert log["actor"].str.startswith("local:").all() and len(log) == 4
+        assert PW not in log.to_string() and tok["token"] not in log.to_string()
+        assert led.verify().ok
