@@ -212,15 +212,20 @@ def _check_payload(
                     column="effective",
                 )
             )
-        if kind is ProposalKind.RESTATEMENT:
-            unknown = sorted(set(payload.get("policy", {})) - set(_POLICY_KEYS))
+        policy = payload.get("policy", {})
+        if kind is ProposalKind.RESTATEMENT and not isinstance(policy, Mapping):
+            problems.append(
+                Problem("<payload>", "must be a table of NavErrorPolicy keys", column="policy")
+            )
+        elif kind is ProposalKind.RESTATEMENT:
+            unknown = sorted(set(policy) - set(_POLICY_KEYS))
             if unknown:
                 problems.append(
                     Problem("<payload>", f"unknown key(s) {', '.join(unknown)}", column="policy")
                 )
             else:
                 try:
-                    NavErrorPolicy(**payload.get("policy", {}))
+                    NavErrorPolicy(**policy)
                 except (TypeError, ValueError) as exc:
                     problems.append(Problem("<payload>", str(exc), column="policy"))
     elif kind is ProposalKind.VEHICLE_CHANGE:
