@@ -81,9 +81,8 @@ def users_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Add a user with roles and a password (stored as an argon2 hash, never echoed)."""
-    password = _read_password(password_stdin)
-    with Ledger(db) as led:
-        res = add_user(led, name, role, password, _console_admin())
+    with Ledger(db) as led:  # a missing ledger is refused before a password is asked for
+        res = add_user(led, name, role, _read_password(password_stdin), _console_admin())
     if as_json:
         _emit_json(res.to_dict())
         return
