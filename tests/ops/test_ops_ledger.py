@@ -137,6 +137,8 @@ def test_password_is_stored_as_an_argon2_hash_and_checked(db: Path) -> None:
         assert u.loc["prep", "password_hash"].startswith("$argon2id$")
         assert PW not in json.dumps(led.audit_log().astype(str).to_dict("records"))
         assert PW not in u.to_string()
+        # never in a default snapshot (nor, so, in an export): only when named
+        assert not {"users", "tokens"} & set(led.as_known_on("2100-01-01").tables)
         me = users.authenticate(led, "prep", PW)
         assert me.name == "prep" and {str(r) for r in me.roles} == {"preparer"}
         with pytest.raises(users.NotAuthenticatedError, match="unknown user or wrong password"):

@@ -172,7 +172,7 @@ def add_user(
     Forbidden
         ``actor`` may not ``manage_users``.
     InputError
-        Naming ``name`` (not 3-64 lowercase letters, digits, ``.``, ``_``, ``-``, starting
+        Naming ``name`` (not 2-64 lowercase letters, digits, ``.``, ``_``, ``-``, starting
         with a letter; or already a user), ``roles`` (none, or unknown) or ``password``
         (shorter than 12 characters, or the name itself).
     """
