@@ -64,6 +64,11 @@ MISSING_LEDGER_ARGS: dict[str, list[str]] = {
         "ok",
     ],
     "marketdata register": ["marketdata", "register", "{prices}"],
+    "users add": ["users", "add", "ann", "--role", "viewer", "--password-stdin"],
+    "users list": ["users", "list"],
+    "users disable": ["users", "disable", "ann"],
+    "tokens issue": ["tokens", "issue", "--user", "ann", "--scope", "nav:read", "--expires", "1"],
+    "tokens revoke": ["tokens", "revoke", "0123456789ab"],
 }
 
 

@@ -29,6 +29,7 @@ from altsleeve.cli import (  # noqa: F401
     pacing,
     performance,
     report,
+    users,
     valuation,
 )
 from altsleeve.cli._app import (

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from typing import Annotated, Any, ClassVar, Literal, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,10 @@ from altsleeve.domain import AssetClass, AssetType
 from altsleeve.fund._calendar import known_calendar
 
 Weight = Annotated[float, Field(ge=0.0, le=1.0)]
+
+#: The default release cut-off: a common recordkeeper deadline for a CIT's daily price.
+DEFAULT_RELEASE_CUTOFF = "18:00"
+DEFAULT_RELEASE_ZONE = "America/New_York"
 
 
 class Sleeve(StrictModel):
@@ -187,6 +192,36 @@ class PricingPolicy(StrictModel):
         default_factory=dict
     )
     carry_forward: dict[str, Annotated[int, Field(ge=1, le=30)]] = Field(default_factory=dict)
+    #: The release cut-off (issue 20): the local time (``HH:MM``) in ``release_zone`` by which a
+    #: day's NAV must be released to the recordkeepers (default 18:00 America/New_York).
+    release_cutoff: str = Field(
+        default=DEFAULT_RELEASE_CUTOFF, pattern=r"^([01]\d|2[0-3]):[0-5]\d$"
+    )
+    release_zone: str = DEFAULT_RELEASE_ZONE
+
+    @model_validator(mode="after")
+    def _known_zone(self) -> Self:
+        try:
+            ZoneInfo(self.release_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {self.release_zone!r}") from None
+        return self
+
+    @property
+    def release_time(self) -> dt.time:
+        """The release cut-off as a naive local time."""
+        return dt.time.fromisoformat(self.release_cutoff)
+
+    @model_serializer(mode="wrap")
+    def _omit_default_cutoff(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # written only when not the default, so definitions recorded before the cut-off existed
+        # keep their SHA-256 (the ledger compares them)
+        out: dict[str, Any] = handler(self)
+        if self.release_cutoff == DEFAULT_RELEASE_CUTOFF:
+            out.pop("release_cutoff", None)
+        if self.release_zone == DEFAULT_RELEASE_ZONE:
+            out.pop("release_zone", None)
+        return out
 
 
 class VehicleInfo(StrictModel):

@@ -47,6 +47,7 @@ from altsleeve.valuation import (
     ValuationInputs,
 )
 from altsleeve.workflows import pit
+from altsleeve.workflows.overrides import apply_overrides, approved_overrides, overrides_used
 from altsleeve.workflows.pit import inputs_from_ledger
 from altsleeve.workflows.vehicles import (
     Definition,
@@ -248,6 +249,12 @@ def build_inputs(
         pv, est = private_values(
             inputs_from_ledger(ledger, recorded_at=cutoff), vehicle, days[0], days[-1], method
         )
+        # Issue 20: an approved override (four eyes, workflows.approvals) replaces its holding's
+        # estimate for its day; the strike records it with its inputs (overrides_used).
+        over = approved_overrides(ledger, days[0], days[-1], recorded_at=cutoff)
+        if len(over):
+            est = apply_overrides(est, over)
+            pv = est.groupby("date")["value"].sum()
     snap = ledger.as_known_on(_FAR, recorded_at=cutoff, tables=("cashflows", "orders"))
     cf = snap.cashflows
     day_ns = np.asarray(days.values, dtype="datetime64[ns]")
@@ -766,6 +773,8 @@ def strike_range(
         if len(run_days):
             inp, est, _ = build_inputs(ledger, v, run_days, recorded_at=cutoff, levels=check.levels)
             digests = _marks_digests(est)
+            for o_day, used in overrides_used(est).items():  # issue 20: name approved overrides
+                notes.setdefault(o_day, {})["overrides"] = used
             months = run_days.to_period("M")
             groups = [run_days[months == m] for m in months.unique()]
             priced = [(s.id, str(s.series)) for s in v.sleeves if s.series]
