@@ -194,7 +194,7 @@ NAMED = [
         "bad valuation method",
         _set("private", "valuation", "buyout", value="guess"),
         "private.valuation.buyout",
-        "'stale', 'proxy' or 'nowcast'",
+        "'stale', 'proxy', 'nowcast' or 'nowcast-ph'",
     ),
     (
         "bad default valuation",
