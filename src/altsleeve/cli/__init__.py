@@ -29,6 +29,7 @@ from altsleeve.cli import (  # noqa: F401
     pacing,
     performance,
     report,
+    serve,
     valuation,
 )
 from altsleeve.cli._app import (
@@ -61,6 +62,7 @@ COMMAND_ORDER: tuple[str, ...] = (
     "demo",
     "outcomes",
     "report",
+    "serve",
 )
 app.registered_commands.sort(
     key=lambda c: COMMAND_ORDER.index(c.name or getattr(c.callback, "__name__", ""))
