@@ -24,7 +24,7 @@ from fastapi.routing import APIRoute
 from altsleeve import __version__
 from altsleeve.api._auth import ACTION_KEY, Authenticator, AuthError, NotAuthenticatedError
 from altsleeve.api._json import ResultJSON
-from altsleeve.api._routes import router
+from altsleeve.api._routes import add_routes
 from altsleeve.api._service import LedgerService
 from altsleeve.errors import InputError, Problem
 from altsleeve.ops import Forbidden
@@ -178,7 +178,7 @@ def create_app(
             }
         )
 
-    app.include_router(router)
+    add_routes(app)
     for route in app.routes:
         declared = isinstance(route, APIRoute) and ACTION_KEY in (route.openapi_extra or {})
         if isinstance(route, APIRoute) and route.path != HEALTH_PATH and not declared:

@@ -22,7 +22,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel, Field
@@ -53,7 +53,11 @@ from altsleeve.workflows.vehicles import (
     show_vehicle,
 )
 
-router = APIRouter(prefix="/api/v1")
+#: Every endpoint's base path.
+PREFIX = "/api/v1"
+
+#: The declared endpoints: (path, endpoint, keyword arguments of ``add_api_route``).
+_DECLARED: list[tuple[str, Callable[..., Any], dict[str, Any]]] = []
 
 
 class IngestKind(StrEnum):
@@ -81,19 +85,24 @@ def _route(
         extra: dict[str, Any] = {ACTION_KEY: action.value}
         if when:
             extra[ACTION_WHEN_KEY] = {k: v.value for k, v in when.items()}
-        router.add_api_route(
-            path,
-            endpoint,
-            methods=[method],
-            dependencies=[Depends(requires(action, when))],
-            openapi_extra=extra,
-            response_class=ResultJSON,
-            response_model=None,
-            status_code=status_code,
-        )
+        kw: dict[str, Any] = {
+            "methods": [method],
+            "dependencies": [Depends(requires(action, when))],
+            "openapi_extra": extra,
+            "response_class": ResultJSON,
+            "response_model": None,
+            "status_code": status_code,
+        }
+        _DECLARED.append((PREFIX + path, endpoint, kw))
         return endpoint
 
     return register
+
+
+def add_routes(app: FastAPI) -> None:
+    """Add every declared endpoint to ``app`` (each with its ``requires(action)``)."""
+    for path, endpoint, kw in _DECLARED:
+        app.add_api_route(path, endpoint, **kw)
 
 
 def _service(request: Request) -> LedgerService:
@@ -501,4 +510,4 @@ def strike(body: StrikeRequest, svc: Svc) -> Response:
     return _out(svc.write(work))
 
 
-__all__ = ["IngestKind", "StrikeRequest", "router"]
+__all__ = ["PREFIX", "IngestKind", "StrikeRequest", "add_routes"]
