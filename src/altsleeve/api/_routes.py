@@ -9,6 +9,7 @@ without one. Must not compute a figure: parameters in, a use case's result out.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -25,7 +26,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from altsleeve.api._auth import ACTION_KEY, ACTION_WHEN_KEY, requires
 from altsleeve.api._json import ResultJSON
@@ -469,20 +470,31 @@ async def ingest(
                 dry_run=dry_run,
             )
 
-        if dry_run:
+        def check() -> Result:
+            with svc.read() as led:
+                return work(led)
 
-            def check() -> Result:
-                with svc.read() as led:
-                    return work(led)
-
-            res = await run_in_threadpool(check)
-        else:
-            res = await run_in_threadpool(svc.write, work)
+        try:
+            if dry_run:
+                res = await run_in_threadpool(check)
+            else:
+                res = await run_in_threadpool(svc.write, work)
+        except InputError as exc:  # name the upload, not its temporary copy
+            problems = [
+                dataclasses.replace(p, file=path.name) if p.file == str(path) else p
+                for p in exc.problems
+            ]
+            raise InputError(problems, total=exc.total) from None
     return _out(res)
 
 
 class StrikeRequest(BaseModel):
-    """``POST /api/v1/strike``: the days to strike (``altsleeve strike``'s options)."""
+    """``POST /api/v1/strike``: the days to strike (``altsleeve strike``'s options).
+
+    An unknown field is refused (a misspelt ``restrike`` must not strike without it).
+    """
+
+    model_config = ConfigDict(extra="forbid")
 
     vehicle: str | None = Field(None, description="A registered vehicle (default: the only one).")
     from_: dt.date | None = Field(None, alias="from", description="First day.")
