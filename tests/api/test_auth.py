@@ -221,3 +221,15 @@ def test_serve_refuses_to_run_open_or_off_loopback(
     assert not started
     assert run(["serve", *db, "--dev-token", "a:viewer:t", "--port", "8123"]) == 0
     assert started == [{"host": "127.0.0.1", "port": 8123, "log_level": "info"}]
+
+
+def test_the_operations_doc_lists_every_route_with_its_action(app: FastAPI) -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "operations.md").read_text()
+    assert f"| `GET` | `{HEALTH_PATH}` | none |" in doc
+    for route in _routes(app):
+        extra = route.openapi_extra or {}
+        for method in route.methods:
+            row = f"| `{method}` | `{route.path}` | `{extra[ACTION_KEY]}`"
+            assert row in doc, row
+            for param, more in extra.get(ACTION_WHEN_KEY, {}).items():
+                assert f"{row} (with `{param}`: `{more}`) |" in doc
