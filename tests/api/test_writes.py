@@ -1,12 +1,13 @@
 """The write endpoints: ingest an uploaded file, strike; bad input is 422 and writes nothing.
 
 Every refusal is checked against the ledger itself: the rows of every table and the audit
-chain's head before and after are the same (and, once the app is closed, the content
-fingerprint of every table).
+chain's head before and after are the same, and once the refusals' app is closed every table's
+content fingerprint is what it was before them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from fastapi.testclient import TestClient
 from altsleeve.api import create_app
 from altsleeve.ledger import Ledger
 from altsleeve.ops import Role
-from tests.api.conftest import AS_OF, AUTH, VEHICLE, bearer
+from tests.api.conftest import AS_OF, AUTH, VEHICLE, bearer, copy_of
 
 PREPARER = bearer(Role.PREPARER)
 
@@ -30,6 +31,16 @@ def _state(client: TestClient) -> tuple[Any, Any]:
 def _fingerprint(db: Path) -> dict[str, str]:
     with Ledger(db, read_only=True) as led:
         return led.content_fingerprint()
+
+
+@pytest.fixture(scope="module")
+def refusing(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """One app for every refusal: after them all, each table's content is as it was."""
+    db = copy_of(sample_db, tmp_path_factory.mktemp("api-refusals"))
+    before = _fingerprint(db)
+    with TestClient(create_app(db, authenticator=AUTH)) as client:
+        yield client
+    assert _fingerprint(db) == before
 
 
 BAD_FILES: list[tuple[str, dict[str, Any], str | None, int | None]] = [
@@ -62,36 +73,33 @@ BAD_FILES: list[tuple[str, dict[str, Any], str | None, int | None]] = [
 
 @pytest.mark.parametrize(("kind", "kw", "column", "row"), BAD_FILES)
 def test_a_bad_file_is_422_naming_the_fault_and_writes_nothing(
-    fresh_db: Path, kind: str, kw: dict[str, Any], column: str | None, row: int | None
+    refusing: TestClient, kind: str, kw: dict[str, Any], column: str | None, row: int | None
 ) -> None:
-    before = _fingerprint(fresh_db)
-    with TestClient(create_app(fresh_db, authenticator=AUTH)) as client:
-        state = _state(client)
-        r = client.post(f"/api/v1/ingest/{kind}", headers=PREPARER, **kw)
-        assert r.status_code == 422, r.text
-        body = r.json()
-        assert body["total"] >= 1
-        for p in body["errors"]:
-            assert set(p) == {"source", "row", "column", "line", "message"}
-            assert "altsleeve-upload-" not in p["source"]
-        if column is not None:
-            assert column in [p["column"] for p in body["errors"]], body
-        if row is not None:
-            assert row in [p["row"] for p in body["errors"]], body
-        assert _state(client) == state
-    assert _fingerprint(fresh_db) == before
+    state = _state(refusing)
+    r = refusing.post(f"/api/v1/ingest/{kind}", headers=PREPARER, **kw)
+    assert r.status_code == 422, r.text
+    body = r.json()
+    assert body["total"] >= 1
+    for p in body["errors"]:
+        assert set(p) == {"source", "row", "column", "line", "message"}
+        assert "altsleeve-upload-" not in p["source"]
+    if column is not None:
+        assert column in [p["column"] for p in body["errors"]], body
+    if row is not None:
+        assert row in [p["row"] for p in body["errors"]], body
+    assert _state(refusing) == state
 
 
-def test_options_without_a_reason_are_refused(client: TestClient) -> None:
-    state = _state(client)
+def test_options_without_a_reason_are_refused(refusing: TestClient) -> None:
+    state = _state(refusing)
     body = b"vehicle,date,kind,amount\n"
-    r = client.post("/api/v1/ingest/orders?restate=true", headers=PREPARER, content=body)
+    r = refusing.post("/api/v1/ingest/orders?restate=true", headers=PREPARER, content=body)
     assert r.status_code == 422
     assert r.json()["errors"][0]["column"] == "--reason"
-    r = client.post("/api/v1/ingest/nope", headers=PREPARER, content=body)
+    r = refusing.post("/api/v1/ingest/nope", headers=PREPARER, content=body)
     assert r.status_code == 422
     assert r.json()["errors"][0]["column"] == "kind"
-    assert _state(client) == state
+    assert _state(refusing) == state
 
 
 BAD_STRIKES: list[tuple[dict[str, Any], str]] = [
@@ -106,16 +114,13 @@ BAD_STRIKES: list[tuple[dict[str, Any], str]] = [
 
 @pytest.mark.parametrize(("body", "column"), BAD_STRIKES)
 def test_a_bad_strike_body_is_422_and_writes_nothing(
-    fresh_db: Path, body: dict[str, Any], column: str
+    refusing: TestClient, body: dict[str, Any], column: str
 ) -> None:
-    before = _fingerprint(fresh_db)
-    with TestClient(create_app(fresh_db, authenticator=AUTH)) as client:
-        state = _state(client)
-        r = client.post("/api/v1/strike", headers=PREPARER, json=body)
-        assert r.status_code == 422, r.text
-        assert column in [p["column"] for p in r.json()["errors"]], r.json()
-        assert _state(client) == state
-    assert _fingerprint(fresh_db) == before
+    state = _state(refusing)
+    r = refusing.post("/api/v1/strike", headers=PREPARER, json=body)
+    assert r.status_code == 422, r.text
+    assert column in [p["column"] for p in r.json()["errors"]], r.json()
+    assert _state(refusing) == state
 
 
 def test_ingest_then_strike(client: TestClient) -> None:
