@@ -394,7 +394,6 @@ def valuation_test(
 # -- writes ----------------------------------------------------------------------------------------
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 _SUFFIXES = (".csv", ".csv.gz", ".parquet", ".pq")
-_CHUNK = 1 << 20
 
 
 def _upload_name(given: str | None, kind: str) -> str:
