@@ -107,6 +107,7 @@ def test_a_killed_holder_does_not_block(
 WRITERS = {"ingest", "marketdata load", "sample", "value", "strike", "ledger init"}
 WRITERS |= {"vehicle register", "exceptions accept", "marketdata register"}
 WRITERS |= {"users add", "users disable", "tokens issue", "tokens revoke"}
+WRITERS |= {"serve"}  # the service is the ledger's single writer
 
 READ_ARGS: dict[str, list[str]] = {
     "ingest --dry-run": ["ingest", "cashflows", "{cashflows}", "--dry-run"],

@@ -25,6 +25,7 @@ from tests.conftest import PRICES, fingerprint
 
 # Each command that takes --db, with the least it needs besides --db.
 MISSING_LEDGER_ARGS: dict[str, list[str]] = {
+    "serve": ["serve", "--dev-token", "ann:viewer:t1"],
     "ingest": ["ingest", "prices", "{prices}"],
     "ingest --dry-run": ["ingest", "prices", "{prices}", "--dry-run"],
     "sample": ["sample"],

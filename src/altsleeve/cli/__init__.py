@@ -17,7 +17,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-# The command modules register their commands on import; this order is the order of `--help`.
+# The command modules register their commands on import (`--help` lists them in COMMAND_ORDER).
 from altsleeve.cli import (  # noqa: F401
     demo,
     fees,
@@ -29,6 +29,7 @@ from altsleeve.cli import (  # noqa: F401
     pacing,
     performance,
     report,
+    serve,
     users,
     valuation,
 )
@@ -62,6 +63,7 @@ COMMAND_ORDER: tuple[str, ...] = (
     "demo",
     "outcomes",
     "report",
+    "serve",
 )
 app.registered_commands.sort(
     key=lambda c: COMMAND_ORDER.index(c.name or getattr(c.callback, "__name__", ""))

@@ -399,6 +399,7 @@ class Ledger:
         self._actor: str | None = None
         self._stage: duckdb.DuckDBPyConnection | None = None
         self._stage_dir: str | None = None
+        self._view = False
         wait = lock_timeout if lock_timeout is not None else _lock_timeout_from_env()
         if not self.path.exists() and not self.path.is_symlink():
             if not create:
@@ -444,6 +445,26 @@ class Ledger:
     def __enter__(self) -> Ledger:
         return self
 
+    def reader(self) -> Ledger:
+        """A read-only view of this ledger on a DuckDB cursor of its own (one thread's reads).
+
+        The view shares this process's database instance (no second open of the file, no lock to
+        wait for) and sees the last committed state (DuckDB's MVCC): a write in progress on this
+        ledger neither blocks it nor shows through until it commits. Its writes are refused
+        (``PermissionError``) and it leaves the database's global settings (memory limit,
+        threads) to its owner. A view is used by one thread at a time; close it when done.
+        """
+        view = object.__new__(Ledger)
+        view.path = self.path
+        view._clock = self._clock
+        view._depth = 0
+        view._commits = 0
+        view._stage = None
+        view._stage_dir = None
+        view._view = True
+        view._con = self._con.cursor()
+        return view
+
     def __exit__(self, *exc: object) -> None:
         self.close()
 
@@ -478,6 +499,8 @@ class Ledger:
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
+        if self._view:
+            raise PermissionError(f"{self.path}: a read-only view of the ledger cannot write")
         if self._depth:
             self._depth += 1
             try:
@@ -631,6 +654,9 @@ class Ledger:
         DuckDB's memory limit is left as it is: the index of a table's key grows with the rows
         written in one transaction and cannot be spilled.
         """
+        if self._view:  # the settings are the database's: its owner's to change
+            yield
+            return
         row = first_row(self._con.execute("SELECT current_setting('threads')"))
         threads = int(row[0]) if row else 0
         self._con.execute("SET threads = 1")
@@ -647,6 +673,9 @@ class Ledger:
         For reading millions of rows (``verify``, a large ingest's recorded versions): DuckDB
         then spills to disk rather than holding what it reads.
         """
+        if self._view:  # the settings are the database's: its owner's to change
+            yield
+            return
         row = first_row(self._con.execute("SELECT current_setting('memory_limit')"))
         before = str(row[0]) if row else ""
         row = first_row(self._con.execute("SELECT current_setting('threads')"))
