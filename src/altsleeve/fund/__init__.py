@@ -3,7 +3,8 @@
 Public surface: :class:`Vehicle` (``Vehicle.from_toml``), the shipped sample vehicle
 (:func:`sample_vehicle_path`), the pure engine (:func:`launch_state`, :func:`strike_days`), the
 strike's controls (:func:`check_prices`, :func:`nav_moves`) and business days
-(:func:`business_days`), and the unit price's path in summary (:func:`nav_path_summary`).
+(:func:`business_days`), the unit price's path in summary (:func:`nav_path_summary`) and the
+participant flow rates over a trailing window (:func:`trailing_flows`, the one definition).
 
 Owns turning holding values into the vehicle's unit price; must not estimate holding values
 (``valuation`` does), read or write the ledger, or read synthetic truth. Its ledger-bound use
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from altsleeve.fund._calendar import business_days
 from altsleeve.fund._controls import Finding, NavBase, check_prices, nav_moves
+from altsleeve.fund._flows import TrailingFlows, trailing_flows
 from altsleeve.fund._navpath import nav_path_summary
 from altsleeve.fund._strike import (
     STRIKE_COLUMNS,
@@ -56,6 +58,7 @@ __all__ = [
     "Sleeve",
     "StrikeInputs",
     "StrikeState",
+    "TrailingFlows",
     "Vehicle",
     "VehicleInfo",
     "business_days",
@@ -66,4 +69,5 @@ __all__ = [
     "sample_vehicle_path",
     "strike_columns",
     "strike_days",
+    "trailing_flows",
 ]

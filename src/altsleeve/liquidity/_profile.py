@@ -60,6 +60,7 @@ import pandas as pd
 
 from altsleeve.common.jsonvalues import plain
 from altsleeve.domain import VehicleType
+from altsleeve.fund import trailing_flows
 from altsleeve.pacing import redemption_terms
 
 DateLike = str | dt.date | pd.Timestamp
@@ -329,29 +330,14 @@ def trailing_redemptions(
         the window or, for a vehicle struck for less than it, the days since its first strike
         (inclusive). Zero when nothing was struck in the window.
     """
-    end = pd.Timestamp(day).normalize()
-    start = end - pd.Timedelta(days=window_days)
-    s_dates = pd.to_datetime(strikes["date"]) if len(strikes) else pd.Series(dtype="M8[ns]")
-    struck = strikes[(s_dates <= end).to_numpy()] if len(strikes) else strikes
-    in_window = (
-        struck[(pd.to_datetime(struck["date"]) > start).to_numpy()] if len(struck) else struck
+    f = trailing_flows(orders, strikes, day, window_days=window_days)
+    return RedemptionHistory(
+        f.redemption_rate,
+        f.redemptions,
+        f.average_net_assets,
+        f.covered_days,
+        f.redemption_orders,
     )
-    if len(in_window) == 0:
-        return RedemptionHistory(0.0, 0.0, 0.0, 0, 0)
-    first = pd.Timestamp(pd.to_datetime(struck["date"]).min())
-    covered = min(window_days, int((end - first).days) + 1)
-    o = orders
-    if len(o):
-        o_dates = pd.to_datetime(o["date"])
-        keep = (o_dates > start) & (o_dates >= first) & (o_dates <= end)
-        keep &= o["kind"].astype(str) == "redemption"
-        if "known_on" in o.columns:
-            keep &= pd.to_datetime(o["known_on"]) <= end
-        o = o[keep.to_numpy()]
-    redeemed = float(o["amount"].astype(float).sum()) if len(o) else 0.0
-    avg = float(in_window["net_assets"].astype(float).mean())
-    rate = redeemed / avg * 365.0 / covered if avg > 0.0 else 0.0
-    return RedemptionHistory(rate, redeemed, avg, covered, len(o))
 
 
 def rebalance_need(sleeves: pd.DataFrame, *, fees_payable: float, cash_floor: float) -> float:

@@ -10,7 +10,6 @@ the fund engine. Must not change the ledger and must not hold model equations (t
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -25,6 +24,7 @@ from altsleeve.fund import (
     Vehicle,
     launch_state,
     strike_days,
+    trailing_flows,
 )
 from altsleeve.ledger import Ledger
 from altsleeve.pacing import (
@@ -348,6 +348,9 @@ def vehicle_facts(
 ) -> VehicleFacts:
     """Net assets and the net flow rate of ``vehicle`` as struck and known on ``as_of``.
 
+    The net flow rate is :func:`altsleeve.fund.trailing_flows`'s over the year to ``as_of``
+    (purchases less redemptions over the mean net assets struck, a year).
+
     ``recorded_at``: the recorded-time cutoff (UTC; default none): strikes recorded after it
     (a later restrike of a day) are not seen.
     """
@@ -364,13 +367,11 @@ def vehicle_facts(
                 )
             ]
         )
-    dates = pd.to_datetime(strikes["date"])
     last = strikes.iloc[-1]
-    year = strikes[dates > day - pd.Timedelta(days=365)]
-    # the day's orders are recorded inside each strike's JSON components
-    parts = [json.loads(str(c)) for c in year["components"]]
-    flow = float(sum(float(p["purchases"]) - float(p["redemptions"]) for p in parts))
-    rate = flow / float(year["net_assets"].mean()) if len(year) else 0.0
+    orders = ledger.as_known_on(as_of, recorded_at=recorded_at, tables=("orders",)).orders
+    orders = orders[orders["vehicle"] == vehicle.vehicle.id]
+    # the one definition of the participant flow rate (altsleeve.fund.trailing_flows)
+    rate = trailing_flows(orders, strikes, day).net_rate
     return VehicleFacts(float(last["net_assets"]), pd.Timestamp(last["date"]), rate)
 
 

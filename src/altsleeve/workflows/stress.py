@@ -24,7 +24,7 @@ import pandas as pd
 from altsleeve.common.jsonvalues import plain
 from altsleeve.common.progress import ProgressFn, quiet
 from altsleeve.errors import InputError, Problem
-from altsleeve.fund import Vehicle
+from altsleeve.fund import Vehicle, trailing_flows
 from altsleeve.ledger import Ledger
 from altsleeve.liquidity import (
     Design,
@@ -162,7 +162,8 @@ def projection_path(
     market path at the history's mean return with no noise (the deterministic
     Takahashi-Alexander model), each quarter's calls and distributions spread evenly over its
     business days and the NAV linear between quarter ends. Participant purchases and
-    redemptions are the trailing 365 days' daily averages. No truth: the true value is the
+    redemptions are the trailing year's daily averages (:func:`altsleeve.fund.trailing_flows`
+    over the business days the vehicle existed in that year). No truth: the true value is the
     reported one until a shock moves it. Capital calls already noticed by ``as_of`` and dated in
     the window are paid on their dates in full; each holding's projected calls in a quarter are
     reduced by its notices there (floored at zero), as in
@@ -254,15 +255,14 @@ def projection_path(
                 value[pos:] += float(a)
     orders = ledger.as_known_on(day.date(), recorded_at=recorded_at, tables=("orders",)).orders
     orders = orders[orders["vehicle"] == vehicle.vehicle.id]
-    odays = pd.to_datetime(orders["date"])
-    window = orders[(odays > day - pd.Timedelta(days=365)) & (odays <= day)]
-    year_days = max(1, int(np.busday_count((day - pd.Timedelta(days=365)).date(), day.date())))
-
-    def mean_flow(kind: str) -> float:
-        return float(window.loc[window["kind"] == kind, "amount"].sum()) / year_days
-
-    purch = np.full(len(days), mean_flow("purchase"))
-    red = np.full(len(days), mean_flow("redemption"))
+    # the trailing year's orders (altsleeve.fund.trailing_flows, the one definition), as a
+    # daily average over the business days the vehicle existed in that year
+    struck = pit.strikes(ledger, vehicle.vehicle.id, as_of=day.date(), recorded_at=recorded_at)
+    flows = trailing_flows(orders, struck, day)
+    covered = flows.covered_days or 365
+    year_days = max(1, int(np.busday_count((day - pd.Timedelta(days=covered)).date(), day.date())))
+    purch = np.full(len(days), flows.purchases / year_days)
+    red = np.full(len(days), flows.redemptions / year_days)
 
     def ser(a: np.ndarray) -> pd.Series:
         return pd.Series(np.maximum(a, 0.0), index=days, dtype=float)

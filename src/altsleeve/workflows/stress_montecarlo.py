@@ -31,6 +31,7 @@ from altsleeve.common.progress import ProgressFn, quiet
 from altsleeve.common.scaleout import check_cluster_options
 from altsleeve.errors import InputError, Problem
 from altsleeve.fund import Vehicle
+from altsleeve.fund import trailing_flows as fund_trailing_flows
 from altsleeve.ledger import Ledger
 from altsleeve.liquidity import (
     Design,
@@ -82,40 +83,27 @@ def flow_defaults(params: FlowParams | None = None) -> FlowModel:
 def trailing_flows(ledger: Ledger, vehicle: Vehicle, as_of: dt.date) -> FlowModel:
     """Contribution and redemption rates from the vehicle's orders over the year to ``as_of``.
 
-    Orders dated in ``(as_of - 365 days, as_of]`` and known by ``as_of``; each rate is the sum of
-    the kind over the mean net assets struck in the same window, scaled to a year by
-    ``365 / days covered`` (fewer than 365 when the vehicle's first strike falls inside the
-    window). The redemptions include
+    :func:`altsleeve.fund.trailing_flows` (the one definition, shared with the liquidity
+    profile and the pacing planner): orders dated in ``(as_of - 365 days, as_of]`` and known by
+    ``as_of``; each rate is the sum of the kind over the mean net assets struck in the same
+    window, scaled to a year by ``365 / days covered`` (fewer than 365 when the vehicle's first
+    strike falls inside the window, its first day counted). The redemptions include
     whatever plan-level withdrawals and stress days the year held, so the routine rate is, if
     anything, high. With fewer than :data:`MIN_FLOW_DAYS` days covered, or no strike, the
     sample book's defaults (:func:`flow_defaults`). The stress and withdrawal parameters are
     always the defaults: a year of orders cannot measure rare events.
     """
     base = flow_defaults()
-    day = pd.Timestamp(as_of)
-    start = day - pd.Timedelta(days=365)
     known = pit.strikes(ledger, vehicle.vehicle.id, as_of=as_of)
-    strikes = known[pd.to_datetime(known["date"]) > start]
-    if strikes.empty:
-        return base
-    # the window starts at the vehicle's first strike when it is younger than a year
-    first = max(pd.Timestamp(pd.to_datetime(known["date"]).min()), start)
-    covered = (day - first).days
-    if covered < MIN_FLOW_DAYS:
-        return base
     orders = ledger.as_known_on(as_of, tables=("orders",)).orders
-    dates = pd.to_datetime(orders["date"])
-    window = orders[(orders["vehicle"] == vehicle.vehicle.id) & (dates > start) & (dates <= day)]
-    mean_na = float(strikes["net_assets"].to_numpy(dtype=float).mean())
-    years = covered / 365.0
-
-    def rate(kind: str) -> float:
-        amount = float(window.loc[window["kind"] == kind, "amount"].to_numpy(dtype=float).sum())
-        return amount / mean_na / years
-
+    orders = orders[orders["vehicle"] == vehicle.vehicle.id]
+    flows = fund_trailing_flows(orders, known, as_of)
+    covered = flows.covered_days
+    if covered == 0 or covered < MIN_FLOW_DAYS:
+        return base
     return FlowModel(
-        contribution_rate=rate("purchase"),
-        redemption_rate=rate("redemption"),
+        contribution_rate=flows.purchase_rate,
+        redemption_rate=flows.redemption_rate,
         stress_threshold=base.stress_threshold,
         stress_multiplier=base.stress_multiplier,
         withdrawal_rate=base.withdrawal_rate,
