@@ -269,7 +269,7 @@ def create_app(
         out.set_cookie(
             SESSION_COOKIE,
             session.session_id,
-            max_age=int((session.expires_at - service.now()).total_seconds()),
+            max_age=round((session.expires_at - service.now()).total_seconds()),
             path="/",
             secure=request.url.scheme == "https",
             httponly=True,
