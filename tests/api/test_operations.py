@@ -238,7 +238,9 @@ def test_a_release_proposed_and_approved_then_in_the_price_file(
     ]
 
 
-def test_orders_and_determinations_name_their_actor(users_db: tuple[Path, dict[str, str]]) -> None:
+def test_orders_strikes_and_determinations_name_their_actor(
+    users_db: tuple[Path, dict[str, str]],
+) -> None:
     db, tokens = users_db
     start = _head(db)
     sha = "b" * 64
@@ -253,6 +255,9 @@ def test_orders_and_determinations_name_their_actor(users_db: tuple[Path, dict[s
         r = base.post("/api/v1/strike", headers=_bearer(tokens["rk"]), json={"to": AS_OF})
         assert r.status_code == 403
 
+        r = _signed_in(app, "pat").post("/api/v1/strike", json={"to": "2001-07-02"})
+        assert r.status_code == 200, r.text
+
         val = _signed_in(app, "val")
         r = val.post(
             "/api/v1/determinations",
@@ -266,10 +271,12 @@ def test_orders_and_determinations_name_their_actor(users_db: tuple[Path, dict[s
         assert [d["factor"] for d in got.json()["determinations"]] == ["fees"]
         assert "fees" not in got.json()["missing"]
 
-    assert _actors(db, start) == [
-        ("ingest", "orders", "rk"),
-        ("determination", "determinations", "val"),
-    ]
+    actors = _actors(db, start)
+    assert actors[0] == ("ingest", "orders", "rk")
+    assert actors[-1] == ("determination", "determinations", "val")
+    struck = actors[1:-1]
+    assert struck and {a for _, _, a in struck} == {"pat"}, struck
+    assert "strikes" in {t for _, t, _ in struck}
 
 
 def test_a_viewer_cannot_post_anything(app: FastAPI, users_db: tuple[Path, dict[str, str]]) -> None:
