@@ -3,12 +3,14 @@
 The matrix is derived from ``app.routes``: each route's declared action (its OpenAPI
 ``x-altsleeve-action``, and ``x-altsleeve-action-when`` for a parameter that needs more) and
 :func:`altsleeve.ops.allowed` give the expected answer for every role, so a new route cannot
-escape it (a route without a sample request here fails the test).
+escape it (a route without a sample request here fails the test). The proposal routes declare
+an action per kind: their sample request's kind (:data:`SAMPLE_KINDS`) picks the one expected.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +23,15 @@ from altsleeve.api import (
     ACTION_KEY,
     ACTION_WHEN_KEY,
     HEALTH_PATH,
+    OPEN_PATHS,
     AuthError,
     StaticAuthenticator,
     create_app,
 )
 from altsleeve.cli import run
+from altsleeve.ledger import Ledger
 from altsleeve.ops import Action, Principal, Role, allowed, roles_for
+from altsleeve.workflows.approvals import propose
 from tests.api.conftest import AS_OF, AUTH, VEHICLE, bearer, copy_of
 
 V = f"/api/v1/vehicles/{VEHICLE}"
@@ -57,6 +62,38 @@ SAMPLES: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {
     ("GET", "/api/v1/valuation/test"): (f"/api/v1/valuation/test?as_of={AS_OF}", {}),
     ("POST", "/api/v1/ingest/{kind}"): ("/api/v1/ingest/orders?dry_run=true", {"content": ORDERS}),
     ("POST", "/api/v1/strike"): ("/api/v1/strike", {"json": {"to": AS_OF}}),
+    ("POST", "/api/v1/proposals"): (
+        "/api/v1/proposals",
+        {
+            "json": {
+                "kind": "override",
+                "vehicle": VEHICLE,
+                "effective": AS_OF,
+                "payload": {"holding_id": "BO-08", "value": 1.0},
+                "reason": "matrix",
+            }
+        },
+    ),
+    ("GET", "/api/v1/proposals"): (f"/api/v1/proposals?vehicle={VEHICLE}&status=pending", {}),
+    # P000001 is proposed by user-preparer when the app is made: only its checker may decide
+    ("POST", "/api/v1/proposals/{proposal_id}/decision"): (
+        "/api/v1/proposals/P000001/decision",
+        {"json": {"decision": "reject", "reason": "matrix"}},
+    ),
+    ("GET", "/api/v1/vehicles/{vehicle_id}/cycle"): (f"{V}/cycle?date={AS_OF}", {}),
+    ("GET", "/api/v1/prices"): ("/api/v1/prices?format=csv", {}),
+    ("POST", "/api/v1/orders"): ("/api/v1/orders?dry_run=true", {"content": ORDERS}),
+    ("POST", "/api/v1/determinations"): (
+        "/api/v1/determinations",
+        {"json": {"factor": "fees", "evidence_sha256": "a" * 64, "text": "reasonable"}},
+    ),
+    ("GET", "/api/v1/determinations"): (f"/api/v1/determinations?evidence_sha256={'a' * 64}", {}),
+}
+
+#: The kind of the sample request of a route whose action depends on it.
+SAMPLE_KINDS = {
+    ("POST", "/api/v1/proposals"): "override",
+    ("POST", "/api/v1/proposals/{proposal_id}/decision"): "override",
 }
 
 #: Values for the parameters that need a further action (``x-altsleeve-action-when``).
@@ -69,6 +106,18 @@ PENDING = {("GET", "/api/v1/vehicles/{vehicle_id}/perf"): 501}  # the use case o
 @pytest.fixture(scope="module")
 def app(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
     db = copy_of(sample_db, tmp_path_factory.mktemp("api-auth"))
+    maker = Principal("user-preparer", frozenset({Role.PREPARER}))
+    with Ledger(db) as led:
+        p = propose(
+            led,
+            "override",
+            VEHICLE,
+            date.fromisoformat(AS_OF),
+            {"holding_id": "BO-08", "value": 2.0},
+            maker,
+            "for the matrix's checker",
+        )
+    assert p.proposal_id == "P000001"
     web = create_app(db, authenticator=AUTH)
     with TestClient(web):
         yield web
@@ -80,7 +129,15 @@ def client(app: FastAPI) -> TestClient:
 
 
 def _routes(app: FastAPI) -> list[APIRoute]:
-    return [r for r in app.routes if isinstance(r, APIRoute) and r.path != HEALTH_PATH]
+    return [r for r in app.routes if isinstance(r, APIRoute) and r.path not in OPEN_PATHS]
+
+
+def _action(route: APIRoute, method: str) -> Action:
+    """The declared action; for a route declaring one per kind, that of its sample's kind."""
+    declared = (route.openapi_extra or {})[ACTION_KEY]
+    if isinstance(declared, dict):
+        return Action(declared[SAMPLE_KINDS[(method, route.path)]])
+    return Action(declared)
 
 
 def _cases(app: FastAPI) -> list[tuple[str, str, str, dict[str, Any], set[Action]]]:
@@ -88,11 +145,11 @@ def _cases(app: FastAPI) -> list[tuple[str, str, str, dict[str, Any], set[Action
     out = []
     for route in _routes(app):
         extra = route.openapi_extra or {}
-        action = Action(extra[ACTION_KEY])
         for method in sorted(route.methods):
             assert (method, route.path) in SAMPLES, (
                 f"add a sample request for {method} {route.path}"
             )
+            action = _action(route, method)
             url, kw = SAMPLES[(method, route.path)]
             out.append((method, route.path, url, kw, {action}))
             for param, more in extra.get(ACTION_WHEN_KEY, {}).items():
@@ -213,8 +270,6 @@ def test_serve_refuses_to_run_open_or_off_loopback(
     started: list[dict[str, Any]] = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: started.append(kw))
     db = ["--db", str(sample_db)]
-    assert run(["serve", *db]) == 2
-    assert "--dev-token" in capsys.readouterr().err
     assert run(["serve", *db, "--dev-token", "a:viewer:t", "--host", "0.0.0.0"]) == 2
     assert "loopback" in capsys.readouterr().err
     assert run(["serve", *db, "--dev-token", "a:boss:t"]) == 2
@@ -223,13 +278,40 @@ def test_serve_refuses_to_run_open_or_off_loopback(
     assert started == [{"host": "127.0.0.1", "port": 8123, "log_level": "info"}]
 
 
+def test_serve_uses_the_ledgers_users_by_default(
+    sample_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    from altsleeve.api import LedgerAuthenticator
+
+    started: list[Any] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: started.append(app))
+    assert run(["serve", "--db", str(sample_db), "--session-hours", "2"]) == 0
+    (web,) = started
+    auth = web.state.authenticator
+    assert isinstance(auth, LedgerAuthenticator)
+    assert auth.session_life.total_seconds() == 2 * 3600
+    assert "restart signs everyone out" in capsys.readouterr().err
+
+
 def test_the_operations_doc_lists_every_route_with_its_action(app: FastAPI) -> None:
     doc = (Path(__file__).resolve().parents[2] / "docs" / "operations.md").read_text()
-    assert f"| `GET` | `{HEALTH_PATH}` | none |" in doc
+    for path in OPEN_PATHS:
+        method = "GET" if path == HEALTH_PATH else "POST"
+        assert f"| `{method}` | `{path}` | none |" in doc, path
     for route in _routes(app):
         extra = route.openapi_extra or {}
         for method in route.methods:
-            row = f"| `{method}` | `{route.path}` | `{extra[ACTION_KEY]}`"
+            declared = extra[ACTION_KEY]
+            if isinstance(declared, dict):
+                row = f"| `{method}` | `{route.path}` | the kind's "
+                assert row in doc, row
+                line = doc[doc.index(row) :].splitlines()[0]
+                for action in declared.values():
+                    assert f"`{action}`" in line, (row, action)
+                continue
+            row = f"| `{method}` | `{route.path}` | `{declared}`"
             assert row in doc, row
             for param, more in extra.get(ACTION_WHEN_KEY, {}).items():
                 assert f"{row} (with `{param}`: `{more}`) |" in doc

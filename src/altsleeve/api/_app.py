@@ -1,37 +1,55 @@
-"""The application: ``create_app``, the health check and the mapping of errors to HTTP.
+"""The application: ``create_app``, the health check, sign-in and the mapping of errors to HTTP.
 
 Owns the FastAPI app (OpenAPI at ``/openapi.json``), its lifespan (the ledger opened by
 :class:`~altsleeve.api._service.LedgerService` when the app is made, closed at shutdown), the
-unauthenticated ``GET /api/v1/health``, and the error bodies: bad input 422
+routes without an action (``GET /api/v1/health``, ``POST /api/v1/login`` and
+``POST /api/v1/logout``), and the error bodies: bad input 422
 ``{"errors": [{"source", "row", "column", "line", "message"}], "total"}``, no or unknown
 credentials 401 (``WWW-Authenticate: Bearer``), a refused action 403 naming the action and the
-roles that may. Must not compute a figure.
+roles that may, a four-eyes refusal 409 with its ``code``. Must not compute a figure.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import urllib.parse
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.routing import APIRoute
 
 from altsleeve import __version__
-from altsleeve.api._auth import ACTION_KEY, Authenticator, AuthError, NotAuthenticatedError
+from altsleeve.api._auth import (
+    ACTION_KEY,
+    SESSION_COOKIE,
+    Authenticator,
+    AuthError,
+    NotAuthenticatedError,
+)
+from altsleeve.api._identity import SESSION_HOURS, LedgerAuthenticator, SessionIssuer
 from altsleeve.api._json import ResultJSON
 from altsleeve.api._routes import add_routes
 from altsleeve.api._service import LedgerService
 from altsleeve.errors import InputError, Problem
-from altsleeve.ops import Forbidden
+from altsleeve.ops import Forbidden, RefusedError
 from altsleeve.workflows.fund import StrikeStoppedError
 
-#: The path of the health check, the one route without authentication.
+#: The path of the health check (no authentication).
 HEALTH_PATH = "/api/v1/health"
+
+#: Signing in with a name and password (a session cookie) and out: no authentication.
+LOGIN_PATH = "/api/v1/login"
+LOGOUT_PATH = "/api/v1/logout"
+
+#: The routes that declare no action: anyone may call them.
+OPEN_PATHS = frozenset({HEALTH_PATH, LOGIN_PATH, LOGOUT_PATH})
 
 
 def _problem(p: Problem) -> dict[str, Any]:
@@ -84,6 +102,37 @@ async def _forbidden(request: Request, exc: Exception) -> Response:
     )
 
 
+async def _refused(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RefusedError)
+    return ResultJSON({"error": "refused", "code": exc.code, "message": str(exc)}, status_code=409)
+
+
+async def _credentials(request: Request) -> tuple[str, str]:
+    """The name and password of a sign-in: a form (urlencoded) or a JSON object."""
+    ctype = request.headers.get("content-type", "").lower()
+    body = await request.body()
+    fields: dict[str, object] = {}
+    if ctype.startswith("application/json"):
+        try:
+            given = json.loads(body or b"{}")
+        except ValueError:
+            given = None
+        if not isinstance(given, dict):
+            raise InputError([Problem("<body>", "must be a JSON object")])
+        fields = given
+    else:
+        parsed = urllib.parse.parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+        fields = {k: v[0] for k, v in parsed.items()}
+    problems = [
+        Problem("<body>", "required (a text)", column=key)
+        for key in ("name", "password")
+        if not isinstance(fields.get(key), str) or not str(fields.get(key))
+    ]
+    if problems:
+        raise InputError(problems)
+    return str(fields["name"]), str(fields["password"])
+
+
 async def _unauthenticated(request: Request, exc: Exception) -> Response:
     challenge = (
         "Bearer" if isinstance(exc, NotAuthenticatedError) else 'Bearer error="invalid_token"'
@@ -98,9 +147,10 @@ async def _unauthenticated(request: Request, exc: Exception) -> Response:
 def create_app(
     db: Path,
     *,
-    authenticator: Authenticator,
+    authenticator: Authenticator | None = None,
     clock: Callable[[], dt.datetime] | None = None,
     lock_timeout: float | None = None,
+    session_hours: float = SESSION_HOURS,
 ) -> FastAPI:
     """The web service on the ledger ``db``: REST under ``/api/v1``, OpenAPI at ``/openapi.json``.
 
@@ -111,13 +161,18 @@ def create_app(
     ----------
     db : Path
         An existing ledger.
-    authenticator : Authenticator
-        Who the callers are (:class:`~altsleeve.api.StaticAuthenticator` for tests and local
-        trials; the user store's for production).
+    authenticator : Authenticator, optional
+        Who the callers are. Default: :class:`~altsleeve.api.LedgerAuthenticator`, the ledger's
+        users and API tokens, with browser sessions in memory. An OIDC provider can be plugged
+        in here later; :class:`~altsleeve.api.StaticAuthenticator` is for tests and local
+        trials only.
     clock : callable, optional
-        The ledger's clock (current UTC time, naive), for recorded times.
+        The ledger's clock (current UTC time, naive), for recorded times, proposal and decision
+        times, token and session expiry.
     lock_timeout : float, optional
         Seconds to wait for another process holding the file.
+    session_hours : float
+        How long a browser session of the default authenticator lasts (8 hours).
 
     Raises
     ------
@@ -126,9 +181,17 @@ def create_app(
     TypeError
         ``authenticator`` has no ``from_bearer``/``from_session``.
     """
-    if not isinstance(authenticator, Authenticator):
+    if authenticator is not None and not isinstance(authenticator, Authenticator):
         raise TypeError("authenticator must have from_bearer(token) and from_session(cookie)")
     service = LedgerService(db, clock=clock, lock_timeout=lock_timeout)
+    if authenticator is None:
+        try:
+            authenticator = LedgerAuthenticator(
+                service.read, service.now, session_hours=session_hours
+            )
+        except ValueError:
+            service.close()
+            raise
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -153,6 +216,7 @@ def create_app(
     app.add_exception_handler(InputError, _input_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Forbidden, _forbidden)
+    app.add_exception_handler(RefusedError, _refused)
     app.add_exception_handler(AuthError, _unauthenticated)
 
     @app.get(HEALTH_PATH, response_class=ResultJSON, response_model=None)
@@ -178,12 +242,58 @@ def create_app(
             }
         )
 
+    @app.post(LOGIN_PATH, response_class=ResultJSON, response_model=None)
+    async def login(request: Request) -> Response:
+        """Sign in with ``name`` and ``password`` (a form or JSON): a session cookie.
+
+        The cookie (``altsleeve_session``) is HttpOnly and SameSite=Strict (Secure over HTTPS)
+        and holds an opaque random id; the session is kept in the service's memory (a restart
+        signs everyone out). 401 for an unknown user, a wrong password or a disabled user.
+        """
+        auth = request.app.state.authenticator
+        if not isinstance(auth, SessionIssuer):
+            return ResultJSON(
+                {"error": "not_implemented", "message": "this service signs in with tokens only"},
+                status_code=501,
+            )
+        name, password = await _credentials(request)
+        session = await run_in_threadpool(auth.login, name, password)
+        who = session.principal
+        out = ResultJSON(
+            {
+                "user": who.name,
+                "roles": sorted(r.value for r in who.roles),
+                "expires_at": session.expires_at.isoformat(),
+            }
+        )
+        out.set_cookie(
+            SESSION_COOKIE,
+            session.session_id,
+            max_age=round((session.expires_at - service.now()).total_seconds()),
+            path="/",
+            secure=request.url.scheme == "https",
+            httponly=True,
+            samesite="strict",
+        )
+        return out
+
+    @app.post(LOGOUT_PATH, response_class=ResultJSON, response_model=None)
+    def logout(request: Request) -> Response:
+        """End the session of the cookie (if any) and clear the cookie."""
+        auth = request.app.state.authenticator
+        cookie = request.cookies.get(SESSION_COOKIE)
+        if cookie and isinstance(auth, SessionIssuer):
+            auth.logout(cookie)
+        out = ResultJSON({"status": "signed out"})
+        out.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
+        return out
+
     add_routes(app)
     for route in app.routes:
         declared = isinstance(route, APIRoute) and ACTION_KEY in (route.openapi_extra or {})
-        if isinstance(route, APIRoute) and route.path != HEALTH_PATH and not declared:
+        if isinstance(route, APIRoute) and route.path not in OPEN_PATHS and not declared:
             raise RuntimeError(f"{route.path} declares no action")
     return app
 
 
-__all__ = ["HEALTH_PATH", "create_app"]
+__all__ = ["HEALTH_PATH", "LOGIN_PATH", "LOGOUT_PATH", "OPEN_PATHS", "create_app"]

@@ -7,9 +7,11 @@ action with :func:`altsleeve.ops.require` (403 naming the action and the roles t
 not store users, hash passwords or decide who may do what: the user store (argon2 users, hashed
 API tokens) is ``workflows.users``'s, the rules are :mod:`altsleeve.ops`'s.
 
-The hook for the real user store: any object with ``from_bearer`` and ``from_session``
+The hook for the identity provider: any object with ``from_bearer`` and ``from_session``
 (raising :class:`AuthError`) is an :class:`Authenticator`; ``create_app(..., authenticator=...)``
-takes it. :class:`StaticAuthenticator` is for tests and local trials only.
+takes it. The default is :class:`~altsleeve.api.LedgerAuthenticator` (the ledger's users and
+tokens); an OIDC provider can be plugged in the same way later. :class:`StaticAuthenticator`
+is for tests and local trials only.
 """
 
 from __future__ import annotations
@@ -44,9 +46,9 @@ class NotAuthenticatedError(AuthError):
 class Authenticator(Protocol):
     """Turns a bearer token or a session cookie into the principal it stands for.
 
-    Both raise :class:`AuthError` for credentials that are unknown, revoked or expired. The
-    user store of ``workflows.users`` (argon2 passwords, hashed API tokens, sessions) is meant
-    to provide the production implementation.
+    Both raise :class:`AuthError` for credentials that are unknown, revoked or expired.
+    :class:`~altsleeve.api.LedgerAuthenticator` (the user store of ``workflows.users``) is the
+    production implementation; an OIDC provider would be another.
     """
 
     def from_bearer(self, token: str) -> Principal:
@@ -63,7 +65,7 @@ class StaticAuthenticator:
     """Fixed tokens and sessions: FOR TESTS AND LOCAL TRIALS ONLY, never a production store.
 
     Tokens are compared as given (not hashed) and never expire. ``altsleeve serve
-    --dev-token NAME:ROLE:TOKEN`` builds one until the user store exists.
+    --dev-token NAME:ROLE:TOKEN`` builds one, for local trials.
 
     Examples
     --------

@@ -4,7 +4,10 @@ Owns the REST paths, their query parameters (the CLI's options, with its default
 action each requires (:data:`~altsleeve.api._auth.ACTION_KEY` in the OpenAPI operation, so
 the role matrix test and a reader of ``/openapi.json`` see it). Every route is declared with
 :func:`_route`, which adds the ``requires(action)`` dependency: a route cannot be added
-without one. Must not compute a figure: parameters in, a use case's result out.
+without one. The proposal routes' action depends on the proposal's kind: they declare the
+mapping (:data:`~altsleeve.ops.PROPOSING`, :data:`~altsleeve.ops.APPROVING`) and check the
+kind's action before anything else. Every write names the caller as its actor. Must not compute
+a figure: parameters in, a use case's result out.
 """
 
 from __future__ import annotations
@@ -28,18 +31,19 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from altsleeve.api._auth import ACTION_KEY, ACTION_WHEN_KEY, requires
+from altsleeve.api._auth import ACTION_KEY, ACTION_WHEN_KEY, principal, requires
 from altsleeve.api._json import ResultJSON
 from altsleeve.api._service import LedgerService
 from altsleeve.errors import InputError, Problem
 from altsleeve.fees import FeeStack, sample_stack_path
 from altsleeve.ledger import FORMATS, Ledger, write_export
 from altsleeve.liquidity import LiquidityAssumptions
-from altsleeve.ops import Action
+from altsleeve.ops import APPROVING, PROPOSING, Action, Principal, ProposalKind, Status, require
 from altsleeve.pacing import StochasticSettings
+from altsleeve.workflows import approvals, pit, release
+from altsleeve.workflows import determinations as determinations_uc
 from altsleeve.workflows import fund as fund_uc
 from altsleeve.workflows import ledger as ledger_uc
-from altsleeve.workflows import pit
 from altsleeve.workflows.fees import fee_breakeven, fee_stack
 from altsleeve.workflows.liquidity import profile_from_ledger
 from altsleeve.workflows.marketdata import list_series
@@ -74,21 +78,30 @@ class IngestKind(StrEnum):
 
 def _route(
     path: str,
-    action: Action,
+    action: Action | Mapping[ProposalKind, Action],
     *,
     method: str = "GET",
     when: Mapping[str, Action] | None = None,
     status_code: int = 200,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register an endpoint that requires ``action`` (and ``when``'s actions for its params)."""
+    """Register an endpoint that requires ``action`` (and ``when``'s actions for its params).
+
+    ``action`` a mapping (kind -> action): the endpoint checks the kind's action itself (the
+    dependency only authenticates); the OpenAPI extension is the mapping.
+    """
 
     def register(endpoint: Callable[..., Any]) -> Callable[..., Any]:
-        extra: dict[str, Any] = {ACTION_KEY: action.value}
+        if isinstance(action, Action):
+            extra: dict[str, Any] = {ACTION_KEY: action.value}
+            gate = Depends(requires(action, when))
+        else:
+            extra = {ACTION_KEY: {k.value: v.value for k, v in action.items()}}
+            gate = Depends(principal)
         if when:
             extra[ACTION_WHEN_KEY] = {k: v.value for k, v in when.items()}
         kw: dict[str, Any] = {
             "methods": [method],
-            "dependencies": [Depends(requires(action, when))],
+            "dependencies": [gate],
             "openapi_extra": extra,
             "response_class": ResultJSON,
             "response_model": None,
@@ -112,6 +125,8 @@ def _service(request: Request) -> LedgerService:
 
 
 Svc = Annotated[LedgerService, Depends(_service)]
+#: The authenticated caller (the same principal the route's ``requires`` checked).
+User = Annotated[Principal, Depends(principal)]
 Paths = Annotated[int, Query(ge=1, le=100_000, description="Scenario paths (bootstrap draws).")]
 Seed = Annotated[int, Query(description="Random seed of the scenarios.")]
 Horizon = Annotated[int, Query(ge=2, le=40, description="Life of the representative funds.")]
@@ -436,32 +451,27 @@ async def _save_upload(request: Request, kind: str, filename: str | None, folder
     return path
 
 
-@_route("/ingest/{kind}", Action.INGEST, method="POST")
-async def ingest(
-    kind: IngestKind,
+async def _ingest(
+    kind: str,
     request: Request,
-    svc: Svc,
-    filename: Annotated[
-        str | None, Query(description="The file's name (its format: .csv, .csv.gz, .parquet).")
-    ] = None,
-    restate: bool = False,
-    reason: str | None = None,
-    accept_move: bool = False,
-    dry_run: bool = False,
+    svc: LedgerService,
+    user: Principal,
+    *,
+    filename: str | None,
+    restate: bool,
+    reason: str | None,
+    accept_move: bool,
+    dry_run: bool,
 ) -> Response:
-    """Validate an uploaded file completely, then append it in one transaction (``ingest``).
-
-    The file is the body (CSV, or Parquet with a ``filename`` ending ``.parquet``) or a
-    multipart form's ``file`` field. Bad rows: 422 naming each; nothing is written.
-    """
+    """Save the upload, then check it (``dry_run``) or append it as ``user``."""
     ledger_uc.check_ingest_options(restate=restate, reason=reason, accept_move=accept_move)
     with _upload_dir() as folder:
-        path = await _save_upload(request, kind.value, filename, folder)
+        path = await _save_upload(request, kind, filename, folder)
 
         def work(led: Ledger) -> Result:
             return ledger_uc.ingest(
                 led,
-                kind.value,
+                kind,
                 path,
                 restate=restate,
                 reason=reason,
@@ -477,7 +487,7 @@ async def ingest(
             if dry_run:
                 res = await run_in_threadpool(check)
             else:
-                res = await run_in_threadpool(svc.write, work)
+                res = await run_in_threadpool(lambda: svc.write(work, actor=user.name))
         except InputError as exc:  # name the upload, not its temporary copy
             problems = [
                 dataclasses.replace(p, file=path.name) if p.file == str(path) else p
@@ -485,6 +495,69 @@ async def ingest(
             ]
             raise InputError(problems, total=exc.total) from None
     return _out(res)
+
+
+FileName = Annotated[
+    str | None, Query(description="The file's name (its format: .csv, .csv.gz, .parquet).")
+]
+
+
+@_route("/ingest/{kind}", Action.INGEST, method="POST")
+async def ingest(
+    kind: IngestKind,
+    request: Request,
+    svc: Svc,
+    user: User,
+    filename: FileName = None,
+    restate: bool = False,
+    reason: str | None = None,
+    accept_move: bool = False,
+    dry_run: bool = False,
+) -> Response:
+    """Validate an uploaded file completely, then append it in one transaction (``ingest``).
+
+    The file is the body (CSV, or Parquet with a ``filename`` ending ``.parquet``) or a
+    multipart form's ``file`` field. Bad rows: 422 naming each; nothing is written.
+    """
+    return await _ingest(
+        kind.value,
+        request,
+        svc,
+        user,
+        filename=filename,
+        restate=restate,
+        reason=reason,
+        accept_move=accept_move,
+        dry_run=dry_run,
+    )
+
+
+@_route("/orders", Action.POST_ORDERS, method="POST")
+async def post_orders(
+    request: Request,
+    svc: Svc,
+    user: User,
+    filename: FileName = None,
+    restate: bool = False,
+    reason: str | None = None,
+    dry_run: bool = False,
+) -> Response:
+    """An order file (CSV body or a form's ``file``), ingested as ``altsleeve ingest orders``.
+
+    The recordkeepers' door: ``post_orders`` (a token with the scope ``orders:post``). Bad
+    rows: 422 naming each; nothing is written.
+    """
+    return await _ingest(
+        "orders",
+        request,
+        svc,
+        user,
+        filename=filename,
+        restate=restate,
+        reason=reason,
+        accept_move=False,
+        dry_run=dry_run,
+    )
 
 
 class StrikeRequest(BaseModel):
@@ -503,7 +576,7 @@ class StrikeRequest(BaseModel):
 
 
 @_route("/strike", Action.STRIKE, method="POST")
-def strike(body: StrikeRequest, svc: Svc) -> Response:
+def strike(body: StrikeRequest, svc: Svc, user: User) -> Response:
     """Strike each business day ``from..to`` (``altsleeve strike``); 422 when it stops."""
     if body.restrike and not body.reason.strip():
         raise InputError([Problem("<request>", "restrike needs a reason", column="reason")])
@@ -518,7 +591,144 @@ def strike(body: StrikeRequest, svc: Svc) -> Response:
             led, vid, body.from_, body.to, restrike=body.restrike, reason=body.reason
         )
 
-    return _out(svc.write(work))
+    return _out(svc.write(work, actor=user.name))
 
 
-__all__ = ["PREFIX", "IngestKind", "StrikeRequest", "add_routes"]
+# -- four eyes, the daily cycle, prices, determinations ---------------------------------------
+class ProposalRequest(BaseModel):
+    """``POST /api/v1/proposals``: a change for a checker to approve (``workflows.approvals``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: ProposalKind = Field(description="override, restatement, vehicle_change, ...")
+    vehicle: str = Field(description="A registered vehicle.")
+    effective: dt.date = Field(description="The business day it takes effect from.")
+    payload: dict[str, Any] = Field(default_factory=dict, description="What the kind reads.")
+    reason: str = Field(description="Why (required).")
+
+
+class DecisionRequest(BaseModel):
+    """``POST /api/v1/proposals/{id}/decision``: approve or reject, with a reason."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    decision: Literal["approve", "reject"]
+    reason: str = Field(description="Why (required).")
+
+
+class DeterminationRequest(BaseModel):
+    """``POST /api/v1/determinations``: a committee member's determination on one factor."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    factor: str = Field(description="performance, fees, liquidity, valuation, benchmark, ...")
+    evidence_sha256: str = Field(description="The SHA-256 of the evidence file.")
+    text: str = Field(description="The determination.")
+    date: dt.date | None = Field(None, description="Its date (default: today, UTC).")
+
+
+@_route("/proposals", PROPOSING, method="POST", status_code=201)
+def propose(body: ProposalRequest, svc: Svc, user: User) -> Response:
+    """Record a pending proposal; the action is the kind's proposing action (``ops.PROPOSING``)."""
+    require(user, PROPOSING[body.kind])
+    at = svc.now()
+
+    def work(led: Ledger) -> approvals.ProposalRecord:
+        return approvals.propose(
+            led, body.kind, body.vehicle, body.effective, body.payload, user, body.reason, at=at
+        )
+
+    return ResultJSON(svc.write(work, actor=user.name).to_dict(), status_code=201)
+
+
+@_route("/proposals", Action.READ)
+def list_proposals(
+    svc: Svc,
+    vehicle: str | None = None,
+    status: Annotated[Status | None, Query(description="pending, approved, ...")] = None,
+) -> Response:
+    """Every proposal's latest version, by id (of a vehicle, with a status)."""
+    with svc.read() as led:
+        found = approvals.proposals(led, vehicle, None if status is None else status.value)
+    return ResultJSON([p.to_dict() for p in found])
+
+
+@_route("/proposals/{proposal_id}/decision", APPROVING, method="POST")
+def decide(proposal_id: str, body: DecisionRequest, svc: Svc, user: User) -> Response:
+    """Approve or reject a pending proposal; an approval applies its effect (``decide``).
+
+    The action is the kind's approving action (``ops.APPROVING``): 403 without it; 409 with the
+    refusal's ``code`` for self-approval, a proposal no longer pending, an empty reason.
+    """
+    with svc.read() as led:
+        known = {p.proposal_id: p for p in approvals.proposals(led)}
+    if proposal_id not in known:
+        raise InputError([Problem("<path>", f"no proposal {proposal_id!r}", column="proposal_id")])
+    require(user, APPROVING[ProposalKind(known[proposal_id].kind)])
+    at = svc.now()
+
+    def work(led: Ledger) -> approvals.DecisionResult:
+        return approvals.decide(led, proposal_id, user, body.decision, body.reason, at=at)
+
+    return _out(svc.write(work, actor=user.name))
+
+
+@_route("/vehicles/{vehicle_id}/cycle", Action.READ)
+def cycle(
+    vehicle_id: str,
+    svc: Svc,
+    date: Annotated[dt.date, Query(description="The business day.")],
+) -> Response:
+    """A vehicle's day: status, next action, the release cut-off clock, what is open."""
+    with svc.read() as led:
+        return _out(release.day_cycle(led, vehicle_id, date, now=svc.now()))
+
+
+@_route("/prices", Action.READ_PRICES)
+def prices(
+    svc: Svc,
+    vehicle: str | None = None,
+    since: dt.date | None = None,
+    format: Literal["json", "csv"] = "json",
+) -> Response:
+    """The recordkeepers' price file: released NAVs, corrections with their ``original_date``."""
+    with svc.read() as led:
+        vid = None if vehicle is None else resolve_vehicle_id(led, vehicle)
+        res = release.price_file(led, vid, since)
+    if format == "csv":
+        return PlainTextResponse(res.csv, media_type="text/csv")
+    return _out(res)
+
+
+@_route("/determinations", Action.SIGN_DETERMINATION, method="POST", status_code=201)
+def sign(body: DeterminationRequest, svc: Svc, user: User) -> Response:
+    """A committee member signs a determination on one factor for one evidence file."""
+    day = body.date or svc.now().date()
+
+    def work(led: Ledger) -> determinations_uc.Signed:
+        return determinations_uc.sign_determination(
+            led, user, body.factor, body.evidence_sha256, body.text, day
+        )
+
+    return ResultJSON(svc.write(work, actor=user.name).to_dict(), status_code=201)
+
+
+@_route("/determinations", Action.READ)
+def determinations(
+    svc: Svc,
+    evidence_sha256: Annotated[str, Query(description="The evidence file's SHA-256.")],
+) -> Response:
+    """The determinations made on an evidence file and the factors still without one."""
+    with svc.read() as led:
+        return _out(determinations_uc.determinations_for(led, evidence_sha256))
+
+
+__all__ = [
+    "PREFIX",
+    "DecisionRequest",
+    "DeterminationRequest",
+    "IngestKind",
+    "ProposalRequest",
+    "StrikeRequest",
+    "add_routes",
+]

@@ -5,8 +5,9 @@ inside that process one database instance serves every connection: the service o
 ledger once for writing (:class:`~altsleeve.ledger.Ledger`, which migrates it and holds the
 file's lock, so no other process writes it meanwhile) and is its single writer.
 
-- **Writes** (ingest, strike) run one at a time on that ledger, under a lock
-  (:meth:`LedgerService.write`), in a worker thread: a second write waits for the first.
+- **Writes** (ingest, strike, proposals, decisions) run one at a time on that ledger, under a
+  lock (:meth:`LedgerService.write`), in a worker thread: a second write waits for the first.
+  Each names the caller as its actor, so ``audit_log.actor`` is the user, not the service.
 - **Reads** each get a read-only view on a cursor of their own (:meth:`LedgerService.read`,
   :meth:`Ledger.reader <altsleeve.ledger.Ledger.reader>`): DuckDB's MVCC shows them the last
   committed state, so a read neither waits for a write in progress (a 20-year strike) nor sees
@@ -55,6 +56,7 @@ class LedgerService:
         lock_timeout: float | None = None,
     ) -> None:
         self.path = Path(db)
+        self._clock = clock
         self._writer = Ledger(self.path, clock=clock, lock_timeout=lock_timeout)
         # Cursors are made from a view that runs no query, so making one never touches the
         # writer's connection while a write runs on it in another thread.
@@ -75,12 +77,25 @@ class LedgerService:
         finally:
             view.close()
 
-    def write(self, work: Callable[[Ledger], T]) -> T:
-        """Run ``work`` on the writing ledger, after any write in progress has finished."""
+    def write(self, work: Callable[[Ledger], T], *, actor: str | None = None) -> T:
+        """Run ``work`` on the writing ledger, after any write in progress has finished.
+
+        ``actor``: the caller's name, recorded in the audit entry of every write ``work`` makes
+        without naming its own actor (:meth:`Ledger.acting_as <altsleeve.ledger.Ledger.acting_as>`).
+        """
         with self._write_lock:
             if self._closed:
                 raise RuntimeError(f"the service's ledger {self.path} is closed")
-            return work(self._writer)
+            if actor is None:
+                return work(self._writer)
+            with self._writer.acting_as(actor):
+                return work(self._writer)
+
+    def now(self) -> dt.datetime:
+        """The current time (UTC, timezone-aware) by the ledger's clock."""
+        if self._clock is None:
+            return dt.datetime.now(dt.UTC)
+        return self._clock().replace(tzinfo=dt.UTC)
 
     @property
     def writing(self) -> bool:

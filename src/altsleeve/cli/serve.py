@@ -1,10 +1,12 @@
 """``altsleeve serve``: the web service (:mod:`altsleeve.api`) on a ledger, with uvicorn.
 
 Thin: checks its options, builds the authenticator and the app, and runs uvicorn. Listens on
-the loopback address by default. Until the user store (``workflows.users``) exists, the only
-authenticator is :class:`~altsleeve.api.StaticAuthenticator` from ``--dev-token`` options, for
-local trials: without one the command refuses to start (never an open server), and with one it
-listens on a loopback address only.
+the loopback address by default. The authenticator is the ledger's users and API tokens
+(:class:`~altsleeve.api.LedgerAuthenticator`: ``POST /api/v1/login`` for a browser session,
+``Authorization: Bearer alt_...`` for a token); sessions live in the service's memory, so a
+restart signs everyone out. ``--dev-token`` options replace it with fixed tokens
+(:class:`~altsleeve.api.StaticAuthenticator`), for local trials only and on a loopback address
+only. The service never runs open.
 """
 
 from __future__ import annotations
@@ -43,9 +45,18 @@ def serve(
         typer.Option(
             "--dev-token",
             help="NAME:ROLE[,ROLE]:TOKEN, repeatable: a fixed bearer token, FOR LOCAL TRIALS "
-            "ONLY (until the user store exists, the service starts only with these).",
+            "ONLY (in place of the ledger's users and tokens; loopback only).",
         ),
     ] = None,
+    session_hours: Annotated[
+        float,
+        typer.Option(
+            "--session-hours",
+            min=0.01,
+            max=24.0,
+            help="How long a browser session lasts (kept in memory: a restart signs out).",
+        ),
+    ] = 8.0,
 ) -> None:
     """Serve the ledger over HTTP: REST under /api/v1, OpenAPI at /openapi.json."""
     import uvicorn
@@ -53,16 +64,20 @@ def serve(
     from altsleeve.api import StaticAuthenticator, create_app
 
     if not dev_token:
-        raise InputError(
-            [
-                Problem(
-                    "<args>",
-                    "no authenticator: give --dev-token NAME:ROLE:TOKEN (local trials only) "
-                    "until the user store exists; the service never runs open",
-                    column="--dev-token",
-                )
-            ]
+        web = create_app(db, session_hours=session_hours)
+        err.print(
+            f"serving {db} on http://{host}:{port}/api/v1 (the ledger's users and API tokens; "
+            "sessions are kept in memory: a restart signs everyone out)",
+            markup=False,
         )
+        if not _loopback(host):
+            err.print(
+                "not a loopback address: put a TLS-terminating proxy in front (passwords, "
+                "tokens and session cookies must not cross the network in clear)",
+                markup=False,
+            )
+        uvicorn.run(web, host=host, port=port, log_level="info")
+        return
     if not _loopback(host):
         raise InputError(
             [
