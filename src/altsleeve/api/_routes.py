@@ -37,7 +37,6 @@ from altsleeve.api._service import LedgerService
 from altsleeve.errors import InputError, Problem
 from altsleeve.fees import FeeStack, sample_stack_path
 from altsleeve.ledger import FORMATS, Ledger, write_export
-from altsleeve.liquidity import LiquidityAssumptions
 from altsleeve.ops import APPROVING, PROPOSING, Action, Principal, ProposalKind, Status, require
 from altsleeve.pacing import StochasticSettings
 from altsleeve.workflows import approvals, pit, release
@@ -45,7 +44,7 @@ from altsleeve.workflows import determinations as determinations_uc
 from altsleeve.workflows import fund as fund_uc
 from altsleeve.workflows import ledger as ledger_uc
 from altsleeve.workflows.fees import fee_breakeven, fee_stack
-from altsleeve.workflows.liquidity import profile_from_ledger
+from altsleeve.workflows.liquidity import liquidity_assumptions, profile_from_ledger
 from altsleeve.workflows.marketdata import list_series
 from altsleeve.workflows.pacing import calls_calendar
 from altsleeve.workflows.result import Result
@@ -223,15 +222,13 @@ def liquidity(
     seed: Seed = 0,
 ) -> Response:
     """The Rule 22e-4 liquidity profile on ``date`` (default: the last strike; ``liquidity``)."""
-    try:
-        assumptions = LiquidityAssumptions(
-            stress_multiplier=stress_multiplier,
-            plan_withdrawal=plan_withdrawal,
-            call_quantile=call_quantile,
-            secondary_discount=secondary_discount,
-        )
-    except ValueError as exc:
-        raise InputError([Problem("<request>", str(exc))]) from None
+    assumptions = liquidity_assumptions(
+        stress_multiplier=stress_multiplier,
+        plan_withdrawal=plan_withdrawal,
+        call_quantile=call_quantile,
+        secondary_discount=secondary_discount,
+        source="<request>",
+    )
     _settings(paths, seed)
     with svc.read() as led:
         v = registered_vehicle(led, vehicle_id)

@@ -39,6 +39,7 @@ from altsleeve.ledger import (
     DEFAULT_DB,
     Ledger,
 )
+from altsleeve.workflows.liquidity import liquidity_assumptions
 
 
 @app.command()
@@ -81,7 +82,6 @@ def liquidity(
     as_json: JsonOpt = False,
 ) -> None:
     """Liquidity profile: SEC Rule 22e-4 buckets, limits and coverage of stressed needs."""
-    from altsleeve.liquidity import LiquidityAssumptions
     from altsleeve.views.liquidity import render_profile
     from altsleeve.workflows.liquidity import profile_from_ledger
 
@@ -90,15 +90,13 @@ def liquidity(
         raise InputError(
             [Problem("<args>", "a share of net assets in [0, 1]", column="--highly-liquid-min")]
         )
-    try:
-        assumptions = LiquidityAssumptions(
-            stress_multiplier=stress_multiplier,
-            plan_withdrawal=plan_withdrawal,
-            call_quantile=call_quantile,
-            secondary_discount=secondary_discount,
-        )
-    except ValueError as exc:
-        raise InputError([Problem("<args>", str(exc))]) from None
+    assumptions = liquidity_assumptions(
+        stress_multiplier=stress_multiplier,
+        plan_withdrawal=plan_withdrawal,
+        call_quantile=call_quantile,
+        secondary_discount=secondary_discount,
+        source="<args>",
+    )
     _settings(paths, seed)
     v = _vehicle(db, vehicle)
     with Ledger(db, read_only=True) as led, _progress(not as_json) as prog:

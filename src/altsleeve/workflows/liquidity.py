@@ -52,6 +52,30 @@ from altsleeve.workflows.pacing import (
 )
 
 
+def liquidity_assumptions(
+    *,
+    stress_multiplier: float,
+    plan_withdrawal: float,
+    call_quantile: float,
+    secondary_discount: float,
+    source: str = "<args>",
+) -> LiquidityAssumptions:
+    """The profile's stress assumptions from the user's options, refused with the reason.
+
+    One place for the command line and the web API: an assumption outside its range is an
+    :class:`InputError` naming ``source`` (``<args>`` or ``<request>``).
+    """
+    try:
+        return LiquidityAssumptions(
+            stress_multiplier=stress_multiplier,
+            plan_withdrawal=plan_withdrawal,
+            call_quantile=call_quantile,
+            secondary_discount=secondary_discount,
+        )
+    except ValueError as exc:
+        raise InputError([Problem(source, str(exc))]) from None
+
+
 def expected_calls(
     state: pd.DataFrame,
     market: dict[str, pd.Series],
