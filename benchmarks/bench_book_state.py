@@ -17,7 +17,7 @@ import statistics
 import time
 
 from altsleeve.ledger import Ledger
-from altsleeve.planning import ledger_state
+from altsleeve.workflows.pacing import ledger_state
 
 
 def main() -> None:

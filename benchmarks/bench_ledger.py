@@ -13,7 +13,8 @@ import time
 from pathlib import Path
 
 from altsleeve.ledger import Ledger, ingest_file
-from altsleeve.workflows import build_sample_book, load_market_data
+from altsleeve.workflows.marketdata import load_market_data
+from altsleeve.workflows.samplebook import build_sample_book
 
 
 def _prices_csv(path: Path, rows: int) -> Path:

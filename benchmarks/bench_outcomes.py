@@ -4,7 +4,7 @@ Run: .venv/bin/python benchmarks/bench_outcomes.py [--paths 1000000] [--seed 7] 
      [--workers 1,2] [--chunk 50000] [--no-in-process] [--kernel-only]
      [--layout auto|paths-months|months-paths] [--breakdown-paths 0]
 
-Loads the shipped inputs (``altsleeve.outcomes_run.load_inputs``: the sample 2045 vehicle, the
+Loads the shipped inputs (``altsleeve.workflows.outcomes.load_inputs``: the sample 2045 vehicle, the
 default outcomes parameters, the sample fee stack, the real monthly history from ``arch``) and
 keeps ONE cohort, the age-25 saver, so that a path is 40 years = 480 months: the parameters are
 rebuilt with ``OutcomeParams.from_mapping`` on a modified ``model_dump()`` and prepared with
@@ -55,10 +55,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from altsleeve.common.scaleout import dask_client
 from altsleeve.fees import FeeStack
 from altsleeve.outcomes import BlockResult, OutcomeParams, Prepared, prepare, run_outcomes
-from altsleeve.outcomes_run import OutcomeInputs, load_inputs
-from altsleeve.scaleout import dask_client
+from altsleeve.workflows.outcomes import (
+    OutcomeInputs,
+    load_inputs,
+)
 
 FloatArray = NDArray[np.float64]
 

@@ -22,6 +22,7 @@ import time
 import numpy as np
 import pandas as pd
 
+from altsleeve.common.scaleout import dask_client
 from altsleeve.marketdata import load_arch_market_data
 from altsleeve.pacing import CLASS_DEFAULTS, REDEMPTION_TERMS, project_commitment
 from altsleeve.pacing._stochastic import (
@@ -31,7 +32,6 @@ from altsleeve.pacing._stochastic import (
     quarterly_returns,
     state_frame,
 )
-from altsleeve.scaleout import dask_client
 
 SERIES = ("FF_MKT_TR", "BOND_AAA_TR", "CASH_TBILL")
 #: Proxy, beta and idiosyncratic volatility (annual) per class: assumptions of this benchmark.

@@ -30,7 +30,11 @@ from typing import Any
 
 import numpy as np
 
-from altsleeve.fund import Vehicle, sample_vehicle_path
+from altsleeve.common.scaleout import dask_client
+from altsleeve.fund import (
+    Vehicle,
+    sample_vehicle_path,
+)
 from altsleeve.ledger import Ledger
 from altsleeve.liquidity import (
     Design,
@@ -39,8 +43,7 @@ from altsleeve.liquidity import (
     MonteCarloSettings,
     run_montecarlo,
 )
-from altsleeve.scaleout import dask_client
-from altsleeve.stress_montecarlo import montecarlo_inputs
+from altsleeve.workflows.stress_montecarlo import montecarlo_inputs
 
 
 def peak_rss_mib() -> float:

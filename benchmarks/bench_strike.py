@@ -1,6 +1,6 @@
 """Benchmark: strike a vehicle daily for 20 years with N private holdings.
 
-Run: .venv/bin/python benchmarks/bench_strike.py [--holdings 200]
+Run: .venv/bin/python benchmarks/bench_strike.py [--holdings 200] [--method nowcast|nowcast-ph]
 Builds a ledger with the real market data and a synthetic book of N private funds (the sample-book
 generator scaled; SYNTHETIC funds driven by the real S&P 500 / NASDAQ paths), then times
 `strike_range` over 1999-2018 for the sample 2045 vehicle: valuing the private sleeve every day
@@ -22,22 +22,31 @@ from bench_valuation import market, scaled_params
 from altsleeve.fund import (
     PricingPolicy,
     Vehicle,
-    register_definition,
     sample_vehicle_path,
-    strike_range,
 )
 from altsleeve.ledger import Ledger
 from altsleeve.samplebook import generate_sample_book
-from altsleeve.workflows import load_market_data
+from altsleeve.workflows.fund import strike_range
+from altsleeve.workflows.marketdata import load_market_data
+from altsleeve.workflows.vehicles import register_definition
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--holdings", type=int, default=200)
+    parser.add_argument(
+        "--method",
+        default="nowcast",
+        choices=["stale", "proxy", "nowcast", "nowcast-ph"],
+        help="the private sleeve's daily method (nowcast-ph: each holding's own parameters)",
+    )
     args = parser.parse_args()
     book = generate_sample_book(market(), seed=3, params=scaled_params(args.holdings))  # type: ignore[arg-type]
     sample = Vehicle.from_toml(sample_vehicle_path())
-    vehicle = sample.model_copy(update={"pricing": PricingPolicy(nav_move_floor=0.5)})
+    private = sample.private.model_copy(update={"valuation": {}, "default_valuation": args.method})
+    vehicle = sample.model_copy(
+        update={"pricing": PricingPolicy(nav_move_floor=0.5), "private": private}
+    )
     with tempfile.TemporaryDirectory() as tmp, Ledger(Path(tmp) / "b.duckdb", create=True) as led:
         load_market_data(led)
         # the scaled book is far larger than its $1bn vehicle (its liquid sleeves run dry in
@@ -57,7 +66,8 @@ def main() -> None:
         run = strike_range(led, vehicle, None, "2018-12-31")
         el = time.perf_counter() - t
         print(
-            f"strike {run.days:,} days with {len(book.holdings)} private holdings: {el:.1f} s "
+            f"strike {run.days:,} days with {len(book.holdings)} private holdings "
+            f"({args.method}): {el:.1f} s "
             f"({run.days / el:,.0f} days/s; {run.breaches:,} breach-days recorded)"
         )
         t = time.perf_counter()

@@ -26,8 +26,12 @@ from altsleeve.samplebook import (
     generate_heldout_book,
     generate_sample_book,
 )
-from altsleeve.valuation import NowcastValuer, Valuer, make_inputs
-from altsleeve.workflows import make_valuers
+from altsleeve.valuation import (
+    NowcastValuer,
+    Valuer,
+    make_inputs,
+)
+from altsleeve.workflows.valuation import make_valuers
 
 
 def market() -> dict[str, pd.Series]:

@@ -16,7 +16,10 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from altsleeve.fund import Vehicle, sample_vehicle_path
+from altsleeve.fund import (
+    Vehicle,
+    sample_vehicle_path,
+)
 from altsleeve.ledger import Ledger
 from altsleeve.liquidity import (
     Design,
@@ -25,7 +28,11 @@ from altsleeve.liquidity import (
     load_scenario,
     run_stress,
 )
-from altsleeve.stress_replay import StressRun, prepare, run_size_buffer
+from altsleeve.workflows.stress import (
+    StressRun,
+    prepare,
+    run_size_buffer,
+)
 
 START = "<!-- stress-figures:start -->"
 END = "<!-- stress-figures:end -->"

@@ -81,11 +81,11 @@ def main() -> None:
         share = book.vehicle.set_index("date")["private_share"]
         out[name] = {"mirror": _measures(share), "commitments": _commitments(book)}
     if args.ledger:
-        from altsleeve.fund import latest_strikes
         from altsleeve.ledger import Ledger
+        from altsleeve.workflows import pit
 
         with Ledger(args.ledger, read_only=True) as led:
-            strikes = latest_strikes(led, "TDF2045")
+            strikes = pit.strikes(led, "TDF2045")
         weights = pd.Series(
             [json.loads(c).get("weight_private", 0.0) for c in strikes["components"]],
             index=pd.DatetimeIndex(strikes["date"]),

@@ -41,7 +41,7 @@ from altsleeve.valuation._engine import (
     base_epochs,
 )
 from altsleeve.valuation._metrics import backtest_report, report_table
-from altsleeve.workflows import flow_fractions
+from altsleeve.workflows.samplebook import flow_fractions
 
 WRONG_PROXY = {"SP500_TR": "NASDAQ_TR", "NASDAQ_TR": "SP500_TR"}
 

@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from altsleeve.fund import Vehicle, register_definition
+from altsleeve.fund import Vehicle
 from altsleeve.ledger import Ledger, ingest_file
+from altsleeve.workflows.vehicles import register_definition
 
 #: Series metadata (``altsleeve marketdata register``): a price series must be registered first.
 SERIES = (

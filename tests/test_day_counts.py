@@ -14,9 +14,9 @@ import json
 import pandas as pd
 import pytest
 
-from altsleeve.cli import _nav_path_summary
+from altsleeve.fund import nav_path_summary as _nav_path_summary
 from altsleeve.valuation._metrics import _DAYS_PER_YEAR
-from altsleeve.workflows import flow_fractions
+from altsleeve.workflows.samplebook import flow_fractions
 
 
 def test_gh_17_dilution_flows_grow_the_reference_size_on_act_365_25() -> None:

@@ -11,9 +11,12 @@ import pandas as pd
 import pytest
 
 from altsleeve.cli import run
-from altsleeve.fund import Vehicle, sample_vehicle_path
+from altsleeve.fund import (
+    Vehicle,
+    sample_vehicle_path,
+)
 from altsleeve.pacing import StochasticSettings, new_commitment_rows, state_frame
-from altsleeve.planning import (
+from altsleeve.pacing._outlook import (
     SCENARIO_COLUMNS,
     _window_weights,
     cashflow_calendar,

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from altsleeve.common.scaleout import dask_client
 from altsleeve.pacing._stochastic import (
     VARIABLES,
     StochasticSettings,
@@ -13,7 +14,6 @@ from altsleeve.pacing._stochastic import (
     project_stochastic,
     state_frame,
 )
-from altsleeve.scaleout import dask_client
 from tests.pacing.test_pacing_stochastic import history, perpetual, row
 
 

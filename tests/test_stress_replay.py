@@ -11,10 +11,13 @@ import pandas as pd
 import pytest
 
 from altsleeve.cli import run
-from altsleeve.fund import Vehicle, sample_vehicle_path
+from altsleeve.fund import (
+    Vehicle,
+    sample_vehicle_path,
+)
 from altsleeve.ledger import Ledger, ingest_file
 from altsleeve.liquidity import Design, load_scenario, run_stress
-from altsleeve.stress_replay import replay_path
+from altsleeve.workflows.stress import replay_path
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +96,7 @@ def test_replay_is_point_in_time(struck_ledger: Path, tmp_path: Path) -> None:
 
 
 def test_vehicle_facts_reads_the_orders_from_the_strikes(struck_ledger: Path) -> None:
-    from altsleeve.planning import vehicle_facts
+    from altsleeve.workflows.pacing import vehicle_facts
 
     v = Vehicle.from_toml(sample_vehicle_path())
     with Ledger(struck_ledger, read_only=True) as led:
@@ -105,7 +108,7 @@ def test_vehicle_facts_reads_the_orders_from_the_strikes(struck_ledger: Path) ->
 
 
 def test_later_vintages_are_not_commitments_yet(struck_ledger: Path) -> None:
-    from altsleeve.planning import ledger_state
+    from altsleeve.workflows.pacing import ledger_state
 
     with Ledger(struck_ledger, read_only=True) as led:
         state = ledger_state(led, dt.date(2008, 6, 30))

@@ -55,7 +55,7 @@ def test_internal_error_is_one_line_and_traceback_only_with_debug(
     def boom(*_: object, **__: object) -> None:
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr("altsleeve.cli.load_market_data", boom)
+    monkeypatch.setattr("altsleeve.cli.marketdata.load_market_data", boom)
     db = str(tmp_path / "l.duckdb")
     assert run(["ledger", "init", "--db", db]) == 0
     assert run(["marketdata", "load", "--db", db]) == 1

@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from altsleeve.cli import _json_text, run
+from altsleeve.cli import run
+from altsleeve.cli._app import _json_text
 from tests.cli.commands import commands_with
 
 AS_OF = "2001-06-29"
@@ -72,6 +73,7 @@ JSON_ARGS: dict[str, list[str]] = {
     "exceptions list": ["exceptions", "list"],
     "valuation test": ["valuation", "test", "--as-of", AS_OF, "--out", "{tmp}", "--annual"],
     "marketdata register": ["marketdata", "register", "{series}"],
+    "users list": ["users", "list"],
 }
 
 # Left out, and why.
@@ -79,6 +81,10 @@ NOT_RUN = {
     "demo": "runs the whole 1999-2018 pipeline (about 100 s); it prints through _emit_json",
     "vehicle register": "",
     "exceptions accept": "",
+    "users add": "tests/ops/test_ops_ledger.py runs it (a password on stdin)",
+    "users disable": "tests/ops/test_ops_ledger.py",
+    "tokens issue": "tests/ops/test_ops_ledger.py",
+    "tokens revoke": "tests/ops/test_ops_ledger.py",
 }
 
 CALL = "holding_id,date,kind,amount\nBO-01,2001-06-28,call,25000\n"

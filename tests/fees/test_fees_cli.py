@@ -9,7 +9,11 @@ from pathlib import Path
 import pytest
 
 from altsleeve.cli import run
-from altsleeve.fees import render_fee_report, sample_fee_report, sample_stack_path
+from altsleeve.fees import (
+    sample_fee_report,
+    sample_stack_path,
+)
+from altsleeve.views.fees import render_fee_report
 
 
 def test_stack_json_is_one_object_with_every_layer(capsys: pytest.CaptureFixture[str]) -> None:
@@ -81,9 +85,15 @@ def test_gh_17_breakeven_asks_the_sleeves_question_everywhere(
     fund' as its own vehicle-level line; ``--index-tdf`` asks the vehicle's question."""
     import inspect
 
-    from altsleeve.evidence_gather import fees_section
-    from altsleeve.fees import FeeStack, benchmark_return
-    from altsleeve.fund import Vehicle, sample_vehicle_path
+    from altsleeve.fees import (
+        FeeStack,
+        benchmark_return,
+    )
+    from altsleeve.fund import (
+        Vehicle,
+        sample_vehicle_path,
+    )
+    from altsleeve.workflows.evidence import fees_section
 
     assert run(["fees", "breakeven", "--json"]) == 0
     rep = json.loads(capsys.readouterr().out)

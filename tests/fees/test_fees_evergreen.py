@@ -7,7 +7,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from altsleeve.fees import Incentive, crystallisation_mask, evergreen_fees
+from altsleeve.fees import (
+    Incentive,
+    crystallisation_mask,
+    evergreen_fees,
+)
 
 # Terms of the large evergreen real-estate fund in DOMAIN.md section 8: 1.25% of NAV plus 12.5%
 # over a 5% hurdle, here with a high-water mark and annual crystallisation.

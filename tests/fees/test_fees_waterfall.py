@@ -8,7 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from altsleeve.fees import Carry, Deal, american_waterfall, european_waterfall
+from altsleeve.fees import (
+    Carry,
+    Deal,
+    american_waterfall,
+    european_waterfall,
+)
 
 D0 = dt.date(2021, 1, 1)
 D1 = dt.date(2022, 1, 1)  # 365 days after D0: one year exactly on ACT/365

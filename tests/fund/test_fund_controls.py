@@ -31,17 +31,19 @@ from altsleeve.fund import (
     NavBase,
     business_days,
     check_prices,
-    exceptions_table,
-    latest_strikes,
     launch_state,
     nav_moves,
-    record_breaches,
     strike_days,
-    strike_range,
 )
 from altsleeve.fund._strike import StrikeInputs
 from altsleeve.fund._vehicle import Vehicle
 from altsleeve.ledger import Ledger, ingest_file
+from altsleeve.workflows import pit
+from altsleeve.workflows.fund import (
+    exceptions_table,
+    record_breaches,
+    strike_range,
+)
 from tests.conftest import fingerprint, register_test_vehicle
 
 START, END = "2019-01-02", "2019-03-29"
@@ -141,7 +143,7 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
 
 def _strikes(db: Path) -> pd.DataFrame:
     with Ledger(db, read_only=True) as led:
-        return latest_strikes(led, "CIT1")
+        return pit.strikes(led, "CIT1")
 
 
 # -- 1. fat-finger prices and NAV moves ----------------------------------------------------------
@@ -365,7 +367,7 @@ def test_check_prices_by_hand() -> None:
 def test_fee_flow_leaves_the_vehicles_cash(db: Path) -> None:
     with Ledger(db) as led:
         strike_range(led, "CIT1", None, "2019-01-04")
-        s = latest_strikes(led, "CIT1")
+        s = pit.strikes(led, "CIT1")
     comp = json.loads(s.loc[s["date"] == pd.Timestamp("2019-01-03"), "components"].iloc[0])
     assert comp["holding_fees"] == 100_000.0
     assert comp["cash_out"] >= 100_000.0 + comp["calls"]

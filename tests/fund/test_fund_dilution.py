@@ -11,10 +11,13 @@ import pandas as pd
 import pytest
 
 from altsleeve.cli import run
-from altsleeve.fund import Vehicle, dilution_report, sample_vehicle_path
-from altsleeve.fund._records import _truth_ends
+from altsleeve.fund import (
+    Vehicle,
+    sample_vehicle_path,
+)
 from altsleeve.ledger import Ledger, ingest_file
-from altsleeve.workflows import build_sample_book
+from altsleeve.workflows.fund import _truth_ends, dilution_report
+from altsleeve.workflows.samplebook import build_sample_book
 
 TRUTH_END = "2018-12-31"  # the sample book's truth ends with the market data
 
@@ -105,7 +108,7 @@ def test_gh_17_stayers_loss_is_exact_and_gross_counts_each_side() -> None:
     With a $50 redemption the same day (5 units at 10, worth 55) the stayers are the 95 units
     left: 95 / 115 x $150 x 10% = $12.39; the buyers gain $17.39 and the redeemers lose $5. The
     gross counts both sides ($22.39), where netting the day's orders would give $15."""
-    from altsleeve.fund import dilution_transfers
+    from altsleeve.workflows.fund import dilution_transfers
 
     t = dilution_transfers(
         purchases=np.array([200.0, 200.0, 0.0]),

@@ -18,8 +18,16 @@ import pytest
 
 from altsleeve.cli import run
 from altsleeve.errors import InputError
-from altsleeve.fund import Vehicle, business_days, latest_strikes, strike_diff, strike_range
+from altsleeve.fund import (
+    Vehicle,
+    business_days,
+)
 from altsleeve.ledger import FAULT_PAUSE_ENV, Ledger, ingest_file
+from altsleeve.workflows import pit
+from altsleeve.workflows.fund import (
+    strike_diff,
+    strike_range,
+)
 from tests.conftest import register_test_vehicle
 
 DAYS = pd.bdate_range("2008-01-02", "2008-08-29")  # prices on every weekday (holidays too)
@@ -90,7 +98,7 @@ def _ledger(tmp_path: Path, write: Callable[[str, str | bytes], Path]) -> Path:
 
 def _content(db: Path) -> pd.DataFrame:
     with Ledger(db, read_only=True) as led:
-        s = latest_strikes(led, "V1")
+        s = pit.strikes(led, "V1")
     return s[
         [
             "date",
@@ -135,7 +143,7 @@ def test_killed_run_resumes_with_no_duplicate_or_partial_day(
     flag = tmp_path / "paused.flag"
     code = (
         "import json; from altsleeve.ledger import Ledger; "
-        "from altsleeve.fund import Vehicle, strike_range; "
+        "from altsleeve.fund import Vehicle; from altsleeve.workflows.fund import strike_range; "
         f"v = Vehicle.from_mapping(json.loads({json.dumps(json.dumps(VEHICLE))})); "
         f"led = Ledger({str(db)!r}); strike_range(led, v, None, '2008-08-29', months_per_write=1)"
     )
@@ -182,7 +190,7 @@ def test_restatement_needs_restrike_and_diff_shows_the_change(
         assert "--restate" not in str(refused.value) and "row " not in str(refused.value)
         res = strike_range(led, v, "2008-05-15", "2008-08-29", restrike=True, reason="Q1 fix")
         assert res.restruck > 0
-        untouched = latest_strikes(led, "V1")
+        untouched = pit.strikes(led, "V1")
         before = untouched[untouched["date"] < pd.Timestamp("2008-05-15")]
         assert (before["version"] == 1).all()
         diff = strike_diff(led, "V1", "2008-05-15")

@@ -19,7 +19,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from altsleeve.fund import Vehicle, sample_vehicle_path
+from altsleeve.fund import (
+    Vehicle,
+    sample_vehicle_path,
+)
 from altsleeve.fund._strike import (
     STRIKE_COLUMNS,
     StrikeInputs,

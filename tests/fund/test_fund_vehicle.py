@@ -16,7 +16,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from altsleeve.errors import InputError
-from altsleeve.fund import Vehicle, sample_vehicle_path
+from altsleeve.fund import (
+    Vehicle,
+    sample_vehicle_path,
+)
 
 SAMPLE = sample_vehicle_path()
 BASE: dict[str, Any] = tomllib.loads(SAMPLE.read_text(encoding="utf-8"))
@@ -191,7 +194,7 @@ NAMED = [
         "bad valuation method",
         _set("private", "valuation", "buyout", value="guess"),
         "private.valuation.buyout",
-        "'stale', 'proxy' or 'nowcast'",
+        "'stale', 'proxy', 'nowcast' or 'nowcast-ph'",
     ),
     (
         "bad default valuation",

@@ -106,6 +106,8 @@ def test_a_killed_holder_does_not_block(
 # Commands that write; every other command with --db must only read.
 WRITERS = {"ingest", "marketdata load", "sample", "value", "strike", "ledger init"}
 WRITERS |= {"vehicle register", "exceptions accept", "marketdata register"}
+WRITERS |= {"users add", "users disable", "tokens issue", "tokens revoke"}
+WRITERS |= {"serve"}  # the service is the ledger's single writer
 
 READ_ARGS: dict[str, list[str]] = {
     "ingest --dry-run": ["ingest", "cashflows", "{cashflows}", "--dry-run"],
@@ -130,6 +132,7 @@ READ_ARGS: dict[str, list[str]] = {
     "vehicle show": ["vehicle", "show"],
     "exceptions list": ["exceptions", "list"],
     "valuation test": ["valuation", "test", "--as-of", "2008-01-04"],
+    "users list": ["users", "list"],
 }
 
 

@@ -25,6 +25,7 @@ from tests.conftest import PRICES, fingerprint
 
 # Each command that takes --db, with the least it needs besides --db.
 MISSING_LEDGER_ARGS: dict[str, list[str]] = {
+    "serve": ["serve", "--dev-token", "ann:viewer:t1"],
     "ingest": ["ingest", "prices", "{prices}"],
     "ingest --dry-run": ["ingest", "prices", "{prices}", "--dry-run"],
     "sample": ["sample"],
@@ -64,6 +65,11 @@ MISSING_LEDGER_ARGS: dict[str, list[str]] = {
         "ok",
     ],
     "marketdata register": ["marketdata", "register", "{prices}"],
+    "users add": ["users", "add", "ann", "--role", "viewer", "--password-stdin"],
+    "users list": ["users", "list"],
+    "users disable": ["users", "disable", "ann"],
+    "tokens issue": ["tokens", "issue", "--user", "ann", "--scope", "nav:read", "--expires", "1"],
+    "tokens revoke": ["tokens", "revoke", "0123456789ab"],
 }
 
 

@@ -13,7 +13,11 @@ import pandas as pd
 import pytest
 
 from altsleeve.cli import run
-from altsleeve.fund import Vehicle, sample_vehicle_path, strike_range
+from altsleeve.common.scaleout import dask_client
+from altsleeve.fund import (
+    Vehicle,
+    sample_vehicle_path,
+)
 from altsleeve.ledger import Ledger, ingest_file
 from altsleeve.liquidity import (
     Design,
@@ -25,9 +29,12 @@ from altsleeve.liquidity import (
     simulate_paths,
 )
 from altsleeve.pacing import state_frame
-from altsleeve.scaleout import dask_client
-from altsleeve.stress_montecarlo import montecarlo_inputs, stress_montecarlo
-from altsleeve.workflows import build_sample_book
+from altsleeve.workflows.fund import strike_range
+from altsleeve.workflows.samplebook import build_sample_book
+from altsleeve.workflows.stress_montecarlo import (
+    montecarlo_inputs,
+    stress_montecarlo,
+)
 from tests.pacing.test_pacing_stochastic import history, perpetual, row
 
 # --------------------------------------------------------------------------------------------

@@ -16,7 +16,10 @@ import pytest
 
 from altsleeve.cli import run
 from altsleeve.errors import InputError
-from altsleeve.fund import Vehicle, sample_vehicle_path, strike_range
+from altsleeve.fund import (
+    Vehicle,
+    sample_vehicle_path,
+)
 from altsleeve.fund._strike import _targets
 from altsleeve.ledger import Ledger, ingest_file
 from altsleeve.liquidity import (
@@ -29,7 +32,8 @@ from altsleeve.liquidity import (
     split_future_commitments,
     trailing_redemptions,
 )
-from altsleeve.liquidity_profile import profile_from_ledger
+from altsleeve.workflows.fund import strike_range
+from altsleeve.workflows.liquidity import profile_from_ledger
 from tests.conftest import register_series, register_test_vehicle
 
 DAY = "2024-01-03"  # a Wednesday

@@ -359,7 +359,8 @@ def test_scenario_file_errors_name_the_key(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         Scenario.from_toml(f)
     text = str(info.value)
-    assert "bad.toml" in text and "shocks.0.equity.change" in text
+    # the house format of every input file: the dotted key, the shock by its index
+    assert "bad.toml" in text and "shocks[0].change" in text
     with pytest.raises(InputError, match="no such file"):
         load_scenario(tmp_path / "missing.toml")
 

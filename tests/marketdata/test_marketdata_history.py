@@ -6,7 +6,10 @@ import pandas as pd
 import pytest
 
 from altsleeve.errors import InputError
-from altsleeve.fund import Vehicle, sample_vehicle_path
+from altsleeve.fund import (
+    Vehicle,
+    sample_vehicle_path,
+)
 from altsleeve.marketdata import (
     LONG_HISTORY,
     history_statement,
@@ -14,7 +17,11 @@ from altsleeve.marketdata import (
     long_history,
 )
 from altsleeve.outcomes._run import liquid_column
-from altsleeve.planning import SCENARIO_COLUMNS, sleeve_histories, vehicle_outlook
+from altsleeve.pacing._outlook import (
+    SCENARIO_COLUMNS,
+    sleeve_histories,
+    vehicle_outlook,
+)
 
 
 def test_each_type_maps_to_a_shipped_series_whose_years_are_stated() -> None:

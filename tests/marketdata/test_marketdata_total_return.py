@@ -6,7 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from altsleeve.fund import Vehicle, sample_vehicle_path
+from altsleeve.fund import (
+    Vehicle,
+    sample_vehicle_path,
+)
 from altsleeve.marketdata import (
     implied_dividend_yield,
     load_arch_market_data,

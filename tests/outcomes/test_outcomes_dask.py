@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 from distributed import Client
 
+from altsleeve.common.scaleout import dask_client
 from altsleeve.errors import InputError
 from altsleeve.outcomes import BlockResult, Prepared, prepare, run_outcomes
-from altsleeve.outcomes_run import simulate
-from altsleeve.scaleout import dask_client
+from altsleeve.workflows.outcomes import simulate
 from tests.outcomes.test_outcomes_model import SAMPLE_STACK, VEHICLE, market_history, params
 
 N_PATHS = 350  # three whole blocks of 100 and a partial one of 50

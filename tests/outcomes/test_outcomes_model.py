@@ -24,8 +24,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from altsleeve.fees import FeeStack, Incentive, evergreen_fees, sample_stack_path
-from altsleeve.fund import Vehicle, sample_vehicle_path
+from altsleeve.fees import (
+    FeeStack,
+    Incentive,
+    evergreen_fees,
+    sample_stack_path,
+)
+from altsleeve.fund import (
+    Vehicle,
+    sample_vehicle_path,
+)
 from altsleeve.marketdata import load_arch_market_data
 from altsleeve.outcomes import (
     COLUMNS,

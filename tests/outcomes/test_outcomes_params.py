@@ -32,7 +32,12 @@ from altsleeve.outcomes import (
     monthly_history,
     run_outcomes,
 )
-from altsleeve.outcomes_run import load_inputs, prepare_inputs, result_json, simulate
+from altsleeve.workflows.outcomes import (
+    load_inputs,
+    prepare_inputs,
+    result_json,
+    simulate,
+)
 from tests.outcomes.test_outcomes_model import keep_cohorts, params
 
 DEFAULT_TEXT = default_params_path().read_text(encoding="utf-8")

@@ -35,7 +35,11 @@ from altsleeve.performance import (
     xirr_many,
 )
 from altsleeve.performance import index_levels as levels_on
-from altsleeve.performance_files import check_index_covers, read_cashflows, read_index
+from altsleeve.workflows.performance import (
+    check_index_covers,
+    read_cashflows,
+    read_index,
+)
 
 START = dt.date(2001, 1, 1)
 
@@ -530,7 +534,21 @@ def test_perf_json_keys(files: tuple[Path, Path], capsys: pytest.CaptureFixture[
     assert run(["perf", "--cashflows", str(cf), "--index", str(idx), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     keys = ["fund_id", "irr", "tvpi", "dpi", "rvpi", "ks_pme", "ln_pme", "pme_plus", "direct_alpha"]
-    assert [list(o) for o in out] == [keys, keys]
+    keys += ["start", "end", "pic", "distributed", "nav"]  # what the table shows, too
+    # the funds, then the pooled row with the sleeve's time-weighted return (the table's last)
+    assert [list(o) for o in out] == [keys, keys, [*keys, "time_weighted_return"]]
+    assert out[2]["fund_id"] == "pooled"
+    assert out[2]["pic"] == pytest.approx(out[0]["pic"] + out[1]["pic"])
+    twr = out[2]["time_weighted_return"]
+    assert list(twr) == [
+        "start",
+        "end",
+        "annualised",
+        "cumulative",
+        "method",
+        "periods",
+        "unavailable",
+    ]
     a = out[0]
     assert a["fund_id"] == "A" and a["tvpi"] == pytest.approx(1.1) and a["dpi"] == 0.2
     # pme_plus is null (JSON has no NaN) for B, which has no distribution.
@@ -600,12 +618,13 @@ def test_perf_from_ledger_defaults_to_the_last_strike(
         led.append("strikes", strike, action="strike", source="test")
     assert run(base) == 0
     default = json.loads(capsys.readouterr().out)
-    assert [r["fund_id"] for r in default] == ["H1"]  # H2 has no mark known on 2008-06-30
+    # H2 has no mark known on 2008-06-30; the pooled row comes last
+    assert [r["fund_id"] for r in default] == ["H1", "pooled"]
     assert default[0]["tvpi"] == pytest.approx(1e6 / 0.9e6)  # H1's Q1 mark over its call
     assert run([*base, "--as-of", "2008-06-30"]) == 0
     assert json.loads(capsys.readouterr().out) == default
     assert run([*base, "--as-of", "2008-08-25"]) == 0
     later = json.loads(capsys.readouterr().out)
-    assert [r["fund_id"] for r in later] == ["H1", "H2"]
+    assert [r["fund_id"] for r in later] == ["H1", "H2", "pooled"]
     assert run(base[:-1]) == 0
     assert "book as known on 2008-06-30" in capsys.readouterr().out

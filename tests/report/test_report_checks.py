@@ -37,6 +37,7 @@ def good() -> Figures:
         trueups=[TrueUp("BO-01", "buyout", "2018-11-15", 0.02)],
         staleness_days={"BO-01": ("buyout", 90), "VC-01": ("venture", 140)},
         sleeve_excess_return={3: 0.004},
+        testing_failures=[],
         sources={"private_share": "strike of 2018-12-31"},
     )
 
@@ -150,3 +151,28 @@ def test_a_stress_scenario_not_run_is_info_with_its_reason() -> None:
     assert len(rows) == 2
     assert {c.status for c in rows} == {"info"}
     assert all(c.evidence.startswith("not run: its window ends") for c in rows)
+
+
+def test_valuation_testing_failures_fail_the_check_and_fire_the_trigger() -> None:
+    """Issue 18: each failure of the quarter's testing is counted and reported to the committee."""
+    fails = [
+        {"kind": "challenge", "subject": "VC-04", "asset_class": "venture", "detail": "outside"},
+        {"kind": "bias", "subject": "venture", "asset_class": "venture", "detail": "+12.8%"},
+    ]
+    f = Figures(**{**good().__dict__, "testing_failures": fails})
+    checks = evaluate(POLICY, f)
+    c = next(c for c in checks if c.key == "valuation.*.testing")
+    assert (c.status, c.value, c.factor) == ("fail", 2.0, "valuation")
+    assert "bias, challenge" in c.evidence
+    fired = triggers(POLICY, checks, f)
+    assert "Valuation testing: challenge VC-04: outside" in fired
+    assert "Valuation testing: bias venture: +12.8%" in fired
+    # not measured (no testing in the file): info with the reason, never a silent pass
+    none = Figures(**{**good().__dict__, "testing_failures": None})
+    c = next(c for c in evaluate(POLICY, none) if c.key == "valuation.*.testing")
+    assert c.status == "info"
+    # the committee may switch the trigger off; the check still counts
+    quiet = Policy.from_mapping(
+        {**POLICY.model_dump(mode="json"), "monitoring": {"testing_failures": False}}
+    )
+    assert not [x for x in triggers(quiet, evaluate(quiet, f), f) if "Valuation testing" in x]

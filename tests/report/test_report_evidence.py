@@ -22,10 +22,21 @@ import pandas as pd
 import pytest
 
 from altsleeve.cli import run
-from altsleeve.evidence_render import CHARTS, SECTIONS
-from altsleeve.fees import FeeStack, fee_stack_report, sample_stack_path
-from altsleeve.fund import Vehicle, latest_strikes, sample_vehicle_path
+from altsleeve.fees import (
+    FeeStack,
+    fee_stack_report,
+    sample_stack_path,
+)
+from altsleeve.fund import (
+    Vehicle,
+    sample_vehicle_path,
+)
 from altsleeve.ledger import Ledger
+from altsleeve.views.evidence import (
+    CHARTS,
+    SECTIONS,
+)
+from altsleeve.workflows import pit
 from tests.conftest import fingerprint
 from tests.report.browser import pdf_pages, render_page, require_chromium, require_poppler
 
@@ -73,7 +84,7 @@ def test_figures_recomputed_from_the_ledger(
     vehicle = Vehicle.from_toml(sample_vehicle_path())
     # allocation: the strike of the day
     with Ledger(db, read_only=True) as led:
-        s = latest_strikes(led, "TDF2045")
+        s = pit.strikes(led, "TDF2045")
     s = s[pd.to_datetime(s["date"]) <= pd.Timestamp(AS_OF)]
     comp = json.loads(str(s["components"].iloc[-1]))
     assert p["allocation"]["private_share"] == pytest.approx(comp["weight_private"], abs=1e-12)
@@ -218,7 +229,7 @@ def test_pdf_pages_and_text(built: dict[str, Any]) -> None:
 def test_pdf_library_missing_still_writes_html_and_json(
     built: dict[str, Any], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import altsleeve.evidence_gather as eg
+    import altsleeve.workflows.evidence as eg
 
     monkeypatch.setitem(sys.modules, "weasyprint", None)
     monkeypatch.setattr(eg, "gather", lambda led, inp, prog: eg.Evidence(built["payload"], [], []))

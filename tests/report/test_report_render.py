@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from altsleeve import evidence_render as er
-from altsleeve.evidence_render import (
+from altsleeve.views import evidence as er
+from altsleeve.views.evidence import (
     CHARTS,
     SECTIONS,
     chart_svgs,

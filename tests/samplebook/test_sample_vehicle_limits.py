@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from altsleeve.cli import run
-from altsleeve.fund import latest_strikes
 from altsleeve.ledger import Ledger
+from altsleeve.workflows import pit
 
 CAP = 0.15
 BAND = (0.05, 0.15)
@@ -42,7 +42,7 @@ def test_gh17_limits_show_no_day_above_the_private_cap(
 
 def test_gh17_sample_vehicle_is_inside_its_band_on_most_days(struck: Path) -> None:
     with Ledger(struck, read_only=True) as led:
-        strikes = latest_strikes(led, "TDF2045")
+        strikes = pit.strikes(led, "TDF2045")
     assert len(strikes) >= 5_000
     weights = strikes["components"].map(lambda c: json.loads(c)["weight_private"])
     assert float(weights.max()) <= CAP

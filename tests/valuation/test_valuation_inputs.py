@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from altsleeve.errors import InputError, Problem
-from altsleeve.valuation import StaleValuer, inputs_from_files
+from altsleeve.valuation import StaleValuer
+from altsleeve.workflows.valuation import inputs_from_files
 
 Write = Callable[[str, str | bytes], Path]
 

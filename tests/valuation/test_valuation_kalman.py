@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 from scipy.stats import multivariate_normal
 
 from altsleeve.valuation import CLASS_PRIORS, NowcastParams, fit_params, run_filter
-from altsleeve.valuation._kalman import FilterInputs
+from altsleeve.valuation._kalman import FilterInputs, ma_kernel, run_kernel_filter
 
 Arr = NDArray[np.float64]
 
@@ -346,3 +346,70 @@ def test_fit_params_without_observations_returns_the_prior() -> None:
         got = fit_params(none, prior)
         assert got == NowcastParams.from_prior(prior), cls
         assert got.n_obs == 0
+
+
+# -- the finite appraisal kernel's filter ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("flow", [0.0, 0.15])
+def test_kernel_filter_with_a_geometric_kernel_is_geltners(flow: float) -> None:
+    """Geltner's partial adjustment is the kernel ``w_l = a (1 - a)^l``: the kernel filter with
+    that kernel (truncated where its weights vanish) reproduces the Geltner filter's gap, its
+    variance and the log-likelihood, with and without the flow term, at every ``a``."""
+    rng = np.random.default_rng(4)
+    lengths = rng.integers(3, 14, 8)
+    cases = [random_case(rng, int(q), e0) for q, e0 in zip(lengths, [0.0, 1.0] * 4, strict=True)]
+    for c in cases:
+        c.g0_var = 0.0  # no gap before the start (the kernel's returns before it are 0)
+    ys = [simulate_y(c, rng) for c in cases]
+    inp, params = stack(cases, ys, flow=flow)
+    want = run_filter(inp, **params)
+    w = np.array([a * (1.0 - a) ** np.arange(120) for a in params["a"]])
+    w = w / w.sum(axis=1, keepdims=True)
+    rest = {k: v for k, v in params.items() if k != "a"}
+    got = run_kernel_filter(inp, w, **rest)
+    np.testing.assert_allclose(got.gap, want.gap, rtol=1e-7, atol=1e-12)
+    np.testing.assert_allclose(got.gap_var, want.gap_var, rtol=1e-6, atol=1e-14)
+    np.testing.assert_allclose(got.loglik, want.loglik, rtol=1e-8)
+    assert (got.n_obs == want.n_obs).all()
+
+
+def test_kernel_filter_one_quarter_kernel_is_no_smoothing() -> None:
+    rng = np.random.default_rng(5)
+    cases = [random_case(rng, 10, 1.0) for _ in range(4)]
+    for c in cases:
+        c.g0_var = 0.0  # Geltner's start gap has no counterpart in a one-quarter kernel
+    ys = [simulate_y(c, rng) for c in cases]
+    inp, params = stack(cases, ys)
+    params["a"] = np.ones(4)
+    want = run_filter(inp, **params)
+    got = run_kernel_filter(
+        inp, ma_kernel(1), *(params[k] for k in ("alpha", "beta", "sigma", "noise"))
+    )
+    np.testing.assert_allclose(got.loglik, want.loglik, rtol=1e-10)
+    np.testing.assert_allclose(got.gap, want.gap, atol=1e-12)
+
+
+def test_fit_with_a_moving_average_kernel_recovers_beta() -> None:
+    """Pooled fit of the moving-average model on returns simulated from it (4 quarters)."""
+    rng = np.random.default_rng(6)
+    rows, q, beta, sigma, noise = 30, 40, 1.3, 0.08, 0.02
+    m = rng.normal(0.02, 0.09, (rows, q))
+    m[:, 0] = 0.0
+    dt = np.full((rows, q), 0.25)
+    dt[:, 0] = 0.0
+    r = beta * m + rng.normal(0.0, sigma * 0.5, (rows, q))
+    r[:, 0] = 0.0
+    u = np.cumsum(r, axis=1)
+    s = np.array([[u[i, max(j - 3, 0) : j + 1].sum() / 4.0 for j in range(q)] for i in range(rows)])
+    rep = s + rng.normal(0.0, noise, s.shape)
+    rep[:, 0] = 0.0
+    y = np.c_[np.full(rows, np.nan), np.diff(rep, axis=1)]
+    obs = np.ones((rows, q), dtype=bool)
+    obs[:, 0] = False
+    inp = FilterInputs(y, obs, m, dt, np.zeros((rows, q)), np.zeros(rows), np.zeros(rows))
+    kern = tuple(float(x) for x in ma_kernel(4))
+    fit = fit_params(inp, CLASS_PRIORS["buyout"], kernel=kern)
+    assert fit.kernel == kern and abs(fit.beta - beta) < 0.1
+    other = fit_params(inp, CLASS_PRIORS["buyout"], kernel=tuple(float(x) for x in ma_kernel(2)))
+    assert fit.loglik > other.loglik  # the true kernel is the more likely

@@ -14,8 +14,9 @@ import pytest
 
 from altsleeve.cli import run
 from altsleeve.ledger import Ledger, ingest_file
-from altsleeve.valuation import NowcastValuer, inputs_from_ledger
-from altsleeve.workflows import valuation_test
+from altsleeve.valuation import NowcastValuer
+from altsleeve.workflows.pit import inputs_from_ledger
+from altsleeve.workflows.valuation import valuation_test
 from tests.conftest import register_series
 
 DAYS = pd.bdate_range("2007-01-02", "2009-06-30")
@@ -198,7 +199,7 @@ def test_cli_bad_period_and_missing_as_of(ledger: Path, capsys: pytest.CaptureFi
 def test_record_writes_each_challenge_once_and_accept_resolves_it(
     ledger: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from altsleeve.fund import exceptions_table
+    from altsleeve.workflows.fund import exceptions_table
 
     base = ["valuation", "test", "--db", str(ledger), "--as-of", "2008-12-31", "--json"]
     assert run([*base, "--record"]) == 0

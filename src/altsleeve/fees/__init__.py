@@ -49,9 +49,6 @@ from altsleeve.fees._management import invested_capital, management_fee_schedule
 from altsleeve.fees._report import (
     breakeven_report,
     fee_stack_report,
-    render_breakeven,
-    render_fee_report,
-    render_stack,
     sample_fee_report,
 )
 from altsleeve.fees._stack import (
@@ -112,9 +109,6 @@ __all__ = [
     "invested_capital",
     "layer_specs",
     "management_fee_schedule",
-    "render_breakeven",
-    "render_fee_report",
-    "render_stack",
     "representative_cases",
     "representative_drawdown",
     "required_net",

@@ -3,7 +3,8 @@
 Owns the *representative* gross cases that ``altsleeve fees stack`` and ``fees breakeven`` run
 through the layers, each built so that its gross return a year is exactly a stated level, and
 the deal values between investment and exit. Pure functions, except :func:`benchmark_return` and
-:func:`history_path`, which read the Fama-French file that ``arch`` ships (read only).
+:func:`history_path`, which read the Fama-French file that ``arch`` ships through the one
+market-data reader (:func:`altsleeve.marketdata.read_arch_file`, with its SHA-256).
 
 Conventions: dates are ``datetime.date``; amounts in dollars; returns decimal; ACT/365.
 """
@@ -12,12 +13,11 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import importlib.util
+import functools
 import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -25,13 +25,12 @@ import pyxirr
 from scipy.optimize import brentq
 
 from altsleeve.fees._waterfall import DAYS_PER_YEAR, Deal
+from altsleeve.marketdata import FRENCH_FILE, LoadedFile, read_arch_file
 
 #: Relative outcome of the representative fund's deals in the order they are made (mean 1): a
 #: stated dispersion with one total loss (deal 2) and a weak last deal, so that deal-by-deal and
 #: whole-fund waterfalls differ and a clawback can arise. Our choice, not a calibration.
 DEFAULT_DISPERSION: tuple[float, ...] = (1.6, 0.0, 1.2, 1.0, 1.5, 0.8, 1.3, 1.1, 1.0, 0.5)
-
-FRENCH_FILE = ("data", "frenchdata", "frenchdata.csv.gz")
 
 
 @dataclass(frozen=True)
@@ -76,6 +75,7 @@ class Benchmark:
     first: str
     last: str
     source: str
+    file_sha256: str = ""
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -200,24 +200,25 @@ def constant_path(
     return EvergreenGross(amount, start, dates, returns)
 
 
-def _arch_dir() -> Path:
-    """The installed ``arch`` package's folder, found without importing ``arch`` (slow)."""
-    spec = importlib.util.find_spec("arch")
-    if spec is None or spec.origin is None:
-        raise ModuleNotFoundError("the arch package, which ships the Fama-French file, is missing")
-    return Path(spec.origin).parent
+@functools.cache
+def _french() -> LoadedFile:
+    """The Fama-French file arch ships, read and hashed once (:func:`read_arch_file`)."""
+    return read_arch_file(FRENCH_FILE)
 
 
 def market_monthly() -> pd.DataFrame:
     """Monthly Fama-French market and T-bill total returns (decimals) from arch's file.
 
     Columns ``month`` (``YYYYMM`` int), ``market`` (``(Mkt-RF + RF) / 100``) and ``rf``
-    (``RF / 100``); Kenneth R. French Data Library as shipped by ``arch`` (1926-07..2018-11).
+    (``RF / 100``); Kenneth R. French Data Library as shipped by ``arch`` (1926-07..2018-11),
+    read through the one market-data reader (:func:`altsleeve.marketdata.read_arch_file`), which
+    also gives the file's SHA-256 (:attr:`Benchmark.file_sha256`).
     """
-    raw = pd.read_csv(_arch_dir().joinpath(*FRENCH_FILE))
+    raw = _french().frame
+    dates = pd.DatetimeIndex(raw["date"])
     return pd.DataFrame(
         {
-            "month": raw["Date"].astype(int),
+            "month": (dates.year * 100 + dates.month).astype(int),
             "market": (raw["Mkt-RF"] + raw["RF"]) / 100.0,
             "rf": raw["RF"] / 100.0,
         }
@@ -259,6 +260,7 @@ def benchmark_return(beta: float = 1.0, first: int = 192701, last: int = 201811)
         last=f"{last // 100}-{last % 100:02d}",
         source="Fama-French market (Mkt-RF + RF) and RF, Kenneth R. French Data Library "
         "(arch's frenchdata.csv.gz)",
+        file_sha256=_french().sha256,
     )
 
 

@@ -15,28 +15,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, ClassVar, Literal, Self
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     ValidationInfo,
     field_validator,
     model_validator,
 )
 
-from altsleeve.tomlfile import read_toml, validate_model
+from altsleeve.common.tomlfile import StrictModel, TomlModel
 
 Rate = Annotated[float, Field(ge=0.0, le=1.0)]
 Basis = Literal["commitment", "invested", "nav"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-
-
-class Management(_Strict):
+class Management(StrictModel):
     """A management fee: ``rate`` a year of ``basis``, charged quarterly in advance (ACT/365).
 
     ``basis`` is ``commitment`` (the commitment, whatever has been called), ``invested`` (net
@@ -77,7 +71,7 @@ class Management(_Strict):
         return self.basis, rate, terms
 
 
-class Carry(_Strict):
+class Carry(StrictModel):
     """Carried interest through a distribution waterfall (ILPA Principles 3.0; DOMAIN.md s. 4).
 
     Tiers: return of contributed capital; ``preferred_return`` a year compounded (ACT/365) on
@@ -120,7 +114,7 @@ class Carry(_Strict):
         return "profits", f"{100 * self.rate:g}% carry", terms
 
 
-class Incentive(_Strict):
+class Incentive(StrictModel):
     """An evergreen fund's incentive fee over a hurdle with a high-water mark.
 
     At each crystallisation date (``quarterly`` or ``annual``, counted from the subscription) the
@@ -149,7 +143,7 @@ class Incentive(_Strict):
         return "NAV gain", f"{100 * self.rate:g}% incentive", terms
 
 
-class DrawdownFund(_Strict):
+class DrawdownFund(StrictModel):
     """A closed-end fund with commitments: management fee plus carried interest."""
 
     id: str = Field(min_length=1)
@@ -160,7 +154,7 @@ class DrawdownFund(_Strict):
     carry: Carry | None = None
 
 
-class EvergreenFund(_Strict):
+class EvergreenFund(StrictModel):
     """A perpetual (evergreen) fund: management fee on NAV plus an incentive fee."""
 
     id: str = Field(min_length=1)
@@ -181,7 +175,7 @@ class EvergreenFund(_Strict):
 Fund = Annotated[DrawdownFund | EvergreenFund, Field(discriminator="kind")]
 
 
-class FundOfFunds(_Strict):
+class FundOfFunds(StrictModel):
     """A fund-of-funds layer on top of every fund of the sleeve (DOMAIN.md s. 8: 0.5-1% + 5-10%).
 
     ``management`` is charged on the sleeve's commitments (drawdown funds) or NAV. ``carry`` is a
@@ -201,7 +195,7 @@ class FundOfFunds(_Strict):
         return m
 
 
-class StackInfo(_Strict):
+class StackInfo(StrictModel):
     """Identity of the fee stack."""
 
     name: str = Field(min_length=1)
@@ -209,7 +203,7 @@ class StackInfo(_Strict):
     currency: str = "USD"
 
 
-class FeeStack(_Strict):
+class FeeStack(TomlModel):
     """The private sleeve's fee layers: funds (level 1), then an optional fund of funds.
 
     Examples
@@ -219,6 +213,12 @@ class FeeStack(_Strict):
     >>> [f.id for f in stack.funds]
     ['buyout', 'real-estate-evergreen']
     """
+
+    toml_label: ClassVar[str] = "<stack>"
+    toml_context: ClassVar[dict[str, Any] | None] = {"defer_rules": True}
+    toml_skip: ClassVar[frozenset[str]] = frozenset(
+        {"drawdown", "evergreen"}
+    )  # a discriminated union's tag
 
     stack: StackInfo
     funds: list[Fund] = Field(min_length=1)
@@ -245,22 +245,6 @@ class FeeStack(_Strict):
                 out.append((f"funds[{i}].id", f"fund ids repeat: {ids}"))
                 break
         return out
-
-    @classmethod
-    def from_toml(cls, path: str | Path) -> FeeStack:
-        """Read and validate a fee-stack file; an :class:`InputError` names each bad key."""
-        return cls.from_mapping(read_toml(path), label=str(path))
-
-    @classmethod
-    def from_mapping(cls, data: dict[str, Any], *, label: str = "<stack>") -> FeeStack:
-        """Validate a parsed mapping; errors name the dotted key (``funds[0].carry.rate``)."""
-        return validate_model(
-            cls,
-            data,
-            label,
-            context={"defer_rules": True},
-            skip=frozenset({"drawdown", "evergreen"}),  # a discriminated union's tag
-        )
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,12 @@
-"""Fee reports for people: the fee stack and the break-even as JSON-ready dicts and rich tables.
+"""The fee reports as data: the stack gross to net and the break-even, ready for JSON.
 
-Owns the assumptions a committee must see next to each figure (the representative gross case,
-the benchmark and its source, the private weight, the alternative's cost), the plain-dict form
-that ``--json`` prints and the demo stores, and the rich tables. Must not compute fees itself:
-it calls :func:`gross_to_net` and :func:`breakeven`.
+The assumptions a committee must see next to each figure (the representative gross case, the
+benchmark and its source, the private weight, the alternative's cost) travel with it. It calls
+:func:`gross_to_net` and :func:`breakeven` and computes no fee itself.
+
+Owns assembling :func:`fee_stack_report` and :func:`breakeven_report` (plain dicts: dollars,
+bp a year, decimal returns) from a vehicle and a fee stack. Drawing them as tables is
+:mod:`altsleeve.views.fees`. Must not print, and must not import rich or the ledger.
 """
 
 from __future__ import annotations
@@ -11,9 +14,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.table import Table
-
+from altsleeve.common.jsonvalues import finite
 from altsleeve.fees._breakeven import breakeven
 from altsleeve.fees._gross import benchmark_return
 from altsleeve.fees._layers import FeeStack, sample_stack_path, vehicle_layers
@@ -29,11 +30,6 @@ if TYPE_CHECKING:
 
 #: The representative funds' first day; only day counts matter (ACT/365).
 CASE_START = "2010-01-01"
-
-
-def _num(x: float) -> float | None:
-    """A float for JSON: NaN and infinities become ``None``."""
-    return None if x is None or not math.isfinite(x) else float(x)
 
 
 def private_weight_of(vehicle: Vehicle) -> float:
@@ -54,10 +50,10 @@ def _layer_row(x: LayerFigures) -> dict[str, Any]:
         "rate": s.rate,
         "terms": s.terms,
         "active": s.active,
-        "dollars": _num(x.dollars),
-        "bp_per_year": _num(x.bp_per_year),
-        "irr_after": _num(x.irr_after),
-        "drag_bp": _num(x.drag_bp),
+        "dollars": finite(x.dollars),
+        "bp_per_year": finite(x.bp_per_year),
+        "irr_after": finite(x.irr_after),
+        "drag_bp": finite(x.drag_bp),
     }
 
 
@@ -67,12 +63,12 @@ def _route(r: RouteResult) -> dict[str, Any]:
         "kind": r.kind,
         "weight": r.weight,
         "size": r.size,
-        "gross_irr": _num(r.gross.irr),
-        "gross_multiple": _num(r.gross.multiple),
-        "net_irr": _num(r.net.irr),
-        "net_multiple": _num(r.net.multiple),
-        "nav_years": _num(r.nav_years),
-        "total_drag_bp": _num(1e4 * (r.gross.irr - r.net.irr)),
+        "gross_irr": finite(r.gross.irr),
+        "gross_multiple": finite(r.gross.multiple),
+        "net_irr": finite(r.net.irr),
+        "net_multiple": finite(r.net.multiple),
+        "nav_years": finite(r.nav_years),
+        "total_drag_bp": finite(1e4 * (r.gross.irr - r.net.irr)),
         "layers": [_layer_row(x) for x in r.layers],
         "notes": r.notes,
     }
@@ -148,12 +144,12 @@ def fee_stack_report(
             ),
         },
         "sleeve": {
-            "gross_irr": _num(res.gross_irr),
-            "net_irr": _num(res.net_irr),
-            "total_drag_bp": _num(1e4 * (res.gross_irr - res.net_irr)),
-            "total_dollars": _num(res.total_dollars),
-            "total_bp_per_year": _num(res.total_bp_per_year),
-            "nav_years": _num(res.nav_years),
+            "gross_irr": finite(res.gross_irr),
+            "net_irr": finite(res.net_irr),
+            "total_drag_bp": finite(1e4 * (res.gross_irr - res.net_irr)),
+            "total_dollars": finite(res.total_dollars),
+            "total_bp_per_year": finite(res.total_bp_per_year),
+            "nav_years": finite(res.nav_years),
             "layers": [_layer_row(x) for x in res.sleeve],
         },
         "routes": [_route(r) for r in res.routes],
@@ -197,6 +193,7 @@ def breakeven_report(
             "first": info.first,
             "last": info.last,
             "source": info.source,
+            "file_sha256": info.file_sha256,
             "text": (
                 f"{100 * info.value:.2f}% a year: "
                 + (
@@ -252,20 +249,20 @@ def breakeven_report(
                 "level": r.spec.level,
                 "name": r.spec.name,
                 "rate": r.spec.rate,
-                "excess": _num(r.excess),
-                "excess_bp": _num(1e4 * r.excess),
-                "increment_bp": _num(1e4 * r.increment),
-                "required_net": _num(r.required_net),
-                "required_gross": _num(b + r.excess),
+                "excess": finite(r.excess),
+                "excess_bp": finite(1e4 * r.excess),
+                "increment_bp": finite(1e4 * r.increment),
+                "required_net": finite(r.required_net),
+                "required_gross": finite(b + r.excess),
             }
             for r in res.rows
         ],
-        "total_excess_bp": _num(1e4 * res.total),
+        "total_excess_bp": finite(1e4 * res.total),
         "vehicle_bp": vehicle_bp,
         "incremental_bp": incremental_bp,
         "vehicle_vs_index_tdf": {
-            "excess_bp": _num(1e4 * res.vehicle_vs_index),
-            "required_gross": _num(b + res.vehicle_vs_index),
+            "excess_bp": finite(1e4 * res.vehicle_vs_index),
+            "required_gross": finite(b + res.vehicle_vs_index),
             "alternative_bp": alternative_bp,
             "text": (
                 f"this vehicle vs an index target-date fund at {alternative_bp:g} bp: for the "
@@ -288,7 +285,10 @@ def sample_fee_report() -> dict[str, Any]:
     Returns ``{"stack": fee_stack_report(...), "breakeven": breakeven_report(...)}`` for
     ``tdf2045.toml`` and ``sample_stack.toml``; render with :func:`render_fee_report`.
     """
-    from altsleeve.fund import Vehicle, sample_vehicle_path
+    from altsleeve.fund import (
+        Vehicle,
+        sample_vehicle_path,
+    )
 
     vehicle = Vehicle.from_toml(sample_vehicle_path())
     stack = FeeStack.from_toml(sample_stack_path())
@@ -296,149 +296,3 @@ def sample_fee_report() -> dict[str, Any]:
         "stack": fee_stack_report(vehicle, stack),
         "breakeven": breakeven_report(vehicle, stack),
     }
-
-
-# -- rich tables ------------------------------------------------------------------------------
-def _pct(x: float | None, digits: int = 2) -> str:
-    return "-" if x is None else f"{100 * x:.{digits}f}%"
-
-
-def _bp(x: float | None, signed: bool = False) -> str:
-    if x is None:
-        return "-"
-    return f"{x:+,.0f}" if signed else f"{x:,.0f}"
-
-
-def _label(row: dict[str, Any]) -> str:
-    level = {"fund": "fund", "fund of funds": "FoF", "vehicle": "vehicle"}.get(row["level"], "")
-    return f"{level}: {row['name']}" if level else str(row["name"])
-
-
-def _layers_table(
-    title: str, gross_irr: float | None, rows: list[dict[str, Any]], *, terms: bool = True
-) -> Table:
-    t = Table(title=title, title_justify="left")
-    t.add_column("layer")
-    if terms:
-        t.add_column("basis")
-    t.add_column("rate", justify="right")
-    if terms:
-        t.add_column("terms", overflow="fold", max_width=48)
-    for c in ("$m", "bp/yr of NAV", "IRR after", "drag bp"):
-        t.add_column(c, justify="right")
-
-    def add(label: str, basis: str, rate: str, text: str, *figures: str) -> None:
-        head = [label, basis, rate, text] if terms else [label, rate]
-        t.add_row(*head, *figures)
-
-    add("gross", "", "", "", "", "", _pct(gross_irr), "")
-    total_d = total_bp = 0.0
-    for r in rows:
-        if not r["active"] and not r["dollars"]:
-            add(_label(r), "-", "-", "none", "-", "-", _pct(r["irr_after"]), "-")
-            continue
-        total_d += r["dollars"] or 0.0
-        total_bp += r["bp_per_year"] or 0.0
-        add(
-            _label(r),
-            str(r["basis"]),
-            str(r["rate"]),
-            str(r["terms"]),
-            f"{(r['dollars'] or 0.0) / 1e6:,.2f}",
-            _bp(r["bp_per_year"]),
-            _pct(r["irr_after"]),
-            _bp(r["drag_bp"]),
-        )
-    net = rows[-1]["irr_after"] if rows else gross_irr
-    drag = None if net is None or gross_irr is None else 1e4 * (gross_irr - net)
-    add(
-        "[bold]all layers[/bold]",
-        "",
-        "",
-        "",
-        f"[bold]{total_d / 1e6:,.2f}[/bold]",
-        f"[bold]{_bp(total_bp)}[/bold]",
-        f"[bold]{_pct(net)}[/bold]",
-        f"[bold]{_bp(drag)}[/bold]",
-    )
-    return t
-
-
-def render_stack(report: dict[str, Any], console: Console, *, routes: bool = True) -> None:
-    """Print the fee stack: one table per fund (``routes``) and the pooled sleeve."""
-    a = report["assumptions"]
-    if routes:
-        for r in report["routes"]:
-            title = (
-                f"{r['fund_id']} ({r['kind']}, {100 * r['weight']:.0f}% of the sleeve, "
-                f"${r['size'] / 1e6:,.1f}m): gross {_pct(r['gross_irr'])} "
-                f"({r['gross_multiple']:.2f}x) -> net {_pct(r['net_irr'])} "
-                f"({r['net_multiple']:.2f}x)"
-            )
-            console.print(_layers_table(title, r["gross_irr"], r["layers"]))
-            for note in r["notes"]:
-                console.print(f"  note: {note}", markup=False)
-    s = report["sleeve"]
-    title = (
-        f"Fee stack of {report['vehicle']}'s private sleeve (${a['sleeve_size'] / 1e6:,.0f}m, "
-        f"{100 * a['private_weight']:.0f}% of assets): gross {_pct(s['gross_irr'])} -> net "
-        f"{_pct(s['net_irr'])}, drag {_bp(s['total_drag_bp'])} bp a year"
-    )
-    console.print(_layers_table(title, s["gross_irr"], s["layers"], terms=False))
-    console.print(
-        "$m: dollars each layer takes over the life (undiscounted); bp/yr of NAV: those dollars "
-        "over the gross NAV's dollar-years; IRR: XIRR ACT/365 of the investor's flows after the "
-        "layer; drag: the IRR the layer costs. " + a["case"],
-        markup=False,
-    )
-
-
-def render_breakeven(report: dict[str, Any], console: Console) -> None:
-    """Print the break-even per layer, cumulative."""
-    t = Table(
-        title=(
-            f"Break-even: gross excess return a year over the benchmark that {report['vehicle']}"
-            f"'s private sleeve needs, after the layers down to each row"
-        ),
-        title_justify="left",
-    )
-    t.add_column("after layer")
-    t.add_column("rate", justify="right")
-    t.add_column("break-even bp/yr", justify="right")
-    t.add_column("layer adds bp/yr", justify="right")
-    t.add_column("sleeve gross needed", justify="right")
-    t.add_column("sleeve net needed", justify="right")
-    for r in report["rows"]:
-        label = "no fees (gross)" if r["key"] == "gross" else _label(r)
-        t.add_row(
-            label,
-            str(r["rate"]),
-            _bp(r["excess_bp"], signed=True),
-            "" if r["key"] == "gross" else _bp(r["increment_bp"], signed=True),
-            _pct(r["required_gross"]),
-            _pct(r["required_net"]),
-        )
-    console.print(t)
-    console.print(
-        f"Benchmark {report['benchmark']['text']}. Private weight "
-        f"{100 * report['private_weight']:.0f}%; alternative: {report['alternative']}; "
-        f"representative funds over {report['horizon_years']} years, evergreen path "
-        f"{report['evergreen_path']}. Break-even: the vehicle's return equals the "
-        "alternative's (docs/fees.md)."
-        + (
-            ""
-            if report["same_wrapper"]
-            else " The vehicle layers are charged on all the vehicle's assets, so the sleeve "
-            "must also earn (1 - w) / w times their cost: a vehicle-level question."
-        ),
-        markup=False,
-    )
-    line = report.get("vehicle_vs_index_tdf")
-    if line:
-        console.print(f"Vehicle level: {line['text']}.", markup=False)
-
-
-def render_fee_report(report: dict[str, Any], console: Console) -> None:
-    """Print :func:`sample_fee_report`'s result: the pooled stack and the break-even."""
-    render_stack(report["stack"], console, routes=False)
-    render_breakeven(report["breakeven"], console)

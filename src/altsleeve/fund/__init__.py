@@ -3,13 +3,13 @@
 Public surface: :class:`Vehicle` (``Vehicle.from_toml``), the shipped sample vehicle
 (:func:`sample_vehicle_path`), the pure engine (:func:`launch_state`, :func:`strike_days`), the
 strike's controls (:func:`check_prices`, :func:`nav_moves`) and business days
-(:func:`business_days`), and its ledger edge: registered vehicles (:func:`register_vehicle`,
-:func:`definitions`, :func:`registered_vehicle`), :func:`strike_range`, :func:`strike_diff`,
-:func:`record_breaches`, :func:`exceptions_table`, :func:`dilution_report`.
+(:func:`business_days`), the unit price's path in summary (:func:`nav_path_summary`) and the
+participant flow rates over a trailing window (:func:`trailing_flows`, the one definition).
 
-Owns turning holding values into the vehicle's unit price; must not
-estimate holding values (``valuation`` does) nor read synthetic truth except in the dilution
-report, which says so.
+Owns turning holding values into the vehicle's unit price; must not estimate holding values
+(``valuation`` does), read or write the ledger, or read synthetic truth. Its ledger-bound use
+cases live in :mod:`altsleeve.workflows.fund` (strike, restrike, diff, limit breaches,
+exceptions, dilution) and :mod:`altsleeve.workflows.vehicles` (registered vehicles).
 """
 
 from importlib import resources
@@ -17,35 +17,8 @@ from pathlib import Path
 
 from altsleeve.fund._calendar import business_days
 from altsleeve.fund._controls import Finding, NavBase, check_prices, nav_moves
-from altsleeve.fund._records import (
-    PRICES_SCOPE,
-    DilutionTransfers,
-    StrikeRun,
-    StrikeStoppedError,
-    dilution_report,
-    dilution_transfers,
-    exceptions_table,
-    latest_strikes,
-    launch_day,
-    record_breaches,
-    strike,
-    strike_diff,
-    strike_range,
-)
-from altsleeve.fund._registry import (
-    VEHICLE_ENV,
-    Definition,
-    Registration,
-    definition_on,
-    definitions,
-    in_force,
-    register_definition,
-    register_vehicle,
-    registered_vehicle,
-    resolve_vehicle_id,
-    vehicle_ids,
-    vehicle_table,
-)
+from altsleeve.fund._flows import TrailingFlows, trailing_flows
+from altsleeve.fund._navpath import nav_path_summary
 from altsleeve.fund._strike import (
     STRIKE_COLUMNS,
     StrikeInputs,
@@ -73,12 +46,8 @@ def sample_vehicle_path() -> Path:
 
 
 __all__ = [
-    "PRICES_SCOPE",
     "STRIKE_COLUMNS",
-    "VEHICLE_ENV",
     "CashPolicy",
-    "Definition",
-    "DilutionTransfers",
     "FeeLayer",
     "Finding",
     "GlidePoint",
@@ -86,37 +55,19 @@ __all__ = [
     "PricingPolicy",
     "PrivatePolicy",
     "RebalancePolicy",
-    "Registration",
     "Sleeve",
     "StrikeInputs",
-    "StrikeRun",
     "StrikeState",
-    "StrikeStoppedError",
+    "TrailingFlows",
     "Vehicle",
     "VehicleInfo",
     "business_days",
     "check_prices",
-    "definition_on",
-    "definitions",
-    "dilution_report",
-    "dilution_transfers",
-    "exceptions_table",
-    "in_force",
-    "latest_strikes",
-    "launch_day",
     "launch_state",
     "nav_moves",
-    "record_breaches",
-    "register_definition",
-    "register_vehicle",
-    "registered_vehicle",
-    "resolve_vehicle_id",
+    "nav_path_summary",
     "sample_vehicle_path",
-    "strike",
     "strike_columns",
     "strike_days",
-    "strike_diff",
-    "strike_range",
-    "vehicle_ids",
-    "vehicle_table",
+    "trailing_flows",
 ]

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, ClassVar, Literal, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import pandas as pd
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     SerializerFunctionWrapHandler,
     ValidationInfo,
@@ -24,18 +22,18 @@ from pydantic import (
     model_validator,
 )
 
+from altsleeve.common.tomlfile import StrictModel, TomlModel
 from altsleeve.domain import AssetClass, AssetType
 from altsleeve.fund._calendar import known_calendar
-from altsleeve.tomlfile import read_toml, validate_model
 
 Weight = Annotated[float, Field(ge=0.0, le=1.0)]
 
+#: The default release cut-off: a common recordkeeper deadline for a CIT's daily price.
+DEFAULT_RELEASE_CUTOFF = "18:00"
+DEFAULT_RELEASE_ZONE = "America/New_York"
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
-
-class Sleeve(_Strict):
+class Sleeve(StrictModel):
     """One sleeve of the vehicle.
 
     ``kind = "liquid"`` sleeves hold units of an index ``series`` (bought and sold at its level);
@@ -92,7 +90,7 @@ class Sleeve(_Strict):
         return self
 
 
-class GlidePoint(_Strict):
+class GlidePoint(StrictModel):
     """Target weights from a date on (linear in time between points, flat beyond the ends)."""
 
     date: dt.date
@@ -106,15 +104,17 @@ class GlidePoint(_Strict):
         return self
 
 
-class PrivatePolicy(_Strict):
+class PrivatePolicy(StrictModel):
     """The private sleeve's hard maximum (a share of net assets) and valuation per asset class."""
 
     max: Weight = 0.15
-    valuation: dict[AssetClass, Literal["stale", "proxy", "nowcast"]] = Field(default_factory=dict)
-    default_valuation: Literal["stale", "proxy", "nowcast"] = "nowcast"
+    valuation: dict[AssetClass, Literal["stale", "proxy", "nowcast", "nowcast-ph"]] = Field(
+        default_factory=dict
+    )
+    default_valuation: Literal["stale", "proxy", "nowcast", "nowcast-ph"] = "nowcast"
 
 
-class FeeLayer(_Strict):
+class FeeLayer(StrictModel):
     """A vehicle-level fee in basis points a year of net assets, accrued daily on ACT/365.
 
     ``incremental_bp_per_year`` is the part of ``bp_per_year`` charged only because the vehicle
@@ -145,13 +145,13 @@ class FeeLayer(_Strict):
         return out
 
 
-class CashPolicy(_Strict):
+class CashPolicy(StrictModel):
     """The cash floor (share of net assets); fees accrued are paid from cash at each month end."""
 
     floor: Weight = 0.01
 
 
-class LiquidityPolicy(_Strict):
+class LiquidityPolicy(StrictModel):
     """The highly liquid investment minimum (a share of net assets; SEC Rule 22e-4's HLIM).
 
     The liquidity profile (``altsleeve liquidity``, docs/liquidity.md) flags a day whose highly
@@ -161,14 +161,14 @@ class LiquidityPolicy(_Strict):
     highly_liquid_min: Weight = 0.10
 
 
-class RebalancePolicy(_Strict):
+class RebalancePolicy(StrictModel):
     """When to rebalance (through liquid sleeves and cash only): band breach, schedule, or both."""
 
     trigger: Literal["band", "schedule", "both"] = "both"
     schedule: Literal["monthly", "quarterly", "annually"] = "quarterly"
 
 
-class PricingPolicy(_Strict):
+class PricingPolicy(StrictModel):
     """The strike's tolerance checks and the prices it may carry forward.
 
     The strike stops on a day, with an exception a person must clear, when:
@@ -192,9 +192,39 @@ class PricingPolicy(_Strict):
         default_factory=dict
     )
     carry_forward: dict[str, Annotated[int, Field(ge=1, le=30)]] = Field(default_factory=dict)
+    #: The release cut-off (issue 20): the local time (``HH:MM``) in ``release_zone`` by which a
+    #: day's NAV must be released to the recordkeepers (default 18:00 America/New_York).
+    release_cutoff: str = Field(
+        default=DEFAULT_RELEASE_CUTOFF, pattern=r"^([01]\d|2[0-3]):[0-5]\d$"
+    )
+    release_zone: str = DEFAULT_RELEASE_ZONE
+
+    @model_validator(mode="after")
+    def _known_zone(self) -> Self:
+        try:
+            ZoneInfo(self.release_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {self.release_zone!r}") from None
+        return self
+
+    @property
+    def release_time(self) -> dt.time:
+        """The release cut-off as a naive local time."""
+        return dt.time.fromisoformat(self.release_cutoff)
+
+    @model_serializer(mode="wrap")
+    def _omit_default_cutoff(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # written only when not the default, so definitions recorded before the cut-off existed
+        # keep their SHA-256 (the ledger compares them)
+        out: dict[str, Any] = handler(self)
+        if self.release_cutoff == DEFAULT_RELEASE_CUTOFF:
+            out.pop("release_cutoff", None)
+        if self.release_zone == DEFAULT_RELEASE_ZONE:
+            out.pop("release_zone", None)
+        return out
 
 
-class VehicleInfo(_Strict):
+class VehicleInfo(StrictModel):
     """Identity and launch of the vehicle.
 
     ``calendar`` is the exchange calendar whose sessions are the vehicle's business days
@@ -211,7 +241,7 @@ class VehicleInfo(_Strict):
     calendar: str = "XNYS"
 
 
-class Vehicle(_Strict):
+class Vehicle(TomlModel):
     """A daily-valued vehicle with a private sleeve.
 
     Examples
@@ -220,6 +250,10 @@ class Vehicle(_Strict):
     >>> v.targets("2008-06-30")  # doctest: +SKIP
     {'equity': 0.72, 'bonds': 0.15, 'cash': 0.03, 'private': 0.10}
     """
+
+    toml_label: ClassVar[str] = "<vehicle>"
+    toml_context: ClassVar[dict[str, Any] | None] = {"defer_rules": True}
+    toml_skip: ClassVar[frozenset[str]] = frozenset({"[key]"})
 
     vehicle: VehicleInfo
     sleeves: list[Sleeve] = Field(min_length=2)
@@ -289,18 +323,6 @@ class Vehicle(_Strict):
         return out
 
     # -- reading -----------------------------------------------------------------------------
-    @classmethod
-    def from_toml(cls, path: str | Path) -> Vehicle:
-        """Read and validate a vehicle file; an :class:`InputError` names each bad key."""
-        return cls.from_mapping(read_toml(path), label=str(path))
-
-    @classmethod
-    def from_mapping(cls, data: dict[str, Any], *, label: str = "<vehicle>") -> Vehicle:
-        """Validate a parsed mapping; errors name the dotted key (``glide_path[0].weights``)."""
-        return validate_model(
-            cls, data, label, context={"defer_rules": True}, skip=frozenset({"[key]"})
-        )
-
     def to_json(self) -> str:
         """The definition as canonical JSON (sorted keys, dates ISO): what the ledger records."""
         return json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))

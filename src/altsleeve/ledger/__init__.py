@@ -13,7 +13,13 @@ file that is not an altsleeve ledger, or of one another process holds for longer
 from altsleeve.ledger._export import export_frame, write_export
 from altsleeve.ledger._files import RawTable, read_table_file
 from altsleeve.ledger._ingest import IngestReport, check_file, ingest_file, ledger_knowledge
-from altsleeve.ledger._schema import FACT_TABLES, KNOWLEDGE_TABLES, FactTable
+from altsleeve.ledger._schema import (
+    ACCESS_TABLES,
+    FACT_TABLES,
+    KNOWLEDGE_TABLES,
+    OPERATIONS_TABLES,
+    FactTable,
+)
 from altsleeve.ledger._store import (
     DEFAULT_DB,
     DEFAULT_LOCK_TIMEOUT,
@@ -35,6 +41,7 @@ from altsleeve.ledger._validate import (
 )
 
 __all__ = [
+    "ACCESS_TABLES",
     "ALWAYS_KNOWN",
     "DEFAULT_DB",
     "DEFAULT_LOCK_TIMEOUT",
@@ -43,6 +50,7 @@ __all__ = [
     "FORMATS",
     "KNOWLEDGE_TABLES",
     "LOCK_TIMEOUT_ENV",
+    "OPERATIONS_TABLES",
     "AppendResult",
     "FactTable",
     "FileFormat",

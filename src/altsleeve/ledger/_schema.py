@@ -42,6 +42,9 @@ class FactTable:
         Value columns added to the table by a later migration (nullable). A row's hash leaves
         such a column out while its value is NULL, so rows written before the column existed
         still verify; once a value is set it is hashed like any other column.
+    nullable : tuple[str, ...]
+        Text or number columns whose missing value is stored as NULL (e.g. a proposal's checker
+        before it is decided) rather than refused or written as text.
 
     """
 
@@ -52,6 +55,7 @@ class FactTable:
     versioned: bool = True
     ignore_in_compare: tuple[str, ...] = ()
     added: tuple[str, ...] = ()
+    nullable: tuple[str, ...] = ()
 
     def hashed(self, stored: Sequence[Any]) -> list[Any]:
         """The values of one stored row (``columns`` order, without ``row_hash``) that are hashed.
@@ -330,6 +334,171 @@ EXCEPTIONS = FactTable(
     },
 )
 
+# -- 0005: the operations service (issue 20) ----------------------------------------------------
+USERS = FactTable(
+    name="users",
+    key=("name",),
+    values=("roles", "password_hash", "status", "created_by", "known_on"),
+    types={
+        "name": "VARCHAR",
+        "roles": "VARCHAR",
+        "password_hash": "VARCHAR",
+        "status": "VARCHAR",
+        "created_by": "VARCHAR",
+        "known_on": "DATE",
+    },
+)
+
+TOKENS = FactTable(
+    name="tokens",
+    key=("token_id",),
+    values=(
+        "user_name",
+        "scopes",
+        "token_sha256",
+        "expires_at",
+        "status",
+        "created_by",
+        "known_on",
+    ),
+    types={
+        "token_id": "VARCHAR",
+        "user_name": "VARCHAR",
+        "scopes": "VARCHAR",
+        "token_sha256": "VARCHAR",
+        "expires_at": "TIMESTAMP",
+        "status": "VARCHAR",
+        "created_by": "VARCHAR",
+        "known_on": "DATE",
+    },
+)
+
+PROPOSALS = FactTable(
+    name="proposals",
+    key=("proposal_id",),
+    values=(
+        "kind",
+        "vehicle",
+        "effective",
+        "payload",
+        "maker",
+        "maker_roles",
+        "maker_auth",
+        "reason",
+        "created_at",
+        "status",
+        "checker",
+        "decision_reason",
+        "decided_at",
+        "known_on",
+    ),
+    types={
+        "proposal_id": "VARCHAR",
+        "kind": "VARCHAR",
+        "vehicle": "VARCHAR",
+        "effective": "DATE",
+        "payload": "VARCHAR",
+        "maker": "VARCHAR",
+        "maker_roles": "VARCHAR",
+        "maker_auth": "VARCHAR",
+        "reason": "VARCHAR",
+        "created_at": "TIMESTAMP",
+        "status": "VARCHAR",
+        "checker": "VARCHAR",
+        "decision_reason": "VARCHAR",
+        "decided_at": "TIMESTAMP",
+        "known_on": "DATE",
+    },
+    nullable=("checker", "decision_reason"),
+)
+
+OVERRIDES = FactTable(
+    name="overrides",
+    key=("holding_id", "date"),
+    values=("value", "reason", "proposal_id", "approved_by", "known_on"),
+    types={
+        "holding_id": "VARCHAR",
+        "date": "DATE",
+        "value": "DOUBLE",
+        "reason": "VARCHAR",
+        "proposal_id": "VARCHAR",
+        "approved_by": "VARCHAR",
+        "known_on": "DATE",
+    },
+)
+
+RELEASES = FactTable(
+    name="releases",
+    key=("vehicle", "date"),
+    values=(
+        "nav_per_unit",
+        "net_assets",
+        "strike_version",
+        "released_by",
+        "correction",
+        "original_date",
+        "proposal_id",
+        "known_on",
+    ),
+    types={
+        "vehicle": "VARCHAR",
+        "date": "DATE",
+        "nav_per_unit": "DOUBLE",
+        "net_assets": "DOUBLE",
+        "strike_version": "INTEGER",
+        "released_by": "VARCHAR",
+        "correction": "BOOLEAN",
+        "original_date": "DATE",
+        "proposal_id": "VARCHAR",
+        "known_on": "DATE",
+    },
+)
+
+NAV_CORRECTIONS = FactTable(
+    name="nav_corrections",
+    key=("vehicle", "date"),
+    values=("released_nav", "correct_nav", "error_class", "detail", "proposal_id", "known_on"),
+    types={
+        "vehicle": "VARCHAR",
+        "date": "DATE",
+        "released_nav": "DOUBLE",
+        "correct_nav": "DOUBLE",
+        "error_class": "VARCHAR",
+        "detail": "VARCHAR",
+        "proposal_id": "VARCHAR",
+        "known_on": "DATE",
+    },
+)
+
+DETERMINATIONS = FactTable(
+    name="determinations",
+    key=("factor", "evidence_sha256", "member"),
+    values=("date", "text", "known_on"),
+    types={
+        "factor": "VARCHAR",
+        "evidence_sha256": "VARCHAR",
+        "member": "VARCHAR",
+        "date": "DATE",
+        "text": "VARCHAR",
+        "known_on": "DATE",
+    },
+)
+
+DELEGATIONS = FactTable(
+    name="delegations",
+    key=("role", "party", "scope"),
+    values=("start_date", "end_date", "recorded_by", "known_on"),
+    types={
+        "role": "VARCHAR",
+        "party": "VARCHAR",
+        "scope": "VARCHAR",
+        "start_date": "DATE",
+        "end_date": "DATE",
+        "recorded_by": "VARCHAR",
+        "known_on": "DATE",
+    },
+)
+
 #: Every table whose rows are hashed into the audit chain, by name.
 FACT_TABLES: dict[str, FactTable] = {
     t.name: t
@@ -347,6 +516,14 @@ FACT_TABLES: dict[str, FactTable] = {
         LIMIT_BREACHES,
         VEHICLES,
         EXCEPTIONS,
+        USERS,
+        TOKENS,
+        PROPOSALS,
+        OVERRIDES,
+        RELEASES,
+        NAV_CORRECTIONS,
+        DETERMINATIONS,
+        DELEGATIONS,
     )
 }
 
@@ -363,6 +540,29 @@ KNOWLEDGE_TABLES: tuple[str, ...] = (
     "limit_breaches",
     "vehicles",
     "exceptions",
+    "proposals",
+    "overrides",
+    "releases",
+    "nav_corrections",
+    "determinations",
+    "delegations",
+)
+
+#: Who may sign in and with which tokens: read by name (``as_known_on(..., tables=("users",))``)
+#: but never part of a default snapshot or an export, so password and token hashes stay put.
+ACCESS_TABLES: tuple[str, ...] = ("users", "tokens")
+
+#: The operations service's records: who did what and what was released. They are no input to
+#: an estimate or a strike, so writing them does not move ``Ledger.inputs_recorded_at`` (an
+#: approved override is an input: ``overrides`` is not one of these).
+OPERATIONS_TABLES: tuple[str, ...] = (
+    "users",
+    "tokens",
+    "proposals",
+    "releases",
+    "nav_corrections",
+    "determinations",
+    "delegations",
 )
 
 #: Tables altsleeve derives from the others (never inputs to an estimate or a strike).

@@ -48,7 +48,14 @@ from altsleeve.ledger._hashing import (
     row_hash,
 )
 from altsleeve.ledger._migrations import available_migrations, current_version, first_row, migrate
-from altsleeve.ledger._schema import DERIVED_TABLES, FACT_TABLES, KNOWLEDGE_TABLES, FactTable
+from altsleeve.ledger._schema import (
+    ACCESS_TABLES,
+    DERIVED_TABLES,
+    FACT_TABLES,
+    KNOWLEDGE_TABLES,
+    OPERATIONS_TABLES,
+    FactTable,
+)
 
 #: Default ledger path, relative to the working directory.
 DEFAULT_DB = Path("altsleeve.duckdb")
@@ -389,8 +396,10 @@ class Ledger:
         self._clock = clock or utc_now
         self._depth = 0
         self._commits = 0
+        self._actor: str | None = None
         self._stage: duckdb.DuckDBPyConnection | None = None
         self._stage_dir: str | None = None
+        self._view = False
         wait = lock_timeout if lock_timeout is not None else _lock_timeout_from_env()
         if not self.path.exists() and not self.path.is_symlink():
             if not create:
@@ -436,6 +445,26 @@ class Ledger:
     def __enter__(self) -> Ledger:
         return self
 
+    def reader(self) -> Ledger:
+        """A read-only view of this ledger on a DuckDB cursor of its own (one thread's reads).
+
+        The view shares this process's database instance (no second open of the file, no lock to
+        wait for) and sees the last committed state (DuckDB's MVCC): a write in progress on this
+        ledger neither blocks it nor shows through until it commits. Its writes are refused
+        (``PermissionError``) and it leaves the database's global settings (memory limit,
+        threads) to its owner. A view is used by one thread at a time; close it when done.
+        """
+        view = object.__new__(Ledger)
+        view.path = self.path
+        view._clock = self._clock
+        view._depth = 0
+        view._commits = 0
+        view._stage = None
+        view._stage_dir = None
+        view._view = True
+        view._con = self._con.cursor()
+        return view
+
     def __exit__(self, *exc: object) -> None:
         self.close()
 
@@ -470,6 +499,8 @@ class Ledger:
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
+        if self._view:
+            raise PermissionError(f"{self.path}: a read-only view of the ledger cannot write")
         if self._depth:
             self._depth += 1
             try:
@@ -495,6 +526,27 @@ class Ledger:
                 time.sleep(60)
         self._con.execute("COMMIT")
 
+    @contextmanager
+    def acting_as(self, actor: str) -> Iterator[Ledger]:
+        """Record ``actor`` in the audit entry of every write inside the block.
+
+        For a use case that writes through others (an approval that strikes or registers a
+        definition): each append without its own ``actor`` is recorded as this one's.
+
+        Examples
+        --------
+        >>> with led.transaction(), led.acting_as("rev"):  # doctest: +SKIP
+        ...     strike_range(led, "TDF", day, day, restrike=True, reason="restatement")
+        """
+        if not actor.strip():
+            raise ValueError("an actor needs a name")
+        before = self._actor
+        self._actor = actor
+        try:
+            yield self
+        finally:
+            self._actor = before
+
     def append(
         self,
         table: str,
@@ -507,6 +559,7 @@ class Ledger:
         detail: Mapping[str, Any] | None = None,
         row_numbers: Sequence[int] | None = None,
         line_numbers: Sequence[int | None] | None = None,
+        actor: str | None = None,
     ) -> AppendResult:
         """Append rows to a fact table as one all-or-nothing batch with its audit entry.
 
@@ -534,6 +587,10 @@ class Ledger:
             Extra JSON-serialisable facts for the audit entry (e.g. the restatement reason).
         row_numbers, line_numbers : sequence, optional
             The rows' positions in the user's file, used to name them in error messages.
+        actor : str, optional
+            Who wrote the batch (a user's name, for the operations service); recorded in the
+            audit entry and hashed with it. ``None`` (every write before issue 20, and the
+            commands that run as whoever holds the file) leaves the entry as before.
 
         Returns
         -------
@@ -541,6 +598,7 @@ class Ledger:
 
         """
         spec = FACT_TABLES[table]
+        actor = actor if actor is not None else self._actor
         values = _python_columns(spec, rows)
         n = len(rows)
         rows_no = list(row_numbers) if row_numbers is not None else list(range(1, n + 1))
@@ -584,7 +642,7 @@ class Ledger:
             if not insert_idx:
                 return AppendResult(table, 0, 0, unchanged, None)
             batch_id = self._write_batch(
-                spec, values, insert_idx, versions, action, source, source_sha256, detail
+                spec, values, insert_idx, versions, action, source, source_sha256, detail, actor
             )
         return AppendResult(table, new, restated, unchanged, batch_id)
 
@@ -596,6 +654,9 @@ class Ledger:
         DuckDB's memory limit is left as it is: the index of a table's key grows with the rows
         written in one transaction and cannot be spilled.
         """
+        if self._view:  # the settings are the database's: its owner's to change
+            yield
+            return
         row = first_row(self._con.execute("SELECT current_setting('threads')"))
         threads = int(row[0]) if row else 0
         self._con.execute("SET threads = 1")
@@ -612,6 +673,9 @@ class Ledger:
         For reading millions of rows (``verify``, a large ingest's recorded versions): DuckDB
         then spills to disk rather than holding what it reads.
         """
+        if self._view:  # the settings are the database's: its owner's to change
+            yield
+            return
         row = first_row(self._con.execute("SELECT current_setting('memory_limit')"))
         before = str(row[0]) if row else ""
         row = first_row(self._con.execute("SELECT current_setting('threads')"))
@@ -873,6 +937,7 @@ class Ledger:
             m,
             content_hash_of_digests(digests),
             detail,
+            self._actor,
         )
         return seq
 
@@ -913,6 +978,7 @@ class Ledger:
         source: str,
         source_sha256: str,
         detail: Mapping[str, Any] | None,
+        actor: str | None = None,
     ) -> int:
         row = first_row(self._con.execute("SELECT coalesce(max(seq), 0), count(*) FROM audit_log"))
         seq = int(row[0]) + 1 if row else 1
@@ -951,6 +1017,7 @@ class Ledger:
             m,
             content_hash(hashes),
             detail,
+            actor,
         )
         return seq
 
@@ -965,6 +1032,7 @@ class Ledger:
         n_rows: int,
         chash: str,
         detail: Mapping[str, Any] | None,
+        actor: str | None = None,
     ) -> None:
         prev = first_row(
             self._con.execute("SELECT entry_hash FROM audit_log ORDER BY seq DESC LIMIT 1")
@@ -982,10 +1050,13 @@ class Ledger:
             chash,
             detail_json,
         ]
-        ehash = entry_hash(prev_hash, fields)
+        # the actor (migration 0005) is hashed only when set, so older entries still verify
+        ehash = entry_hash(prev_hash, _audit_fields(fields, actor))
         self._con.execute(
-            "INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [*fields, prev_hash, ehash],
+            "INSERT INTO audit_log (seq, recorded_at, action, target_table, source, "
+            "source_sha256, n_rows, content_hash, detail, prev_hash, entry_hash, actor) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [*fields, prev_hash, ehash, actor],
         )
 
     # -- reading -----------------------------------------------------------------------------
@@ -1025,7 +1096,7 @@ class Ledger:
         rec = recorded_at or dt.datetime.max.replace(microsecond=0)
         out: dict[str, pd.DataFrame] = {}
         for name in tables:
-            if name not in KNOWLEDGE_TABLES:
+            if name not in KNOWLEDGE_TABLES and name not in ACCESS_TABLES:
                 raise ValueError(f"{name!r} is not a knowledge table")
             spec = FACT_TABLES[name]
             cols = ", ".join(c for c in spec.columns if c != "row_hash")
@@ -1087,7 +1158,7 @@ class Ledger:
         ``recorded_at``: only the versions the ledger had recorded by this UTC time (the second
         time axis); default: every version.
         """
-        if table not in KNOWLEDGE_TABLES:
+        if table not in KNOWLEDGE_TABLES and table not in ACCESS_TABLES:
             raise ValueError(f"{table!r} is not a knowledge table")
         spec = FACT_TABLES[table]
         cols = ", ".join(c for c in spec.columns if c != "row_hash")
@@ -1168,7 +1239,7 @@ class Ledger:
         row = first_row(
             self._con.execute(
                 "SELECT max(recorded_at) FROM audit_log WHERE target_table NOT IN "
-                f"({', '.join(repr(t) for t in DERIVED_TABLES)})"
+                f"({', '.join(repr(t) for t in (*DERIVED_TABLES, *OPERATIONS_TABLES))})"
             )
         )
         return row[0] if row and row[0] is not None else self._clock()
@@ -1202,7 +1273,7 @@ class Ledger:
         rep = VerifyReport()
         entries = self._con.execute(
             "SELECT seq, recorded_at, action, target_table, source, source_sha256, n_rows, "
-            "content_hash, detail, prev_hash, entry_hash FROM audit_log ORDER BY seq"
+            "content_hash, detail, prev_hash, entry_hash, actor FROM audit_log ORDER BY seq"
         ).fetchall()
         prev = GENESIS_HASH
         batches: dict[int, tuple[str, int, str]] = {}
@@ -1212,7 +1283,7 @@ class Ledger:
                 rep.problems.append(f"audit_log: entry {i} is missing (found seq {seq} instead)")
             if e[9] != prev:
                 rep.problems.append(f"audit_log: entry {seq} does not chain to the entry before")
-            if entry_hash(str(e[9]), list(e[:9])) != e[10]:
+            if entry_hash(str(e[9]), _audit_fields(list(e[:9]), e[11])) != e[10]:
                 rep.problems.append(f"audit_log: entry {seq} was edited (its hash differs)")
             prev = str(e[10])
             batches[seq] = (str(e[3]), int(e[6]), str(e[7]))
@@ -1265,6 +1336,11 @@ class Ledger:
             yield from zip(*columns, strict=True)
 
 
+def _audit_fields(fields: Sequence[Any], actor: str | None) -> list[Any]:
+    """An audit entry's hashed fields: the actor (added by migration 0005) only when set."""
+    return [*fields, actor] if actor is not None else list(fields)
+
+
 def _as_date(value: dt.date | str) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -1291,6 +1367,10 @@ def _python_columns(spec: FactTable, rows: pd.DataFrame) -> dict[str, list[Any]]
             out[c] = [int(x) for x in s]
         elif typ == "BOOLEAN":
             out[c] = [bool(x) for x in s]
+        elif c in spec.nullable:
+            out[c] = [
+                None if x is None or (isinstance(x, float) and math.isnan(x)) else str(x) for x in s
+            ]
         else:
             out[c] = [str(x) for x in s]
     return out

@@ -5,8 +5,9 @@ vehicle, its liquid buffer and private share); stress scenarios and their TOML f
 (``_scenario``, which reads scenario files like ``Vehicle.from_toml`` reads vehicles); the stress
 engine and buffer sizing (``_stress``); the Monte Carlo liquidity stress
 (``_montecarlo``). Otherwise pure computation; must not import the ledger,
-the sample book or the command line (the ledger edges are :mod:`altsleeve.stress_replay` and the
-other ``altsleeve.*`` edge modules).
+the sample book or the command line (its ledger-bound use cases are
+:mod:`altsleeve.workflows.liquidity`,
+:mod:`altsleeve.workflows.stress` and :mod:`altsleeve.workflows.stress_montecarlo`).
 """
 
 from altsleeve.liquidity._design import Design, design_vehicle

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from altsleeve.fund import GlidePoint, Vehicle
+from altsleeve.fund import (
+    GlidePoint,
+    Vehicle,
+)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ participant flows and the pacing engine's stochastic private cash flows (:func:`
 the events counted on each path, and the chunked run over many paths with their summary
 (:func:`run_montecarlo`), in process or on a Dask cluster, with results that do not depend on the
 chunking or on where a chunk runs (bit for bit). Pure computation on NumPy arrays and pandas
-frames: must not read files or the ledger (the edge is :mod:`altsleeve.stress_montecarlo`), and
+frames: must not read files or the ledger (the edge is
+:mod:`altsleeve.workflows.stress_montecarlo`), and
 must not hold the private book's cash-flow model (that is
 :func:`altsleeve.pacing.simulate_holdings`, used unchanged).
 
@@ -104,6 +105,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from altsleeve.common.scaleout import map_path_ranges
 from altsleeve.liquidity._design import Design
 from altsleeve.pacing import (
     StochasticSettings,
@@ -111,7 +113,6 @@ from altsleeve.pacing import (
     simulate_holdings,
     state_frame,
 )
-from altsleeve.scaleout import map_path_ranges
 
 if TYPE_CHECKING:
     import distributed
@@ -329,7 +330,7 @@ class MonteCarloInputs:
         Where the inputs come from (reported).
     noticed_calls : pandas.DataFrame, optional
         Capital calls noticed by the as-of date and dated after it (``holding_id``, ``date``,
-        ``amount`` in dollars; :func:`altsleeve.planning.noticed_flows` calls); ``None``: none.
+        ``amount`` in dollars; :func:`altsleeve.pacing.noticed_flows` calls); ``None``: none.
     provenance : mapping of str to JSON values
         What the caller read to build the inputs (knowledge date, strike, sources), copied into
         the summary as it is.
@@ -957,7 +958,7 @@ def run_montecarlo(
         Paths, years, seed and model settings.
     client : distributed.Client, optional
         Without one, the chunks run in this process one after another. With one (e.g. from
-        :func:`altsleeve.scaleout.dask_client`), the prepared inputs are scattered to the
+        :func:`altsleeve.common.scaleout.dask_client`), the prepared inputs are scattered to the
         workers once and one task per chunk is mapped onto the cluster.
     chunk_paths : int, default 10000
         Paths per chunk (>= 1); best a multiple of ``settings.block_paths``. Memory per chunk is

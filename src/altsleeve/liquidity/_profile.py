@@ -13,7 +13,7 @@ derives: the trailing redemption rate (:func:`trailing_redemptions`), the rebala
 yet made (:func:`split_future_commitments`).
 
 Pure: frames and numbers in, a :class:`LiquidityProfile` out. Must not read files or the ledger
-(the edge :mod:`altsleeve.liquidity_profile` gathers the inputs as known on the day), value
+(the edge :mod:`altsleeve.workflows.liquidity` gathers the inputs as known on the day), value
 holdings, project cash flows (the pacing engine does) or strike the vehicle.
 
 Units: money in dollars (the vehicle's currency); shares are decimals of net assets (0.05 = 5%);
@@ -58,8 +58,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from altsleeve.common.jsonvalues import plain
 from altsleeve.domain import VehicleType
-from altsleeve.jsonvalues import plain
+from altsleeve.fund import trailing_flows
 from altsleeve.pacing import redemption_terms
 
 DateLike = str | dt.date | pd.Timestamp
@@ -236,7 +237,8 @@ class LiquidityProfile:
         ``private_value``, ``private_share``, ``private_max``, ``private_headroom`` (max - share),
         ``private_headroom_dollars``, ``private_breach``; ``highly_liquid``,
         ``highly_liquid_share``, ``highly_liquid_min``, ``highly_liquid_surplus`` (dollars above
-        the minimum, negative below), ``highly_liquid_breach``; ``illiquid_share``.
+        the minimum, negative below), ``highly_liquid_breach``; ``illiquid_share``;
+        ``highly_liquid_headroom`` (share - minimum).
     unfunded : dict
         ``dollars``, ``share_of_net_assets``, ``over_highly_liquid`` (unfunded / highly liquid
         dollars), ``holdings`` (drawdown funds with unfunded commitments).
@@ -328,29 +330,14 @@ def trailing_redemptions(
         the window or, for a vehicle struck for less than it, the days since its first strike
         (inclusive). Zero when nothing was struck in the window.
     """
-    end = pd.Timestamp(day).normalize()
-    start = end - pd.Timedelta(days=window_days)
-    s_dates = pd.to_datetime(strikes["date"]) if len(strikes) else pd.Series(dtype="M8[ns]")
-    struck = strikes[(s_dates <= end).to_numpy()] if len(strikes) else strikes
-    in_window = (
-        struck[(pd.to_datetime(struck["date"]) > start).to_numpy()] if len(struck) else struck
+    f = trailing_flows(orders, strikes, day, window_days=window_days)
+    return RedemptionHistory(
+        f.redemption_rate,
+        f.redemptions,
+        f.average_net_assets,
+        f.covered_days,
+        f.redemption_orders,
     )
-    if len(in_window) == 0:
-        return RedemptionHistory(0.0, 0.0, 0.0, 0, 0)
-    first = pd.Timestamp(pd.to_datetime(struck["date"]).min())
-    covered = min(window_days, int((end - first).days) + 1)
-    o = orders
-    if len(o):
-        o_dates = pd.to_datetime(o["date"])
-        keep = (o_dates > start) & (o_dates >= first) & (o_dates <= end)
-        keep &= o["kind"].astype(str) == "redemption"
-        if "known_on" in o.columns:
-            keep &= pd.to_datetime(o["known_on"]) <= end
-        o = o[keep.to_numpy()]
-    redeemed = float(o["amount"].astype(float).sum()) if len(o) else 0.0
-    avg = float(in_window["net_assets"].astype(float).mean())
-    rate = redeemed / avg * 365.0 / covered if avg > 0.0 else 0.0
-    return RedemptionHistory(rate, redeemed, avg, covered, len(o))
 
 
 def rebalance_need(sleeves: pd.DataFrame, *, fees_payable: float, cash_floor: float) -> float:
@@ -605,7 +592,7 @@ def liquidity_profile(
 
     A noticed call (the GP's notice is known on ``day``, its date within the horizon) is a
     certain outflow and counts in full; ``expected_calls`` are the model's further calls, which
-    the caller has already reduced by the notices (:func:`altsleeve.liquidity_profile.
+    the caller has already reduced by the notices (:func:`altsleeve.workflows.liquidity.
     expected_calls`), so no call is counted twice. Noticed distributions are not counted: an
     inflow is never netted against stressed needs (a distribution can be late; a conservative
     profile counts only what the vehicle must pay).
@@ -753,6 +740,7 @@ def liquidity_profile(
         "highly_liquid_surplus": highly - float(highly_liquid_min) * net,
         "highly_liquid_breach": highly / net < highly_liquid_min - 1e-12,
         "illiquid_share": illiquid / net,
+        "highly_liquid_headroom": highly / net - float(highly_liquid_min),
     }
     unfunded_total = float(positions["unfunded"].sum())
     unfunded: dict[str, Any] = {

@@ -3,7 +3,7 @@
 Owns the scenario file format (TOML, validated with pydantic; errors name the file and the dotted
 key), the built-in scenarios shipped in ``liquidity/data/scenarios/`` and combining scenarios
 with extra shocks. Must not strike, value holdings or touch the ledger: the stress engine
-(``_stress``) applies a scenario, the edge (:mod:`altsleeve.stress_replay`) builds its base path.
+(``_stress``) applies a scenario, the edge (:mod:`altsleeve.workflows.stress`) builds its base path.
 
 A scenario has a **base** and a list of **shocks**:
 
@@ -52,19 +52,15 @@ from __future__ import annotations
 import datetime as dt
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, Field, model_validator
 
+from altsleeve.common.tomlfile import StrictModel, TomlModel
 from altsleeve.errors import InputError, Problem
-from altsleeve.tomlfile import read_toml
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-
-
-class ScenarioInfo(_Strict):
+class ScenarioInfo(StrictModel):
     """Identity and provenance of a scenario."""
 
     id: str = Field(min_length=1)
@@ -73,7 +69,7 @@ class ScenarioInfo(_Strict):
     sources: list[str] = Field(default_factory=list)
 
 
-class Base(_Strict):
+class Base(StrictModel):
     """The path the shocks are laid over: a replay window of real data or a flat projection."""
 
     kind: Literal["replay", "projection"]
@@ -94,7 +90,7 @@ class Base(_Strict):
         return self
 
 
-class _Dated(_Strict):
+class _Dated(StrictModel):
     start: dt.date | None = None
     end: dt.date | None = None
     after_days: int | None = Field(default=None, ge=1, le=2520)
@@ -165,8 +161,24 @@ Shock = Annotated[
 ]
 
 
-class Scenario(_Strict):
+class Scenario(TomlModel):
     """A stress scenario: a base path and the shocks laid over it, in order."""
+
+    toml_label: ClassVar[str] = "<scenario>"
+    # the tags of the shocks' discriminated union: the index already names the shock
+    toml_skip: ClassVar[frozenset[str]] = frozenset(
+        {
+            "equity",
+            "calls",
+            "distributions",
+            "redemptions",
+            "purchases",
+            "calls_over_distributions",
+            "plan_withdrawal",
+            "gate",
+            "secondary",
+        }
+    )
 
     scenario: ScenarioInfo
     base: Base
@@ -194,30 +206,6 @@ class Scenario(_Strict):
         if suffix:
             data["scenario"]["id"] = f"{self.id}{suffix}"
         return Scenario.model_validate(data)
-
-    @classmethod
-    def from_toml(cls, path: str | Path) -> Scenario:
-        """Read and validate a scenario file.
-
-        Raises
-        ------
-        InputError
-            The file is missing, not valid TOML, or breaks a rule; every problem names the file
-            and the dotted key.
-        """
-        return cls.from_mapping(read_toml(path), label=str(path))
-
-    @classmethod
-    def from_mapping(cls, data: dict[str, Any], *, label: str = "<scenario>") -> Scenario:
-        """Validate a mapping shaped like the TOML file (errors name ``label`` and the key)."""
-        try:
-            return cls.model_validate(data)
-        except ValidationError as exc:
-            problems = []
-            for e in exc.errors():
-                key = ".".join(str(x) for x in e["loc"] if not str(x).startswith("function-"))
-                problems.append(Problem(label, f"key '{key}': {e['msg']}"))
-            raise InputError(problems) from None
 
 
 def _as_dict(shock: Any) -> dict[str, Any]:

@@ -7,7 +7,7 @@ of the private book at a discount), the day-by-day stress measures and their sum
 (:func:`run_stress`), and sizing the liquid buffer and the private share that survive a set of
 scenarios (:func:`size_buffer`, :func:`largest_private_share`). Pure: paths and designs in,
 frames and dataclasses out. Must not read files or the ledger (the edge
-:mod:`altsleeve.stress_replay` builds the base paths) nor value holdings.
+:mod:`altsleeve.workflows.stress` builds the base paths) nor value holdings.
 
 Units: money in dollars; shares are decimals of net assets; days are business days of the path.
 """
@@ -22,7 +22,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from altsleeve.fund import StrikeInputs, StrikeState, Vehicle, strike_days
+from altsleeve.fund import (
+    StrikeInputs,
+    StrikeState,
+    Vehicle,
+    strike_days,
+)
 from altsleeve.liquidity._design import Design
 from altsleeve.liquidity._scenario import (
     EquityShock,
@@ -33,6 +38,7 @@ from altsleeve.liquidity._scenario import (
     Scenario,
     Secondary,
 )
+from altsleeve.performance import max_drawdown
 
 #: Business days in a quarter: a gate's period and the spacing of cap-curing secondary sales.
 QUARTER_DAYS = 63
@@ -686,7 +692,7 @@ def summarise(
         "nav_start": first_nav,
         "nav_end": float(nav.iloc[-1]),
         "nav_trough": float(nav.min()),
-        "max_drawdown": float((with_start / np.maximum.accumulate(with_start) - 1.0).min()),
+        "max_drawdown": max_drawdown(with_start),
         "net_assets_start": float(daily["net_assets"].iloc[0]),
         "net_assets_end": float(daily["net_assets"].iloc[-1]),
     }

@@ -17,7 +17,7 @@ Examples
 ['date', 'level', 'known_on']
 """
 
-from altsleeve.marketdata._arch_files import arch_data_dir
+from altsleeve.marketdata._arch_files import FRENCH_FILE, LoadedFile, arch_data_dir, read_arch_file
 from altsleeve.marketdata._bonds import (
     bond_returns_from_yields,
     par_bond_convexity,
@@ -53,6 +53,7 @@ from altsleeve.marketdata._load import (
     SAMPLE_BOOK_SERIES,
     SERIES_IDS,
     arch_levels,
+    file_digests,
     load_arch_market_data,
 )
 from altsleeve.marketdata._types import SeriesData, SeriesMeta
@@ -60,11 +61,13 @@ from altsleeve.marketdata._types import SeriesData, SeriesMeta
 __all__ = [
     "BOND_MATURITY_YEARS",
     "CPI_KNOWN_DAY_OF_NEXT_MONTH",
+    "FRENCH_FILE",
     "LONG_HISTORY",
     "NASDAQ_YIELD_SCALE",
     "PRIVATE_GROWTH_TYPE",
     "SAMPLE_BOOK_SERIES",
     "SERIES_IDS",
+    "LoadedFile",
     "LongHistory",
     "SeriesData",
     "SeriesMeta",
@@ -72,6 +75,7 @@ __all__ = [
     "arch_levels",
     "bond_daily_index",
     "bond_returns_from_yields",
+    "file_digests",
     "history_statement",
     "implied_dividend_yield",
     "index_from_returns",
@@ -83,6 +87,7 @@ __all__ = [
     "par_bond_modified_duration",
     "point_in_time_daily_index",
     "prepend_base_period",
+    "read_arch_file",
     "tbill_daily_index",
     "tbill_returns",
     "total_return_daily_index",

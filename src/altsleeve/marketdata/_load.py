@@ -8,6 +8,7 @@ touch the ledger or write anything.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -461,3 +462,17 @@ def arch_levels(series_ids: tuple[str, ...] | list[str] | None = None) -> dict[s
                 s.data["level"].to_numpy(dtype=np.float64), index=idx, name=s.meta.series_id
             )
     return {sid: out[sid] for sid in wanted}
+
+
+def file_digests(series: Iterable[SeriesData]) -> dict[str, str]:
+    """The shipped files behind ``series`` and the SHA-256 of each: ``{file name: hex digest}``.
+
+    What a figure computed from :func:`load_arch_market_data` or :func:`arch_levels` cites as its
+    provenance (the same digests the ledger's ``series`` table records), sorted by file name.
+    """
+    out: dict[str, str] = {}
+    for s in series:
+        names = [x for x in s.meta.file_name.split(",") if x]
+        digests = [x for x in s.meta.file_sha256.split(",") if x]
+        out.update(zip(names, digests, strict=True))
+    return dict(sorted(out.items()))

@@ -8,8 +8,8 @@ cohorts of savers with contributions, employer match, salary growth and hardship
 along the vehicle's glide path, with and without the sleeve (funded from equity, bonds or both);
 and the summary a fiduciary reads (percentiles of real wealth and replacement ratio, probability
 of being better off, CRRA certainty-equivalent difference, fee sensitivity). Runs in seeded
-blocks, in process or on Dask (``altsleeve.scaleout``). Pure computation: must not read the
-ledger or write files (``altsleeve.outcomes_report`` is the edge). The private returns are
+blocks, in process or on Dask (``altsleeve.common.scaleout``). Pure computation: must not read the
+ledger or write files (``altsleeve.views.outcomes`` is the edge). The private returns are
 SYNTHETIC, driven by real market paths. Method and figures: ``docs/outcomes.md``.
 
 Examples

@@ -13,35 +13,31 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, ClassVar, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-from altsleeve.tomlfile import read_toml, validate_model
+from altsleeve.common.tomlfile import StrictModel, TomlModel
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Funding = Literal["equity", "bonds", "both"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-
-
-class MatchTier(_Strict):
+class MatchTier(StrictModel):
     """The employer adds ``rate`` per dollar the saver puts in on the next ``up_to`` of pay."""
 
     rate: Annotated[float, Field(ge=0.0, le=2.0)]
     up_to: Share
 
 
-class SalaryGrowth(_Strict):
+class SalaryGrowth(StrictModel):
     """Real salary growth a year from ``from_age`` until the next band (age-earnings profile)."""
 
     from_age: Annotated[float, Field(ge=0.0, le=100.0)]
     real: Annotated[float, Field(ge=-0.5, le=0.5)]
 
 
-class Cohort(_Strict):
+class Cohort(StrictModel):
     """Savers of one age and salary today: they save until retirement, then the balance is read."""
 
     name: str = Field(min_length=1)
@@ -50,7 +46,7 @@ class Cohort(_Strict):
     balance: Annotated[float, Field(ge=0.0)] = 0.0
 
 
-class Savers(_Strict):
+class Savers(StrictModel):
     """Contributions, match, salary path and hardship withdrawals (the same for every cohort)."""
 
     retirement_age: Annotated[float, Field(gt=15.0, le=90.0)] = 65.0
@@ -68,7 +64,7 @@ class Savers(_Strict):
         return self
 
 
-class PrivateFundModel(_Strict):
+class PrivateFundModel(StrictModel):
     """One fund of the fee stack: its gross return as a factor model on the bootstrapped paths.
 
     Monthly gross return, before smoothing and fees::
@@ -96,7 +92,7 @@ class PrivateFundModel(_Strict):
     description: str = ""
 
 
-class PrivateModel(_Strict):
+class PrivateModel(StrictModel):
     """The sleeve: the fee stack file it holds (every fee layer) and a return model per fund."""
 
     fee_stack: str = "sample"
@@ -104,7 +100,7 @@ class PrivateModel(_Strict):
     funds: dict[str, PrivateFundModel] = Field(min_length=1)
 
 
-class Simulation(_Strict):
+class Simulation(StrictModel):
     """History window, bootstrap, fee sensitivity, utility, and the annuity for income."""
 
     first_month: str = "1957-02"
@@ -120,8 +116,10 @@ class Simulation(_Strict):
     block_paths: Annotated[int, Field(ge=1, le=1_000_000)] = 10_000
 
 
-class OutcomeParams(_Strict):
+class OutcomeParams(TomlModel):
     """The whole outcomes file."""
+
+    toml_label: ClassVar[str] = "<outcomes>"
 
     name: str = "outcomes"
     simulation: Simulation = Field(default_factory=Simulation)
@@ -152,16 +150,6 @@ class OutcomeParams(_Strict):
                 out.append((f"cohorts[{i}].name", f"cohort name {c.name!r} is used twice"))
             seen.add(c.name)
         return out
-
-    @classmethod
-    def from_toml(cls, path: str | Path) -> OutcomeParams:
-        """Read and validate an outcomes file; an :class:`InputError` names each bad key."""
-        return cls.from_mapping(read_toml(path), label=str(path))
-
-    @classmethod
-    def from_mapping(cls, data: dict[str, Any], *, label: str = "<outcomes>") -> OutcomeParams:
-        """Validate a parsed mapping; errors name the dotted key (``cohorts[0].age``)."""
-        return validate_model(cls, data, label)
 
 
 def default_params_path() -> Path:

@@ -6,7 +6,7 @@ the private funds' factor tables and their fee layers from the fees engine), :fu
 numbers are the same for the same seed whatever the workers and chunk size) and
 :func:`summarise` (percentiles, replacement ratios, the probability of being better off, CRRA
 certainty equivalents, fee sensitivity). Pure computation: must not read files or write anything;
-the CLI's edge (``altsleeve.outcomes_report``) does.
+the CLI's edge (``altsleeve.views.outcomes``) does.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from altsleeve.common.scaleout import map_path_ranges
 from altsleeve.errors import InputError, Problem
 from altsleeve.fees import FeeStack
 from altsleeve.fund import Vehicle
@@ -27,7 +28,6 @@ from altsleeve.outcomes._fees import FeeLayerModel, fund_layers
 from altsleeve.outcomes._history import COLUMNS
 from altsleeve.outcomes._model import LIQUID, BlockResult, FundTable, Prepared, simulate_block
 from altsleeve.outcomes._params import OutcomeParams
-from altsleeve.scaleout import map_path_ranges
 
 if TYPE_CHECKING:
     import distributed
@@ -322,7 +322,8 @@ def run_outcomes(
         Savers' paths per cohort (>= 1).
     client : distributed.Client, optional
         Without one, chunks run here one after another; with one (e.g. from
-        :func:`altsleeve.scaleout.dask_client`) the prepared inputs are scattered once and a task
+        :func:`altsleeve.common.scaleout.dask_client`) the prepared inputs are scattered once and a
+        task
         per chunk is mapped onto the cluster.
     chunk_paths : int, optional
         Paths per task; default ``prep.block_paths``. Rounded up to whole blocks.

@@ -5,7 +5,9 @@ Owns the public surface of the pacing package: the Takahashi-Alexander (2002) co
 from inception or from a known state); documented defaults per asset class and vehicle type
 (``_defaults``); the calibration of a holding's parameters to its own history, point in time
 (``_calibrate``); the book's state as known on a date (``_state``); the stochastic projection on
-bootstrap scenarios of the real history (``_stochastic``); and the pacing planner (``_planner``).
+bootstrap scenarios of the real history (``_stochastic``); the pacing planner (``_planner``);
+and the planner's view of a vehicle: glide-path outlook, scenarios as of a date and the 30/90/365
+day calls calendar (``_outlook``).
 Pure computation; must not do I/O or import the
 ledger, the sample book or the command line.
 """
@@ -24,6 +26,19 @@ from altsleeve.pacing._defaults import (
     RedemptionTerms,
     class_defaults,
     redemption_terms,
+)
+from altsleeve.pacing._outlook import (
+    NOTICED_KINDS,
+    SCENARIO_COLUMNS,
+    CashflowCalendar,
+    cashflow_calendar,
+    history_used,
+    noticed_flows,
+    noticed_in_window,
+    quarter_ends_after,
+    scenarios_as_of,
+    sleeve_histories,
+    vehicle_outlook,
 )
 from altsleeve.pacing._planner import (
     PacingPlan,
@@ -67,11 +82,14 @@ __all__ = [
     "DEFAULT_PROXY",
     "HISTORY_COLUMNS",
     "MIN_QUARTERS_TO_CALIBRATE",
+    "NOTICED_KINDS",
     "PROJECTION_COLUMNS",
     "REDEMPTION_TERMS",
+    "SCENARIO_COLUMNS",
     "STATE_COLUMNS",
     "STATE_EXTRA_COLUMNS",
     "CalibrationResult",
+    "CashflowCalendar",
     "HoldingPaths",
     "PacingPlan",
     "PlannerSettings",
@@ -84,20 +102,28 @@ __all__ = [
     "book_state",
     "bootstrap_scenarios",
     "calibrate",
+    "cashflow_calendar",
     "class_defaults",
     "contribution_rate",
+    "history_used",
     "new_commitment_rows",
+    "noticed_flows",
+    "noticed_in_window",
     "plan_commitments",
     "project_commitment",
     "project_from_state",
     "project_stochastic",
+    "quarter_ends_after",
     "quarterly_history",
     "quarterly_returns",
     "redemption_terms",
+    "scenarios_as_of",
     "simulate_holdings",
+    "sleeve_histories",
     "state_frame",
     "ta_call",
     "ta_distribution_rate",
     "to_period_growth",
     "to_period_rate",
+    "vehicle_outlook",
 ]

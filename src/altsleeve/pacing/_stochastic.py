@@ -90,9 +90,9 @@ import pandas as pd
 from arch.bootstrap import StationaryBootstrap
 from numpy.typing import NDArray
 
+from altsleeve.common.scaleout import map_chunks
 from altsleeve.domain import AssetClass, VehicleType
 from altsleeve.pacing._takahashi import FloatArray, ta_distribution_rate, to_period_rate
-from altsleeve.scaleout import map_chunks
 
 if TYPE_CHECKING:
     import distributed

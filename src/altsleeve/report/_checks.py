@@ -113,6 +113,7 @@ class Figures:
     trueups: Sequence[TrueUp] = ()
     staleness_days: Mapping[str, tuple[str, int]] = field(default_factory=dict)
     sleeve_excess_return: Mapping[int, float] = field(default_factory=dict)
+    testing_failures: Sequence[Mapping[str, str]] | None = None
     sources: Mapping[str, str] = field(default_factory=dict)
     missing: Mapping[str, str] = field(default_factory=dict)
 
@@ -313,6 +314,21 @@ def evaluate(policy: Policy, f: Figures) -> list[Check]:
             + (f"; e.g. {stale[0][0]} at {stale[0][2]} days" if stale else ""),
         )
     )
+    fails = f.testing_failures
+    kinds = sorted({str(x.get("kind", "")) for x in fails or ()})
+    out.append(
+        _upper(
+            "valuation",
+            "valuation.*.testing",
+            "Failures of the quarter's valuation testing: price challenges, class bias beyond "
+            "its limit, band coverage, stale marks (count)",
+            None if fails is None else float(len(fails)),
+            0.0,
+            None,
+            "count",
+            _src(f, "testing_failures") + (f"; kinds: {', '.join(kinds)}" if kinds else ""),
+        )
+    )
     years = policy.monitoring.underperformance_years
     excess = f.sleeve_excess_return.get(years)
     out.append(
@@ -340,6 +356,7 @@ TRIGGERS: tuple[tuple[str, str], ...] = (
         "monitoring.underperformance_years",
         "Net of fees below the benchmark over the trailing years",
     ),
+    ("monitoring.testing_failures", "The valuation testing found a failure (Rule 2a-5 style)"),
 )
 
 
@@ -372,6 +389,12 @@ def triggers_by_key(policy: Policy, checks: Sequence[Check], f: Figures) -> dict
                 fired["monitoring.fee_budget"].append(
                     f"Fee budget: {c.title} is {c.value:,.0f} bp, above {c.threshold:,.0f}"
                 )
+    if policy.monitoring.testing_failures:
+        for x in f.testing_failures or ():
+            fired["monitoring.testing_failures"].append(
+                f"Valuation testing: {x.get('kind', '')} {x.get('subject', '')}: "
+                f"{x.get('detail', '')}"
+            )
     c = by_key.get("monitoring.underperformance_years")
     if c is not None and c.status == "fail" and c.value is not None:
         fired["monitoring.underperformance_years"].append(

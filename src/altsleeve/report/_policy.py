@@ -15,12 +15,12 @@ from __future__ import annotations
 import datetime as dt
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, ClassVar, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
+from altsleeve.common.tomlfile import StrictModel, TomlModel
 from altsleeve.domain import AssetClass
-from altsleeve.tomlfile import read_toml, validate_model
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Bp = Annotated[float, Field(ge=0.0, le=10_000.0)]
@@ -28,11 +28,7 @@ Bp = Annotated[float, Field(ge=0.0, le=10_000.0)]
 Horizon = Literal["3bd", "7d", "30d"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-
-
-class PolicyInfo(_Strict):
+class PolicyInfo(StrictModel):
     """Who adopted the policy and when it is reviewed."""
 
     name: str = Field(min_length=1)
@@ -41,7 +37,7 @@ class PolicyInfo(_Strict):
     review_every_months: Annotated[int, Field(ge=1, le=60)] = 12
 
 
-class Allocation(_Strict):
+class Allocation(StrictModel):
     """The private sleeve's target and cap; a warning within ``warn_margin`` of the cap."""
 
     private_target: Share
@@ -61,7 +57,7 @@ def _unit_coverage() -> dict[Horizon, float]:
     return {"3bd": 1.0, "7d": 1.0, "30d": 1.0}
 
 
-class Liquidity(_Strict):
+class Liquidity(StrictModel):
     """Liquidity minimums, the stress scenarios the sleeve must survive, and how.
 
     ``coverage_min`` is the least liquid assets over stressed needs per horizon (the liquidity
@@ -79,7 +75,7 @@ class Liquidity(_Strict):
     stress_max_days_above_cap: Annotated[int, Field(ge=0)] = 0
 
 
-class Fees(_Strict):
+class Fees(StrictModel):
     """The fee budget, in basis points a year.
 
     ``private_layers_max_bp``: all private layers, of the sleeve's NAV; ``vehicle_max_bp``: the
@@ -92,10 +88,10 @@ class Fees(_Strict):
     breakeven_max_bp: Bp
 
 
-class Alternative(_Strict):
+class Alternative(StrictModel):
     """A comparator: a mix of the ledger's price series (ids, any name) by weight.
 
-    The ids are checked against the ledger by the report (:func:`altsleeve.evidence_gather.
+    The ids are checked against the ledger by the report (:func:`altsleeve.workflows.evidence.
     policy_problems`): a series the ledger does not know, or one with no prices over the
     vehicle's strikes, is refused naming this key.
     """
@@ -111,7 +107,7 @@ class Alternative(_Strict):
         return self
 
 
-class Benchmark(_Strict):
+class Benchmark(StrictModel):
     """The meaningful benchmark (same mandate and risk) and a reasonable set of alternatives.
 
     ``kind = "glide_without_sleeve"``: the vehicle's own glide path with the sleeve's weight in
@@ -136,7 +132,7 @@ class Benchmark(_Strict):
         return self
 
 
-class ClassValuation(_Strict):
+class ClassValuation(StrictModel):
     """How one asset class is valued daily, when a mark goes to review, and its testing limits.
 
     ``challenge_error``: a new GP mark further than this (absolute log error) from the daily value
@@ -145,17 +141,23 @@ class ClassValuation(_Strict):
     failure of the methodology reported to the board (``altsleeve valuation test``).
     """
 
-    method: Literal["stale", "proxy", "nowcast"] = "nowcast"
+    method: Literal["stale", "proxy", "nowcast", "nowcast-ph"] = "nowcast"
     max_staleness_days: Annotated[int, Field(ge=1, le=730)] = 135
     trueup_review: Share = 0.05
     challenge_error: Share | None = None
     bias_limit: Share = 0.05
 
 
-class Valuation(_Strict):
-    """The valuation policy (SEC Rule 2a-5, ASC 820 practical expedient, OCC 9.18)."""
+class Valuation(StrictModel):
+    """The valuation policy (SEC Rule 2a-5, ASC 820 practical expedient, OCC 9.18).
+
+    ``appraisal``: the nowcast's model of the GP's smoothing (``geltner``: partial adjustment;
+    ``moving_average``: a moving average of the last quarters' values; ``auto``: chosen per
+    class at each refit by BIC; docs/valuation.md).
+    """
 
     oversight: str = Field(min_length=1)
+    appraisal: Literal["geltner", "moving_average", "auto"] = "geltner"
     classes: dict[AssetClass, ClassValuation] = Field(default_factory=dict)
     default: ClassValuation = Field(default_factory=ClassValuation)
 
@@ -164,7 +166,7 @@ class Valuation(_Strict):
         return self.classes.get(AssetClass(asset_class), self.default)
 
 
-class Monitoring(_Strict):
+class Monitoring(StrictModel):
     """Triggers that must be reported to the committee when they fire."""
 
     trueup_trigger: Share = 0.05
@@ -172,10 +174,15 @@ class Monitoring(_Strict):
     coverage_trigger: Annotated[float, Field(gt=0.0, le=1000.0)] = 1.0
     fee_budget: bool = True
     underperformance_years: Annotated[int, Field(ge=1, le=30)] = 3
+    #: each failure of the quarter's valuation testing is reported (``altsleeve valuation test``)
+    testing_failures: bool = True
 
 
-class Policy(_Strict):
+class Policy(TomlModel):
     """The whole policy file."""
+
+    toml_label: ClassVar[str] = "<policy>"
+    toml_skip: ClassVar[frozenset[str]] = frozenset({"[key]"})
 
     policy: PolicyInfo
     allocation: Allocation
@@ -184,16 +191,6 @@ class Policy(_Strict):
     benchmark: Benchmark
     valuation: Valuation
     monitoring: Monitoring = Field(default_factory=Monitoring)
-
-    @classmethod
-    def from_toml(cls, path: str | Path) -> Policy:
-        """Read and validate a policy file; an :class:`InputError` names each bad key."""
-        return cls.from_mapping(read_toml(path), label=str(path))
-
-    @classmethod
-    def from_mapping(cls, data: dict[str, Any], *, label: str = "<policy>") -> Policy:
-        """Validate a parsed mapping; errors name the dotted key (``allocation.private_max``)."""
-        return validate_model(cls, data, label, skip=frozenset({"[key]"}))
 
 
 def sample_policy_path() -> Path:

@@ -2,7 +2,9 @@
 
 Public surface: the estimators (:class:`StaleValuer`, :class:`ProxyValuer`,
 :class:`NowcastValuer`, all ``fit(inputs)`` then ``estimate(start, end)``/``predict(day)``), their
-inputs (:class:`ValuationInputs`, from the ledger or from files), and the backtest scoring against
+inputs (:class:`ValuationInputs`; read from the ledger by
+:func:`altsleeve.workflows.pit.inputs_from_ledger`
+and from files by :mod:`altsleeve.workflows.valuation`), and the backtest scoring against
 a synthetic truth (``backtest_report``). Every estimate for day ``t`` uses only what was known on
 ``t``. Owns estimation; must not write the ledger (``workflows`` does) nor read synthetic truth
 (only the scoring functions take a truth, passed in explicitly).
@@ -11,13 +13,8 @@ a synthetic truth (``backtest_report``). Every estimate for day ``t`` uses only 
 from altsleeve.valuation._defaults import CLASS_PRIORS, ClassPrior, class_prior
 from altsleeve.valuation._engine import ESTIMATE_COLUMNS
 from altsleeve.valuation._inputs import (
-    TRUTH_FORMAT,
-    VALUATION_HOLDINGS,
     ValuationInputs,
-    inputs_from_files,
-    inputs_from_ledger,
     make_inputs,
-    read_truth,
 )
 from altsleeve.valuation._kalman import NowcastParams, fit_params, run_filter
 from altsleeve.valuation._methods import (
@@ -34,8 +31,6 @@ __all__ = [
     "CLASS_PRIORS",
     "ESTIMATE_COLUMNS",
     "METHODS",
-    "TRUTH_FORMAT",
-    "VALUATION_HOLDINGS",
     "ClassPrior",
     "HoldingNowcastValuer",
     "HoldingParams",
@@ -47,9 +42,6 @@ __all__ = [
     "Valuer",
     "class_prior",
     "fit_params",
-    "inputs_from_files",
-    "inputs_from_ledger",
     "make_inputs",
-    "read_truth",
     "run_filter",
 ]

@@ -1,65 +1,19 @@
 """What the valuation estimators are given: holdings, statements, cash flows and proxy levels.
 
-Owns the :class:`ValuationInputs` container, its point-in-time truncation, and its assembly from
-the ledger (every version, with both time stamps) or from user files (validated with the same
-rules and messages as ingest). Must not estimate anything, and must never carry synthetic truth.
+Owns the :class:`ValuationInputs` container, its point-in-time truncation and its normalisation
+from frames (:func:`make_inputs`). Assembling it from the ledger or from user files is I/O and
+lives in :mod:`altsleeve.workflows.valuation`. Must not estimate anything, must not read files or
+the ledger, and must never carry synthetic truth.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
-from altsleeve.domain import AssetClass
-from altsleeve.errors import InputError, Problem
-from altsleeve.ledger import (
-    FORMATS,
-    FileFormat,
-    Ledger,
-    LedgerKnowledge,
-    RawTable,
-    read_table_file,
-    validate,
-)
-from altsleeve.ledger._validate import FieldSpec, _enum
-
-#: File format of ``--holdings`` for a backtest: only these columns are read.
-VALUATION_HOLDINGS = FileFormat(
-    kind="valuation holdings",
-    table="holdings",
-    fields=(
-        FieldSpec("holding_id", "id"),
-        _enum("asset_class", AssetClass),
-        FieldSpec("proxy", "id"),
-        FieldSpec("commitment", "amount", required=False, default="0"),
-    ),
-    key=("holding_id",),
-    ignore_unknown=True,
-)
-
-#: File format of a backtest's ``--statements``: a restatement is a row with the same as-of date
-#: and a later known-on date (it becomes the next version).
-VALUATION_STATEMENTS = dataclasses.replace(
-    FORMATS["statements"], kind="valuation statements", key=("holding_id", "as_of", "known_on")
-)
-
-#: File format of ``--truth``: a holding's true value per day (synthetic books only).
-TRUTH_FORMAT = FileFormat(
-    kind="truth",
-    table="synthetic_truth",
-    fields=(
-        FieldSpec("holding_id", "id"),
-        FieldSpec("date", "date"),
-        FieldSpec("value", "amount"),
-    ),
-    key=("holding_id", "date"),
-)
 
 
 @dataclass(frozen=True)
@@ -148,124 +102,3 @@ def make_inputs(
         idx = pd.DatetimeIndex(pd.to_datetime(s.index)).astype("datetime64[ns]")
         px[str(sid)] = pd.Series(np.asarray(s, dtype=float), index=idx, name=str(sid)).sort_index()
     return ValuationInputs(h.reset_index(drop=True), st, cf, px)
-
-
-def inputs_from_ledger(
-    ledger: Ledger, *, recorded_at: dt.datetime | None = None
-) -> ValuationInputs:
-    """Assemble inputs from a ledger: every version of every fact, optionally as recorded by a time.
-
-    Holdings are taken as latest known; statements and cash flows keep all versions with their
-    ``known_on`` dates so that the estimators can replay each day point in time. Synthetic truth is
-    never read.
-    """
-    snap = ledger.as_known_on(dt.date(2100, 12, 31), recorded_at=recorded_at, tables=("holdings",))
-    h = snap.holdings
-    if h.empty:
-        raise InputError([Problem(str(ledger.path), "the ledger has no holdings to value")])
-    st = ledger.history("statements", recorded_at=recorded_at)
-    cf = ledger.history("cashflows", recorded_at=recorded_at)
-    # A cash flow is a fact of its date: keep its latest recorded version only.
-    cf = cf.sort_values("version").groupby(["holding_id", "date", "kind"], as_index=False).last()
-    prices = ledger.as_known_on(
-        dt.date(2100, 12, 31),
-        recorded_at=recorded_at,
-        tables=("prices",),
-        where={"series_id": sorted(set(h["proxy"]))},
-    ).prices
-    proxies: dict[str, pd.Series] = {}
-    for sid in sorted(set(h["proxy"])):
-        rows = prices[prices["series_id"] == sid]
-        proxies[sid] = pd.Series(
-            rows["level"].to_numpy(float), index=pd.DatetimeIndex(rows["date"]), name=sid
-        )
-    return make_inputs(h, st, cf, proxies)
-
-
-def read_truth(path: str | Path) -> pd.DataFrame:
-    """Read a ``--truth`` file (``holding_id, date, value``), validated like an ingest file."""
-    checked = validate(TRUTH_FORMAT, read_table_file(path))
-    return checked.frame
-
-
-def inputs_from_files(
-    holdings: str | Path,
-    statements: str | Path,
-    cashflows: str | Path,
-    proxies: str | Path,
-) -> ValuationInputs:
-    """Assemble inputs from files, each validated with the ingest rules and messages.
-
-    ``holdings`` needs ``holding_id, asset_class, proxy`` (``commitment`` optional; other columns
-    are ignored); ``statements`` is ``holding_id, as_of, known_on, nav``, where a row repeating an
-    as-of date with a later ``known_on`` is a restatement (the next version); ``cashflows`` and
-    ``proxies`` use the ingest formats of ``cashflows`` and ``prices``. Statements and cash flows
-    must name a holding of the holdings file; each holding's proxy must be a series of the proxies
-    file.
-
-    Raises
-    ------
-    InputError
-        Every problem of every file (file, row, column).
-    """
-    problems: list[Problem] = []
-    raws = {}
-    for name, path in (
-        ("proxies", proxies),
-        ("holdings", holdings),
-        ("statements", statements),
-        ("cashflows", cashflows),
-    ):
-        try:
-            raws[name] = read_table_file(path)
-        except InputError as exc:
-            problems += exc.problems
-    # References are checked against every id the other file names, valid row or not, so that
-    # one bad row never hides another file's problems.
-    series = _column_values(raws.get("proxies"), "series")
-    ids = _column_values(raws.get("holdings"), "holding_id")
-    where_h = f"add it to the holdings file ({holdings})"
-    where_s = f"add it to the proxies file ({proxies})"
-    frames: dict[str, pd.DataFrame] = {}
-    checks: tuple[tuple[str, FileFormat, LedgerKnowledge | None], ...] = (
-        ("proxies", FORMATS["prices"], None),
-        (
-            "holdings",
-            VALUATION_HOLDINGS,
-            LedgerKnowledge(series=series, series_hint=where_s) if series is not None else None,
-        ),
-        (
-            "statements",
-            VALUATION_STATEMENTS,
-            LedgerKnowledge(holdings=ids, holdings_hint=where_h) if ids is not None else None,
-        ),
-        (
-            "cashflows",
-            FORMATS["cashflows"],
-            LedgerKnowledge(holdings=ids, holdings_hint=where_h) if ids is not None else None,
-        ),
-    )
-    for name, fmt, knowledge in checks:
-        if name not in raws:
-            continue
-        try:
-            frames[name] = validate(fmt, raws[name], knowledge).frame
-        except InputError as exc:
-            problems += exc.problems
-    if problems:
-        raise InputError(problems)
-    st = frames["statements"].sort_values(["holding_id", "as_of", "known_on"])
-    st["version"] = st.groupby(["holding_id", "as_of"]).cumcount() + 1
-    levels = {
-        str(sid): pd.Series(g["level"].to_numpy(float), index=pd.DatetimeIndex(g["date"]))
-        for sid, g in frames["proxies"].groupby("series_id")
-    }
-    return make_inputs(frames["holdings"], st, frames["cashflows"], levels)
-
-
-def _column_values(raw: RawTable | None, column: str) -> frozenset[str] | None:
-    """Every non-blank value of a column of a file as read (None without the file or column)."""
-    if raw is None or column not in raw.header:
-        return None
-    i = raw.header.index(column)
-    return frozenset(r[i] for r in raw.rows if r[i])

@@ -9,6 +9,7 @@ one day of it. Must not read files, the ledger or synthetic truth.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Self
@@ -16,11 +17,14 @@ from typing import Any, Self
 import numpy as np
 import pandas as pd
 from scipy.stats import norm
+from scipy.stats import t as t_dist
 
 from altsleeve.valuation._defaults import (
     ALPHA_DISPERSION,
     BETA_DISPERSION,
     DEFAULT_COVERAGE,
+    PRIOR_SD,
+    ClassPrior,
     class_prior,
 )
 from altsleeve.valuation._engine import (
@@ -41,11 +45,16 @@ from altsleeve.valuation._engine import (
 )
 from altsleeve.valuation._inputs import ValuationInputs
 from altsleeve.valuation._kalman import (
+    EB_SIGMA_SCALES,
+    ClassHyper,
     FilterInputs,
     NowcastParams,
+    class_hyper,
     fit_params,
     holding_posterior,
+    ma_kernel,
     run_filter,
+    run_kernel_filter,
 )
 
 
@@ -466,20 +475,33 @@ class NowcastValuer(Valuer):
     fixed_beta : float, optional
         Force beta (a deliberately mis-specified model for validation).
     per_holding : bool
-        Also estimate each holding's own alpha and beta, point in time at every knowledge state
-        (each new mark), by empirical Bayes: a normal prior centred on the class's pooled fit
-        with the cross-fund spreads ``alpha_dispersion`` and ``beta_dispersion``, updated by the
-        holding's own reported returns through the filter (``_kalman.holding_posterior``). A
-        holding with fewer than ``min_marks`` reported returns keeps the pooled fit. The
-        holding's smoothing and idiosyncratic volatility are averaged over a grid
-        (``_kalman.A_GRID``, ``_kalman.SIGMA_SCALES``) by their posterior weights. The interval
-        then uses the posterior spreads of alpha and beta instead of the class dispersion, and
-        the geometric mean of the pooled and the holding's idiosyncratic volatility (the
-        holding's alone made the sample book's 90% interval cover 83%).
+        Also estimate each holding's own alpha, beta, smoothing and idiosyncratic volatility,
+        point in time at every knowledge state (each new mark), by empirical Bayes: a prior
+        centred on the class's empirical-Bayes centre, with its cross-fund spreads estimated at
+        each refit from the class's holdings as known then (``_kalman.class_hyper``; the
+        documented ``alpha_dispersion`` and ``beta_dispersion`` when the class has fewer than 3
+        holdings with 8 reported returns), updated by the holding's own reported returns through
+        the filter (``_kalman.holding_posterior``). A holding with fewer than ``min_marks``
+        reported returns keeps the pooled fit. The holding's smoothing (or appraisal kernel) and
+        idiosyncratic volatility are averaged over a grid (``_kalman.A_GRID``,
+        ``_kalman.SIGMA_SCALES``) by their posterior weights. The interval then uses the
+        posterior spreads of alpha and beta instead of the class dispersion, the holding's own
+        idiosyncratic volatility, and the Student t quantile with the holding's number of
+        reported returns as degrees of freedom.
     min_marks : int
         Reported returns a holding needs before its own estimate replaces the pooled one.
     beta_dispersion, alpha_dispersion : float
-        Prior standard deviations of a holding's beta and alpha (a year) around its class.
+        Prior standard deviations of a holding's beta and alpha (a year) around its class: the
+        interval's dispersion terms in the pooled model, and the centre of the hyperprior on the
+        empirical-Bayes spreads.
+    empirical_bayes : bool
+        Estimate the per-holding prior's centres and spreads from the class (default); False:
+        centre on the pooled fit with the documented spreads.
+    appraisal : {"geltner", "moving_average", "auto"}
+        The appraisal model: Geltner's partial adjustment (default); a moving-average kernel of
+        ``MA_QUARTERS`` quarters, the most likely per class at each refit
+        (``_kalman.run_kernel_filter``); or whichever of all of them is the most likely by the
+        Bayesian information criterion.
     coverage : float
         Two-sided coverage of the interval.
     """
@@ -497,6 +519,8 @@ class NowcastValuer(Valuer):
         min_marks: int = 4,
         beta_dispersion: float = BETA_DISPERSION,
         alpha_dispersion: float = ALPHA_DISPERSION,
+        empirical_bayes: bool = True,
+        appraisal: str = "geltner",
         coverage: float = DEFAULT_COVERAGE,
     ) -> None:
         super().__init__(coverage=coverage)
@@ -510,6 +534,10 @@ class NowcastValuer(Valuer):
         self.min_marks = min_marks
         self.beta_dispersion = beta_dispersion
         self.alpha_dispersion = alpha_dispersion
+        self.empirical_bayes = empirical_bayes
+        if appraisal not in ("geltner", "moving_average", "auto"):
+            raise ValueError("appraisal must be 'geltner', 'moving_average' or 'auto'")
+        self.appraisal = appraisal
 
     # -- fitting -------------------------------------------------------------------------------
     def _refit_days(self, start_day: int, end_day: int) -> IntArray:
@@ -534,10 +562,13 @@ class NowcastValuer(Valuer):
         for hd in data.values():
             by_class.setdefault(hd.asset_class, []).append(hd)
         self.params_ = {}
+        self.hyper_: dict[str, list[ClassHyper]] = {}
+        eb = self.per_holding and self.empirical_bayes and self.fixed_beta is None
         for ac, members in by_class.items():
             prior = class_prior(ac)
             fits: list[NowcastParams] = []
-            prev: NowcastParams | None = None
+            hypers: list[ClassHyper] = []
+            prevs: dict[tuple[float, ...] | None, NowcastParams] = {}
             for rd in self.refit_days_:
                 rows = []
                 for hd in members:
@@ -553,23 +584,72 @@ class NowcastValuer(Valuer):
                 rows.sort(key=lambda r: -int(r[1].sum()))
                 rows = rows[: self.max_fit_holdings]
                 if rows:
-                    params = fit_params(_stack(rows), prior, start=prev)
+                    params = self._fit_models(_stack(rows), prior, prevs)
+                elif self.appraisal == "moving_average":
+                    kern = _ma(MA_QUARTERS[-1])
+                    params = dataclasses.replace(
+                        NowcastParams.from_prior(prior), a=kern[0], kernel=kern
+                    )
                 else:
                     params = NowcastParams.from_prior(prior)
                 if self.fixed_beta is not None:
-                    params = NowcastParams(
-                        params.a,
-                        params.alpha,
-                        self.fixed_beta,
-                        params.sigma,
-                        params.noise,
-                        params.n_obs,
-                        params.se_alpha,
-                        0.0,
-                    )
+                    params = dataclasses.replace(params, beta=self.fixed_beta, se_beta=0.0)
                 fits.append(params)
-                prev = params
+                prevs[params.kernel] = params
+                if eb and rows:
+                    hypers.append(
+                        class_hyper(
+                            _stack(rows),
+                            params,
+                            sd_alpha=self.alpha_dispersion,
+                            sd_beta=self.beta_dispersion,
+                            sd_logit_a=PRIOR_SD["logit_a"],
+                            sd_log_sigma=PRIOR_SD["log_idio_vol"],
+                            min_obs=max(self.min_marks, 8),
+                            sigma_scales=EB_SIGMA_SCALES,
+                            kernels=None if params.kernel is None else _kernel_grid(params.kernel),
+                        )
+                    )
+                else:
+                    hypers.append(self._default_hyper(params))
             self.params_[ac] = fits
+            self.hyper_[ac] = hypers
+
+    def _fit_models(
+        self,
+        inp: FilterInputs,
+        prior: ClassPrior,
+        prevs: dict[tuple[float, ...] | None, NowcastParams],
+    ) -> NowcastParams:
+        """Fit each appraisal model the ``appraisal`` option allows and keep the most likely.
+
+        Geltner's model against the moving-average kernels (``MA_QUARTERS``) by the Bayesian
+        information criterion: Geltner's has one parameter more (``a``), so its log-likelihood
+        is charged ``0.5 log n`` (``n`` reported returns).
+        """
+        cands: list[tuple[float, NowcastParams]] = []
+        if self.appraisal in ("geltner", "auto"):
+            p = fit_params(inp, prior, start=prevs.get(None))
+            cands.append((p.loglik - 0.5 * np.log(max(p.n_obs, 1)), p))
+        if self.appraisal in ("moving_average", "auto"):
+            for k in MA_QUARTERS:
+                kern = _ma(k)
+                p = fit_params(inp, prior, start=prevs.get(kern), kernel=kern)
+                cands.append((p.loglik, p))
+        best = max(cands, key=lambda c: c[0] if np.isfinite(c[0]) else -np.inf)
+        return best[1]
+
+    def _default_hyper(self, p: NowcastParams) -> ClassHyper:
+        return ClassHyper(
+            p.alpha,
+            p.beta,
+            p.a,
+            p.sigma,
+            self.alpha_dispersion,
+            self.beta_dispersion,
+            PRIOR_SD["logit_a"],
+            PRIOR_SD["log_idio_vol"],
+        )
 
     def params_on(self, asset_class: str, day: pd.Timestamp | str) -> NowcastParams:
         """The fitted parameters in force for a class on a day (after ``estimate``)."""
@@ -600,11 +680,14 @@ class NowcastValuer(Valuer):
         ep = base_epochs(hd, starts)
         k = len(starts)
         fits = self.params_.get(hd.asset_class, [])
+        hypers = self.hyper_.get(hd.asset_class, [])
         prior = NowcastParams.from_prior(class_prior(hd.asset_class))
         plist: list[NowcastParams] = []
+        hlist: list[ClassHyper] = []
         for s in starts:
             i = int(np.searchsorted(self.refit_days_, hd.grid[s], side="right")) - 1
             plist.append(fits[i] if i >= 0 and fits else prior)
+            hlist.append(hypers[i] if i >= 0 and hypers else self._default_hyper(plist[-1]))
         ep.alpha = np.array([p.alpha for p in plist])
         ep.beta = np.array([p.beta for p in plist])
         self._g_var = np.zeros(k)
@@ -632,40 +715,96 @@ class NowcastValuer(Valuer):
         n_used = np.zeros(k, dtype=np.int64)
         own_flags = np.zeros(k, dtype=bool)
         if rows:
-            inp = _stack(rows)
-            w = np.array(which)
-            pa = np.array([plist[i].a for i in which])
             okm = np.array(ok)
-            if self.per_holding and self.fixed_beta is None:
-                post = holding_posterior(
-                    inp,
-                    pa,
-                    ep.alpha[w],
-                    ep.beta[w],
-                    self._sigma[w],
-                    self._noise[w],
-                    prior_sd_alpha=self.alpha_dispersion,
-                    prior_sd_beta=self.beta_dispersion,
-                    min_obs=self.min_marks,
+            gap_est = np.zeros(len(rows))
+            gap_v = np.zeros(len(rows))
+            # one filter pass per appraisal model in force (a refit may switch it)
+            groups: dict[tuple[float, ...] | None, list[int]] = {}
+            for pos, i in enumerate(which):
+                groups.setdefault(plist[i].kernel, []).append(pos)
+            for kern, members in groups.items():
+                sel = np.array(members)
+                w = np.array(which)[sel]
+                inp = _stack([rows[j] for j in members])
+                got = self._anchor_gap(
+                    inp, kern, w, [plist[i] for i in w], [hlist[i] for i in w], ep
                 )
-                own = post.own
-                a_used[w], own_flags[w], n_used[w] = post.a, own, post.n_obs
-                ep.alpha[w] = np.where(own, post.alpha, ep.alpha[w])
-                ep.beta[w] = np.where(own, post.beta, ep.beta[w])
-                pooled_beta_sd, pooled_alpha_sd = self._beta_sd[w], self._alpha_sd[w]
-                self._beta_sd[w] = np.where(own, post.sd_beta, pooled_beta_sd)
-                self._alpha_sd[w] = np.where(own, post.sd_alpha, pooled_alpha_sd)
-                self._sigma[w] = np.sqrt(self._sigma[w] * post.sigma)
-                gap_est, gap_v = post.gap, post.gap_var
-            else:
-                out = run_filter(inp, pa, ep.alpha[w], ep.beta[w], self._sigma[w], self._noise[w])
-                gap_est, gap_v = out.gap, out.gap_var
-                n_used[w] = out.n_obs
+                gap_est[sel], gap_v[sel] = got[0], got[1]
+                if got[2] is not None:
+                    a_used[w], own_flags[w], n_used[w] = got[2], got[3], got[4]
+                else:
+                    n_used[w] = got[4]
             gap = np.where(okm, gap_est, 0.0)
-            ep.anchor[w] = ep.mark_nav[w] * np.exp(-gap)
-            self._g_var[w] = np.where(okm, gap_v, gap_var)
+            wa = np.array(which)
+            ep.anchor[wa] = ep.mark_nav[wa] * np.exp(-gap)
+            self._g_var[wa] = np.where(okm, gap_v, gap_var)
+        # A holding's own variances are estimated from its n reported returns: its interval uses
+        # the Student t quantile with n degrees of freedom (the predictive interval of a normal
+        # with an estimated scale) instead of the normal one.
+        self._zscale = np.ones(k)
+        if self.per_holding:
+            df = np.maximum(n_used, 1).astype(float)
+            t_q = t_dist.ppf(0.5 + self.coverage / 2.0, df) / self.z
+            self._zscale = np.where(own_flags, t_q, 1.0)
         self._keep_holding_params(hd, starts, ep, a_used, n_used, own_flags)
         return ep
+
+    def _anchor_gap(
+        self,
+        inp: FilterInputs,
+        kern: tuple[float, ...] | None,
+        w: IntArray,
+        plist: list[NowcastParams],
+        hlist: list[ClassHyper],
+        ep: Epochs,
+    ) -> tuple[
+        FloatArray,
+        FloatArray,
+        FloatArray | None,
+        np.ndarray[Any, np.dtype[np.bool_]] | None,
+        IntArray,
+    ]:
+        """The gap at the last mark for rows sharing one appraisal model (None: Geltner's).
+
+        With ``per_holding`` also each row's own parameters (written into ``ep`` and the
+        interval's arrays). Returns ``(gap, gap_var, a, own, n_obs)``.
+        """
+        if not (self.per_holding and self.fixed_beta is None):
+            if kern is None:
+                pa = np.array([p.a for p in plist])
+                out = run_filter(inp, pa, ep.alpha[w], ep.beta[w], self._sigma[w], self._noise[w])
+            else:
+                out = run_kernel_filter(
+                    inp, np.asarray(kern), ep.alpha[w], ep.beta[w], self._sigma[w], self._noise[w]
+                )
+            return out.gap, out.gap_var, None, None, out.n_obs
+        # centre a holding with its own estimate on the class's empirical-Bayes prior; one that
+        # falls back keeps the pooled fit
+        young = inp.observed[:, 1:].sum(axis=1) < max(self.min_marks, 1)
+        hw = [
+            self._default_hyper(p) if y else h for p, h, y in zip(plist, hlist, young, strict=True)
+        ]
+        post = holding_posterior(
+            inp,
+            np.array([h.a for h in hw]),
+            np.array([h.alpha for h in hw]),
+            np.array([h.beta for h in hw]),
+            np.array([h.sigma for h in hw]),
+            self._noise[w],
+            prior_sd_alpha=np.array([h.sd_alpha for h in hw]),
+            prior_sd_beta=np.array([h.sd_beta for h in hw]),
+            prior_sd_logit_a=np.array([h.sd_logit_a for h in hw]),
+            prior_sd_log_sigma=np.array([h.sd_log_sigma for h in hw]),
+            min_obs=self.min_marks,
+            kernels=None if kern is None else _kernel_grid(kern),
+        )
+        own = post.own
+        ep.alpha[w] = np.where(own, post.alpha, ep.alpha[w])
+        ep.beta[w] = np.where(own, post.beta, ep.beta[w])
+        self._beta_sd[w] = np.where(own, post.sd_beta, self._beta_sd[w])
+        self._alpha_sd[w] = np.where(own, post.sd_alpha, self._alpha_sd[w])
+        self._sigma[w] = post.sigma
+        return post.gap, post.gap_var, post.a, own, post.n_obs
 
     def _keep_holding_params(
         self,
@@ -703,7 +842,7 @@ class NowcastValuer(Valuer):
             + w**2 * (self._beta_sd[k] * r.dlogb) ** 2
             + (self._alpha_sd[k] * r.tau) ** 2
         )
-        return np.asarray(np.sqrt(var), dtype=float)
+        return np.asarray(np.sqrt(var) * self._zscale[k], dtype=float)
 
 
 class HoldingNowcastValuer(NowcastValuer):
@@ -718,6 +857,21 @@ class HoldingNowcastValuer(NowcastValuer):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("per_holding", True)
         super().__init__(**kwargs)
+
+
+#: Quarters averaged by the moving-average appraisal kernels the nowcast may choose
+#: (``NowcastValuer(appraisal="moving_average" | "auto")``).
+MA_QUARTERS = (2, 3, 4)
+
+
+def _ma(k: int) -> tuple[float, ...]:
+    return tuple(float(x) for x in ma_kernel(k))
+
+
+def _kernel_grid(kern: tuple[float, ...]) -> tuple[tuple[float, ...], ...]:
+    """The kernels a holding's posterior averages over: the class's first, then the others."""
+    others = [_ma(k) for k in MA_QUARTERS]
+    return (kern, *[o for o in others if o != kern])
 
 
 #: The estimators by method name.
